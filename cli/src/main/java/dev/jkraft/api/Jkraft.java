@@ -1,0 +1,144 @@
+package dev.jkraft.api;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedding API: run a Linux x86-64 program inside a jkraft unikernel from Java.
+ *
+ * <pre>{@code
+ * int status = Jkraft.builder()
+ *         .program(Path.of("/usr/bin/hello"))
+ *         .args("world")
+ *         .env("LANG", "C")
+ *         .stdout(System.out)
+ *         .memory(256L << 20)
+ *         .build()
+ *         .run();
+ * }</pre>
+ *
+ * The builder reads like {@code jkraft run}: {@link Builder#platform}, {@link Builder#memory} is
+ * {@code -M}, {@link Builder#env} is {@code -e}, {@link Builder#option} is {@code --set}.
+ * {@link Unikernel#run()} returns the guest's exit status, {@code 128+N} if signal N killed it.
+ */
+public final class Jkraft {
+    private Jkraft() {}
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects what {@code jkraft run} takes on its command line. */
+    public static final class Builder {
+        Path program;
+        String argv0;
+        final List<String> args = new ArrayList<>();
+        final Map<String, String> env = new LinkedHashMap<>();
+        InputStream stdin;
+        OutputStream stdout;
+        OutputStream stderr;
+        boolean hostStdio;
+        long memory = 512L << 20;
+        String platform = "auto";
+        final Map<String, String> options = new LinkedHashMap<>();
+        boolean strace;
+        OutputStream straceOut;
+
+        Builder() {}
+
+        /** The ELF file to run (a host path). */
+        public Builder program(Path program) {
+            this.program = program;
+            return this;
+        }
+
+        /** argv[0]; by default the program path as given. */
+        public Builder argv0(String argv0) {
+            this.argv0 = argv0;
+            return this;
+        }
+
+        /** Arguments after argv[0]. */
+        public Builder args(String... args) {
+            this.args.addAll(List.of(args));
+            return this;
+        }
+
+        public Builder args(List<String> args) {
+            this.args.addAll(args);
+            return this;
+        }
+
+        /** Adds one environment variable (the guest starts with an empty environment otherwise). */
+        public Builder env(String key, String value) {
+            this.env.put(key, value);
+            return this;
+        }
+
+        public Builder env(Map<String, String> env) {
+            this.env.putAll(env);
+            return this;
+        }
+
+        /** The guest's standard input; by default it reads end-of-file. */
+        public Builder stdin(InputStream in) {
+            this.stdin = in;
+            return this;
+        }
+
+        /** Where the guest's standard output goes; by default it is discarded. */
+        public Builder stdout(OutputStream out) {
+            this.stdout = out;
+            return this;
+        }
+
+        /** Where the guest's standard error goes; by default it is discarded. */
+        public Builder stderr(OutputStream err) {
+            this.stderr = err;
+            return this;
+        }
+
+        /** Gives the guest this process's own file descriptors 0, 1 and 2 (what the CLI does). */
+        public Builder inheritStdio() {
+            this.hostStdio = true;
+            return this;
+        }
+
+        /** Guest memory in bytes ({@code -M}). */
+        public Builder memory(long bytes) {
+            this.memory = bytes;
+            return this;
+        }
+
+        /** {@code auto}, {@code kvm} or {@code interp}. */
+        public Builder platform(String name) {
+            this.platform = name;
+            return this;
+        }
+
+        /** A micro-library option, as {@code --set name=value}. */
+        public Builder option(String name, String value) {
+            this.options.put(name, value);
+            return this;
+        }
+
+        /** Traces system calls strace-style to {@code out}. */
+        public Builder strace(OutputStream out) {
+            this.strace = true;
+            this.straceOut = out;
+            return this;
+        }
+
+        public Unikernel build() {
+            if (program == null) {
+                throw new IllegalStateException("program(...) is required");
+            }
+            return new Unikernel(this);
+        }
+    }
+}

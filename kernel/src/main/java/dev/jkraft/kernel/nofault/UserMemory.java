@@ -1,0 +1,43 @@
+package dev.jkraft.kernel.nofault;
+
+/**
+ * The kernel's only way to touch guest virtual memory. Reads check that every page is mapped and
+ * user-readable; writes check user-writable. A failure part way through is reported as
+ * {@link BadAddressException} (EFAULT) and, for writes, may leave the bytes before it written,
+ * as Linux's copy_to_user does.
+ */
+public interface UserMemory {
+    /** Copies {@code length} bytes from guest address {@code addr}. */
+    byte[] read(long addr, int length) throws BadAddressException;
+
+    /** Copies into {@code dst[off, off+length)}. */
+    void read(long addr, byte[] dst, int off, int length) throws BadAddressException;
+
+    /** Copies {@code src[off, off+length)} to guest address {@code addr}. */
+    void write(long addr, byte[] src, int off, int length) throws BadAddressException;
+
+    default void write(long addr, byte[] src) throws BadAddressException {
+        write(addr, src, 0, src.length);
+    }
+
+    long readLong(long addr) throws BadAddressException;
+
+    int readInt(long addr) throws BadAddressException;
+
+    void writeLong(long addr, long value) throws BadAddressException;
+
+    void writeInt(long addr, int value) throws BadAddressException;
+
+    /**
+     * Reads a NUL-terminated string of at most {@code max} bytes (not counting the NUL).
+     *
+     * @throws StringTooLongException if no NUL is found within {@code max} bytes
+     */
+    byte[] readCString(long addr, int max) throws BadAddressException, StringTooLongException;
+
+    /**
+     * Best-effort read for tracing: as many bytes as are readable from {@code addr}, up to
+     * {@code length}; never throws.
+     */
+    byte[] peek(long addr, int length);
+}

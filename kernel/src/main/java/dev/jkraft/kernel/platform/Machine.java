@@ -1,0 +1,13 @@
+package dev.jkraft.kernel.platform;
+
+/** A booted machine: guest physical memory and a way to make CPUs. */
+public interface Machine extends AutoCloseable {
+    /** Guest physical memory. Frames at or above {@link PhysicalMemory#usableBytes()} are the platform's. */
+    PhysicalMemory ram();
+
+    /** A new CPU that starts at {@code initial} (user mode, CPL 3) on its first {@link Cpu#run()}. */
+    Cpu newCpu(CpuState initial);
+
+    @Override
+    void close();
+}
