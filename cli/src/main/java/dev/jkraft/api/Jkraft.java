@@ -48,6 +48,7 @@ public final class Jkraft {
         final Map<String, String> options = new LinkedHashMap<>();
         boolean strace;
         OutputStream straceOut;
+        String logLevel = "warn";
 
         Builder() {}
 
@@ -131,6 +132,12 @@ public final class Jkraft {
         public Builder strace(OutputStream out) {
             this.strace = true;
             this.straceOut = out;
+            return this;
+        }
+
+        /** Kernel log threshold: error, warn, info, debug or trace ({@code --log-level}). */
+        public Builder logLevel(String level) {
+            this.logLevel = level;
             return this;
         }
 
