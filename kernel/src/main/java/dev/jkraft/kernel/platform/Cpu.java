@@ -19,9 +19,14 @@ public interface Cpu extends AutoCloseable {
 
     /**
      * Makes the CPU drop cached translations before it next runs guest code; the kernel calls it
-     * after removing or narrowing a mapping in the page tables.
+     * after removing or narrowing mappings in the page tables. Adding a mapping or widening its
+     * rights needs no call.
+     *
+     * @param changedEntries guest physical addresses of the page-table entries that were cleared or
+     *     narrowed (a shadow-paging hypervisor learns of them only when the guest rewrites them)
+     * @param count how many of {@code changedEntries} are valid
      */
-    void flushTlb();
+    void invalidate(long[] changedEntries, int count);
 
     /** Asks a running {@link #run()} to return {@link Exit.Kicked} soon; callable from any thread. */
     void kick();

@@ -8,6 +8,12 @@ public interface Machine extends AutoCloseable {
     /** A new CPU that starts at {@code initial} (user mode, CPL 3) on its first {@link Cpu#run()}. */
     Cpu newCpu(CpuState initial);
 
+    /**
+     * What CPUID leaf {@code leaf}, subleaf {@code subleaf} returns to guest code: {eax, ebx, ecx,
+     * edx}. The kernel uses it for AT_HWCAP and /proc/cpuinfo.
+     */
+    int[] cpuid(int leaf, int subleaf);
+
     @Override
     void close();
 }

@@ -1,0 +1,77 @@
+package dev.jkraft.kernel.mem;
+
+import dev.jkraft.kernel.platform.PhysicalMemory;
+import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
+
+/**
+ * Hands out 4 KiB frames of guest physical memory. Frames come back zeroed, as the kernel expects
+ * of fresh anonymous memory and of page-table pages. Frame 0 is never handed out, so that physical
+ * address 0 can mean "none". Not thread-safe: callers hold the address space lock.
+ */
+public final class FrameAllocator {
+    public static final int FRAME_SIZE = 4096;
+
+    private final MemorySegment ram;
+    private final long usableBytes;
+    private final int frameCount;
+    private final BitSet used;
+    private final BitSet dirty;
+    private int next = 1;
+    private int inUse;
+
+    public FrameAllocator(PhysicalMemory memory) {
+        this.ram = memory.segment();
+        this.usableBytes = memory.usableBytes();
+        this.frameCount = (int) (usableBytes / FRAME_SIZE);
+        this.used = new BitSet(frameCount);
+        this.dirty = new BitSet(frameCount);
+        used.set(0);
+    }
+
+    /** Allocates one zeroed frame and returns its guest physical address. */
+    public long allocate() throws OutOfFramesException {
+        int f = used.nextClearBit(next);
+        if (f >= frameCount) {
+            f = used.nextClearBit(1);
+            if (f >= frameCount) {
+                throw new OutOfFramesException(usableBytes);
+            }
+        }
+        used.set(f);
+        next = f + 1;
+        inUse++;
+        long pa = (long) f * FRAME_SIZE;
+        // Untouched frames of the anonymous RAM mapping are zero already; only reused ones need it.
+        if (dirty.get(f)) {
+            ram.asSlice(pa, FRAME_SIZE).fill((byte) 0);
+        }
+        dirty.set(f);
+        return pa;
+    }
+
+    /** Returns a frame; freeing a frame twice is a kernel bug. */
+    public void free(long pa) {
+        int f = (int) (pa / FRAME_SIZE);
+        if (pa % FRAME_SIZE != 0 || f <= 0 || f >= frameCount || !used.get(f)) {
+            throw new IllegalStateException("freeing a frame that is not allocated: 0x" + Long.toHexString(pa));
+        }
+        used.clear(f);
+        inUse--;
+        if (f < next) {
+            next = f;
+        }
+    }
+
+    public int framesInUse() {
+        return inUse;
+    }
+
+    public int frameCount() {
+        return frameCount;
+    }
+
+    public MemorySegment ram() {
+        return ram;
+    }
+}

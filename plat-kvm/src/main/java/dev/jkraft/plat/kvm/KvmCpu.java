@@ -1,0 +1,433 @@
+package dev.jkraft.plat.kvm;
+
+import dev.jkraft.kernel.platform.Cpu;
+import dev.jkraft.kernel.platform.CpuState;
+import dev.jkraft.kernel.platform.Exit;
+import dev.jkraft.kernel.platform.Reg;
+import dev.jkraft.kernel.platform.Registers;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One KVM vCPU. Registers are exchanged through the {@code kvm_run} page's sync-regs area
+ * (KVM_CAP_SYNC_REGS): KVM fills it on every exit and reads back what we mark dirty.
+ */
+final class KvmCpu implements Cpu {
+    /** Where the user context of the last exit lives. */
+    private enum Mode {
+        /** Not yet run: the sync area holds the user state itself. */
+        DIRECT,
+        /** Stopped in the syscall stub: user rip is in rcx, user rflags in r11. */
+        SYSCALL,
+        /** Stopped in an exception stub: user rip, rflags and rsp are in the frame on the IST stack. */
+        FAULT,
+        /**
+         * A system call that arrived as #GP at the syscall entry, still at CPL 3 (see {@link Ring0}):
+         * user rip is in rcx and rflags in r11 as after {@code syscall}; rsp is in the frame.
+         */
+        TRAPPED_SYSCALL
+    }
+
+    /** Flags a user may set through the rflags it returns to (Linux's FIX_EFLAGS plus IF and bit 1). */
+    private static final long USER_FLAGS = 0x2 | 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+            | 0x40000 | 0x200000;
+
+    private static final long FRAME_VECTOR = 0;
+    private static final long FRAME_ERROR = 8;
+    private static final long FRAME_RIP = 16;
+    private static final long FRAME_CS = 24;
+    private static final long FRAME_RFLAGS = 32;
+    private static final long FRAME_RSP = 40;
+
+    private final KvmMachine machine;
+    private final int id;
+    private final int fd;
+    private final MemorySegment run;
+    private final MemorySegment ram;
+    private final Ring0 ring0;
+    private final long cr3;
+    private final Registers regs = new View();
+    private Mode mode = Mode.DIRECT;
+    private long framePa;
+    private long[] pendingEntries = new long[64];
+    private int pendingCount;
+    private boolean pendingFlush;
+    private int pendingNext;
+    private final long[] saved = new long[4];
+    private long resumeTail;
+    private volatile boolean kicked;
+    private boolean closed;
+
+    private KvmCpu(KvmMachine machine, int id, int fd, MemorySegment run, long cr3) {
+        this.machine = machine;
+        this.id = id;
+        this.fd = fd;
+        this.run = run;
+        this.ram = machine.memory();
+        this.ring0 = machine.ring0();
+        this.cr3 = cr3;
+    }
+
+    static KvmCpu create(KvmMachine machine, int id, CpuState initial) throws LibC.NativeError {
+        int fd = LibC.ioctl(machine.vmFd(), Kvm.CREATE_VCPU, id, "KVM_CREATE_VCPU");
+        MemorySegment run;
+        try {
+            run = LibC.mmap(machine.runMmapSize(), LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, "mmap of kvm_run");
+        } catch (LibC.NativeError e) {
+            LibC.close(fd);
+            throw e;
+        }
+        KvmCpu cpu = new KvmCpu(machine, id, fd, run, initial.cr3());
+        try {
+            cpu.setup(initial);
+        } catch (LibC.NativeError e) {
+            cpu.close();
+            throw e;
+        }
+        return cpu;
+    }
+
+    private void setup(CpuState initial) throws LibC.NativeError {
+        LibC.ioctl(fd, Kvm.SET_CPUID2, machine.supportedCpuid(), "KVM_SET_CPUID2");
+        boolean xsave = (machine.cpuid(1, 0)[2] & (1 << 26)) != 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sregs = arena.allocate(Kvm.SREGS_SIZE, 8);
+            LibC.ioctl(fd, Kvm.GET_SREGS, sregs, "KVM_GET_SREGS");
+            userSegments(sregs, initial);
+            sregs.set(ValueLayout.JAVA_LONG, Kvm.SREGS_CR0,
+                    Kvm.CR0_PE | Kvm.CR0_MP | Kvm.CR0_ET | Kvm.CR0_NE | Kvm.CR0_WP | Kvm.CR0_AM | Kvm.CR0_PG);
+            sregs.set(ValueLayout.JAVA_LONG, Kvm.SREGS_CR3, cr3);
+            sregs.set(ValueLayout.JAVA_LONG, Kvm.SREGS_CR4,
+                    Kvm.CR4_PAE | Kvm.CR4_OSFXSR | Kvm.CR4_OSXMMEXCPT | (xsave ? Kvm.CR4_OSXSAVE : 0));
+            sregs.set(ValueLayout.JAVA_LONG, Kvm.SREGS_EFER, Kvm.EFER_SCE | Kvm.EFER_LME | Kvm.EFER_LMA | Kvm.EFER_NXE);
+            LibC.ioctl(fd, Kvm.SET_SREGS, sregs, "KVM_SET_SREGS");
+            MemorySegment.copy(sregs, 0, run, Kvm.RUN_SREGS, Kvm.SREGS_SIZE);
+
+            long[][] msrs = {
+                {Kvm.MSR_STAR, ((long) Ring0.USER32_CS << 48) | ((long) Ring0.KERNEL_CS << 32)},
+                {Kvm.MSR_LSTAR, ring0.syscallEntryVa()},
+                {Kvm.MSR_CSTAR, ring0.syscallEntryVa()},
+                // Linux masks TF, DF, IF, IOPL, NT and AC on syscall entry.
+                {Kvm.MSR_SYSCALL_MASK, 0x47700L},
+                {Kvm.MSR_KERNEL_GS_BASE, 0L},
+            };
+            MemorySegment m = arena.allocate(8 + 16L * msrs.length, 8);
+            m.set(ValueLayout.JAVA_INT, 0, msrs.length);
+            for (int i = 0; i < msrs.length; i++) {
+                m.set(ValueLayout.JAVA_INT, 8 + 16L * i, (int) msrs[i][0]);
+                m.set(ValueLayout.JAVA_LONG, 8 + 16L * i + 8, msrs[i][1]);
+            }
+            int set = LibC.ioctl(fd, Kvm.SET_MSRS, m, "KVM_SET_MSRS");
+            if (set != msrs.length) {
+                throw new LibC.NativeError("KVM_SET_MSRS (only " + set + " of " + msrs.length + " set)", 22);
+            }
+            if (xsave) {
+                int[] d = machine.cpuid(0xD, 0);
+                long supported = (d[0] & 0xFFFFFFFFL) | ((long) d[3] << 32);
+                // x87, SSE, AVX and the AVX-512 states; not MPX, PKRU or AMX (Linux hands AMX out
+                // only on request).
+                long xcr0 = supported & 0xE7L | 0x3L;
+                MemorySegment x = arena.allocate(0x188, 8);
+                x.set(ValueLayout.JAVA_INT, 0, 1);
+                x.set(ValueLayout.JAVA_INT, 8, 0);
+                x.set(ValueLayout.JAVA_LONG, 16, xcr0);
+                LibC.ioctl(fd, Kvm.SET_XCRS, x, "KVM_SET_XCRS");
+            }
+        }
+        for (Reg r : Reg.values()) {
+            if (r != Reg.FS_BASE && r != Reg.GS_BASE) {
+                run.set(ValueLayout.JAVA_LONG, Kvm.RUN_REGS + 8L * r.ordinal(), initial.get(r));
+            }
+        }
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_VALID_REGS, Kvm.SYNC_REGS | Kvm.SYNC_SREGS);
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS, Kvm.SYNC_REGS);
+    }
+
+    /** Loads CPL-3 segments so that the first KVM_RUN enters the program in user mode. */
+    private void userSegments(MemorySegment s, CpuState initial) {
+        segment(s, Kvm.SREGS_CS, 0, 0xFFFFFFFFL, Ring0.USER_CS, 0xB, 3, 0, 1, 1, true);
+        for (long seg : new long[] {Kvm.SREGS_SS, Kvm.SREGS_DS, Kvm.SREGS_ES}) {
+            segment(s, seg, 0, 0xFFFFFFFFL, Ring0.USER_DS, 0x3, 3, 1, 0, 1, true);
+        }
+        segment(s, Kvm.SREGS_FS, initial.get(Reg.FS_BASE), 0xFFFFFFFFL, 0, 0x3, 3, 1, 0, 1, true);
+        segment(s, Kvm.SREGS_GS, initial.get(Reg.GS_BASE), 0xFFFFFFFFL, 0, 0x3, 3, 1, 0, 1, true);
+        segment(s, Kvm.SREGS_TR, ring0.tssVa(id), 0x67, Ring0.TSS_SELECTOR, 0xB, 0, 0, 0, 0, false);
+        segment(s, Kvm.SREGS_LDT, 0, 0xFFFF, 0, 0x2, 0, 0, 0, 0, false);
+        s.set(ValueLayout.JAVA_BYTE, Kvm.SREGS_LDT + Kvm.SEG_PRESENT, (byte) 0);
+        s.set(ValueLayout.JAVA_BYTE, Kvm.SREGS_LDT + Kvm.SEG_UNUSABLE, (byte) 1);
+        s.set(ValueLayout.JAVA_LONG, Kvm.SREGS_GDT, ring0.gdtVa(id));
+        s.set(ValueLayout.JAVA_SHORT, Kvm.SREGS_GDT + 8, (short) (Ring0.GDT_ENTRIES * 8 - 1));
+        s.set(ValueLayout.JAVA_LONG, Kvm.SREGS_IDT, ring0.idtVa());
+        s.set(ValueLayout.JAVA_SHORT, Kvm.SREGS_IDT + 8, (short) (Ring0.EXCEPTION_VECTORS * 16 - 1));
+    }
+
+    private static void segment(MemorySegment s, long at, long base, long limit, int selector, int type, int dpl,
+            int db, int l, int g, boolean codeOrData) {
+        s.set(ValueLayout.JAVA_LONG, at + Kvm.SEG_BASE, base);
+        s.set(ValueLayout.JAVA_INT, at + Kvm.SEG_LIMIT, (int) limit);
+        s.set(ValueLayout.JAVA_SHORT, at + Kvm.SEG_SELECTOR, (short) selector);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_TYPE, (byte) type);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_PRESENT, (byte) 1);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_DPL, (byte) dpl);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_DB, (byte) db);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_S, (byte) (codeOrData ? 1 : 0));
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_L, (byte) l);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_G, (byte) g);
+        s.set(ValueLayout.JAVA_BYTE, at + Kvm.SEG_UNUSABLE, (byte) 0);
+    }
+
+    @Override
+    public Exit run() {
+        if (mode == Mode.TRAPPED_SYSCALL) {
+            // Return the way sysret would: to rcx with rflags from r11.
+            ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RIP, raw(Reg.RCX));
+            ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS, raw(Reg.R11) & USER_FLAGS | 0x2);
+            mode = Mode.FAULT;
+        }
+        if (pendingFlush) {
+            pendingFlush = false;
+            routeThroughRewriteLoop();
+        }
+        for (;;) {
+            if (kicked) {
+                return takeKick();
+            }
+            int r = LibC.ioctlRaw(fd, Kvm.RUN, 0L);
+            if (r < 0) {
+                if (-r == LibC.EINTR || -r == LibC.EAGAIN) {
+                    if (kicked) {
+                        return takeKick();
+                    }
+                    continue;
+                }
+                return new Exit.Halt("KVM_RUN failed: " + LibC.strerror(-r));
+            }
+            int reason = run.get(ValueLayout.JAVA_INT, Kvm.RUN_EXIT_REASON);
+            switch (reason) {
+                case Kvm.EXIT_IO -> {
+                    int port = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_IO_PORT) & 0xFFFF;
+                    switch (port) {
+                        case Ring0.PORT_SYSCALL -> {
+                            mode = Mode.SYSCALL;
+                            return Exit.Syscall.INSTANCE;
+                        }
+                        case Ring0.PORT_FAULT -> {
+                            return fault();
+                        }
+                        case Ring0.PORT_RESUME -> {
+                            continueRewriteLoop();
+                        }
+                        default -> {
+                            return new Exit.Halt("unexpected port I/O to 0x" + Integer.toHexString(port));
+                        }
+                    }
+                }
+                case Kvm.EXIT_INTR -> {
+                    if (kicked) {
+                        return takeKick();
+                    }
+                }
+                case Kvm.EXIT_SHUTDOWN -> {
+                    return new Exit.Halt("triple fault at rip 0x" + Long.toHexString(raw(Reg.RIP)));
+                }
+                case Kvm.EXIT_HLT -> {
+                    return new Exit.Halt("CPU halted at rip 0x" + Long.toHexString(raw(Reg.RIP)));
+                }
+                case Kvm.EXIT_FAIL_ENTRY -> {
+                    return new Exit.Halt("VM entry failed, hardware reason 0x"
+                            + Long.toHexString(run.get(ValueLayout.JAVA_LONG, Kvm.RUN_HW_REASON)));
+                }
+                case Kvm.EXIT_INTERNAL_ERROR -> {
+                    return new Exit.Halt("KVM internal error, suberror "
+                            + run.get(ValueLayout.JAVA_INT, Kvm.RUN_INTERNAL_SUBERROR)
+                            + " at rip 0x" + Long.toHexString(raw(Reg.RIP)));
+                }
+                default -> {
+                    return new Exit.Halt("unexpected KVM exit reason " + reason
+                            + " at rip 0x" + Long.toHexString(raw(Reg.RIP)));
+                }
+            }
+        }
+    }
+
+    private Exit takeKick() {
+        kicked = false;
+        run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 0);
+        return Exit.Kicked.INSTANCE;
+    }
+
+    private Exit fault() {
+        long pa = ring0.toPhysical(raw(Reg.RSP));
+        if (pa < 0) {
+            return new Exit.Halt("exception stub ran on an unknown stack at 0x" + Long.toHexString(raw(Reg.RSP)));
+        }
+        framePa = pa;
+        mode = Mode.FAULT;
+        int vector = (int) ram.get(ValueLayout.JAVA_LONG, pa + FRAME_VECTOR);
+        long error = ram.get(ValueLayout.JAVA_LONG, pa + FRAME_ERROR);
+        long cs = ram.get(ValueLayout.JAVA_LONG, pa + FRAME_CS);
+        long cr2 = run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_CR2);
+        if (vector == 13 && (cs & 3) == 3
+                && ram.get(ValueLayout.JAVA_LONG, pa + FRAME_RIP) == ring0.syscallEntryVa()) {
+            mode = Mode.TRAPPED_SYSCALL;
+            return Exit.Syscall.INSTANCE;
+        }
+        if ((cs & 3) != 3) {
+            return new Exit.Halt("CPU exception " + vector + " in jkraft's ring-0 code at rip 0x"
+                    + Long.toHexString(ram.get(ValueLayout.JAVA_LONG, pa + FRAME_RIP))
+                    + " (error 0x" + Long.toHexString(error) + ", cr2 0x" + Long.toHexString(cr2) + ")");
+        }
+        return new Exit.Fault(vector, error, vector == 14 ? cr2 : 0);
+    }
+
+    /**
+     * Sends the return to user mode through the ring-0 loop that rewrites changed page-table
+     * entries and reloads CR3 (see {@link Ring0}). The registers the loop uses are saved here and
+     * restored when it reports back.
+     */
+    private void routeThroughRewriteLoop() {
+        resumeTail = switch (mode) {
+            case SYSCALL -> ring0.codeVa(Ring0.SYSRET_TAIL);
+            case FAULT, TRAPPED_SYSCALL -> ring0.codeVa(Ring0.IRET_TAIL);
+            // Nothing has run on this CPU yet, so it caches nothing.
+            case DIRECT -> 0;
+        };
+        if (resumeTail == 0) {
+            pendingCount = 0;
+            return;
+        }
+        saved[0] = raw(Reg.RAX);
+        saved[1] = raw(Reg.RCX);
+        saved[2] = raw(Reg.RDX);
+        saved[3] = raw(Reg.RSI);
+        pendingNext = 0;
+        startRewriteRound();
+    }
+
+    private void startRewriteRound() {
+        int n = Math.min(pendingCount - pendingNext, Ring0.TOUCH_LIST_CAPACITY);
+        long list = ring0.touchListPa();
+        for (int i = 0; i < n; i++) {
+            ram.set(ValueLayout.JAVA_LONG, list + 8L * i, Ring0.DIRECT_MAP_VA + pendingEntries[pendingNext + i]);
+        }
+        pendingNext += n;
+        setRaw(Reg.RSI, ring0.touchListVa());
+        setRaw(Reg.RCX, n);
+        setRaw(Reg.RIP, ring0.codeVa(Ring0.REWRITE_LOOP));
+    }
+
+    private void continueRewriteLoop() {
+        if (pendingNext < pendingCount) {
+            startRewriteRound();
+            return;
+        }
+        pendingCount = 0;
+        setRaw(Reg.RAX, saved[0]);
+        setRaw(Reg.RCX, saved[1]);
+        setRaw(Reg.RDX, saved[2]);
+        setRaw(Reg.RSI, saved[3]);
+        setRaw(Reg.RIP, resumeTail);
+    }
+
+    private long raw(Reg r) {
+        return run.get(ValueLayout.JAVA_LONG, Kvm.RUN_REGS + 8L * r.ordinal());
+    }
+
+    private void setRaw(Reg r, long value) {
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_REGS + 8L * r.ordinal(), value);
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS,
+                run.get(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS) | Kvm.SYNC_REGS);
+    }
+
+    private final class View implements Registers {
+        @Override
+        public long get(Reg r) {
+            return switch (r) {
+                case FS_BASE -> run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_FS + Kvm.SEG_BASE);
+                case GS_BASE -> run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_GS + Kvm.SEG_BASE);
+                case RIP -> switch (mode) {
+                    case SYSCALL, TRAPPED_SYSCALL -> raw(Reg.RCX);
+                    case FAULT -> ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RIP);
+                    case DIRECT -> raw(Reg.RIP);
+                };
+                case RFLAGS -> switch (mode) {
+                    case SYSCALL, TRAPPED_SYSCALL -> raw(Reg.R11);
+                    case FAULT -> ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS);
+                    case DIRECT -> raw(Reg.RFLAGS);
+                };
+                case RSP -> mode == Mode.FAULT || mode == Mode.TRAPPED_SYSCALL ? ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RSP) : raw(Reg.RSP);
+                default -> raw(r);
+            };
+        }
+
+        @Override
+        public void set(Reg r, long value) {
+            switch (r) {
+                case FS_BASE, GS_BASE -> {
+                    long at = Kvm.RUN_SREGS + (r == Reg.FS_BASE ? Kvm.SREGS_FS : Kvm.SREGS_GS) + Kvm.SEG_BASE;
+                    run.set(ValueLayout.JAVA_LONG, at, value);
+                    run.set(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS,
+                            run.get(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS) | Kvm.SYNC_SREGS);
+                }
+                case RIP -> {
+                    switch (mode) {
+                        case SYSCALL, TRAPPED_SYSCALL -> setRaw(Reg.RCX, value);
+                        case FAULT -> ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RIP, value);
+                        case DIRECT -> setRaw(Reg.RIP, value);
+                    }
+                }
+                case RFLAGS -> {
+                    switch (mode) {
+                        case SYSCALL, TRAPPED_SYSCALL -> setRaw(Reg.R11, value);
+                        case FAULT -> ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS, value);
+                        case DIRECT -> setRaw(Reg.RFLAGS, value);
+                    }
+                }
+                case RSP -> {
+                    if (mode == Mode.FAULT || mode == Mode.TRAPPED_SYSCALL) {
+                        ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RSP, value);
+                    } else {
+                        setRaw(Reg.RSP, value);
+                    }
+                }
+                default -> setRaw(r, value);
+            }
+        }
+    }
+
+    @Override
+    public Registers regs() {
+        return regs;
+    }
+
+    @Override
+    public CpuState state() {
+        return new CpuState(regs.snapshot().values(), cr3);
+    }
+
+    @Override
+    public void invalidate(long[] changedEntries, int count) {
+        if (pendingCount + count > pendingEntries.length) {
+            pendingEntries = java.util.Arrays.copyOf(pendingEntries, Math.max(pendingEntries.length * 2, pendingCount + count));
+        }
+        System.arraycopy(changedEntries, 0, pendingEntries, pendingCount, count);
+        pendingCount += count;
+        pendingFlush = true;
+    }
+
+    @Override
+    public void kick() {
+        kicked = true;
+        run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 1);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LibC.munmap(run);
+            LibC.close(fd);
+        }
+    }
+}

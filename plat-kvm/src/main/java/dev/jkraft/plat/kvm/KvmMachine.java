@@ -1,0 +1,168 @@
+package dev.jkraft.plat.kvm;
+
+import dev.jkraft.kernel.platform.Cpu;
+import dev.jkraft.kernel.platform.CpuState;
+import dev.jkraft.kernel.platform.Machine;
+import dev.jkraft.kernel.platform.MachineSpec;
+import dev.jkraft.kernel.platform.PhysicalMemory;
+import dev.jkraft.kernel.platform.PlatformException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A KVM virtual machine: one anonymous, MAP_NORESERVE RAM slot and up to {@code cpus} vCPUs. */
+final class KvmMachine implements Machine {
+    private static final int MAX_CPUID_ENTRIES = 256;
+
+    private final int kvmFd;
+    private final int vmFd;
+    private final MemorySegment ram;
+    private final Ring0 ring0;
+    private final long usable;
+    private final int cpuLimit;
+    private final int runMmapSize;
+    private final MemorySegment supportedCpuid;
+    private final List<KvmCpu> cpus = new ArrayList<>();
+    private boolean closed;
+
+    private KvmMachine(int kvmFd, int vmFd, MemorySegment ram, Ring0 ring0, long usable, int cpuLimit,
+            int runMmapSize, MemorySegment supportedCpuid) {
+        this.kvmFd = kvmFd;
+        this.vmFd = vmFd;
+        this.ram = ram;
+        this.ring0 = ring0;
+        this.usable = usable;
+        this.cpuLimit = cpuLimit;
+        this.runMmapSize = runMmapSize;
+        this.supportedCpuid = supportedCpuid;
+    }
+
+    static KvmMachine create(int kvmFd, MachineSpec spec) {
+        int vmFd = -1;
+        MemorySegment ram = null;
+        try {
+            vmFd = LibC.ioctl(kvmFd, Kvm.CREATE_VM, 0L, "KVM_CREATE_VM");
+            long reserved = Ring0.bytesFor(spec.ramBytes(), spec.cpus());
+            long total = spec.ramBytes() + reserved;
+            ram = LibC.mmap(total, LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, "mmap of guest RAM");
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment region = arena.allocate(32);
+                region.set(ValueLayout.JAVA_INT, 0, 0); // slot
+                region.set(ValueLayout.JAVA_INT, 4, 0); // flags
+                region.set(ValueLayout.JAVA_LONG, 8, 0); // guest_phys_addr
+                region.set(ValueLayout.JAVA_LONG, 16, total); // memory_size
+                region.set(ValueLayout.JAVA_LONG, 24, ram.address()); // userspace_addr
+                LibC.ioctl(vmFd, Kvm.SET_USER_MEMORY_REGION, region, "KVM_SET_USER_MEMORY_REGION");
+            }
+            int runSize = LibC.ioctl(kvmFd, Kvm.GET_VCPU_MMAP_SIZE, 0L, "KVM_GET_VCPU_MMAP_SIZE");
+            MemorySegment cpuid = Arena.global().allocate(8 + MAX_CPUID_ENTRIES * Kvm.CPUID_ENTRY_SIZE, 8);
+            cpuid.set(ValueLayout.JAVA_INT, 0, MAX_CPUID_ENTRIES);
+            LibC.ioctl(kvmFd, Kvm.GET_SUPPORTED_CPUID, cpuid, "KVM_GET_SUPPORTED_CPUID");
+            Ring0 ring0 = Ring0.at(ram, spec.ramBytes(), spec.ramBytes(), spec.cpus());
+            ring0.build();
+            return new KvmMachine(kvmFd, vmFd, ram, ring0, spec.ramBytes(), spec.cpus(), runSize, cpuid);
+        } catch (LibC.NativeError e) {
+            if (ram != null) {
+                LibC.munmap(ram);
+            }
+            if (vmFd >= 0) {
+                LibC.close(vmFd);
+            }
+            LibC.close(kvmFd);
+            throw new PlatformException("cannot create the KVM virtual machine: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public PhysicalMemory ram() {
+        return new PhysicalMemory() {
+            @Override
+            public MemorySegment segment() {
+                return ram;
+            }
+
+            @Override
+            public long usableBytes() {
+                return usable;
+            }
+        };
+    }
+
+    @Override
+    public synchronized Cpu newCpu(CpuState initial) {
+        if (closed) {
+            throw new IllegalStateException("machine is closed");
+        }
+        int id = cpus.size();
+        if (id >= cpuLimit) {
+            throw new PlatformException("all " + cpuLimit + " vCPUs are in use");
+        }
+        // Make the ring-0 area visible in this address space.
+        ram.set(ValueLayout.JAVA_LONG, initial.cr3() + 511 * 8, ring0.pml4Entry());
+        try {
+            KvmCpu cpu = KvmCpu.create(this, id, initial);
+            cpus.add(cpu);
+            return cpu;
+        } catch (LibC.NativeError e) {
+            throw new PlatformException("cannot create vCPU " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int[] cpuid(int leaf, int subleaf) {
+        int n = supportedCpuid.get(ValueLayout.JAVA_INT, 0);
+        for (int i = 0; i < n; i++) {
+            long e = 8 + i * Kvm.CPUID_ENTRY_SIZE;
+            int function = supportedCpuid.get(ValueLayout.JAVA_INT, e);
+            int index = supportedCpuid.get(ValueLayout.JAVA_INT, e + 4);
+            int flags = supportedCpuid.get(ValueLayout.JAVA_INT, e + 8);
+            boolean indexed = (flags & 1) != 0; // KVM_CPUID_FLAG_SIGNIFCANT_INDEX
+            if (function == leaf && (!indexed || index == subleaf)) {
+                return new int[] {
+                    supportedCpuid.get(ValueLayout.JAVA_INT, e + 12),
+                    supportedCpuid.get(ValueLayout.JAVA_INT, e + 16),
+                    supportedCpuid.get(ValueLayout.JAVA_INT, e + 20),
+                    supportedCpuid.get(ValueLayout.JAVA_INT, e + 24)
+                };
+            }
+        }
+        return new int[4];
+    }
+
+    int vmFd() {
+        return vmFd;
+    }
+
+    int runMmapSize() {
+        return runMmapSize;
+    }
+
+    Ring0 ring0() {
+        return ring0;
+    }
+
+    MemorySegment memory() {
+        return ram;
+    }
+
+    MemorySegment supportedCpuid() {
+        return supportedCpuid;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (KvmCpu cpu : cpus) {
+            cpu.close();
+        }
+        LibC.close(vmFd);
+        LibC.close(kvmFd);
+        LibC.munmap(ram);
+    }
+}
