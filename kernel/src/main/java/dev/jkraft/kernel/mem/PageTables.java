@@ -44,6 +44,24 @@ public final class PageTables {
         ram.set(ENTRY, pte, (pa & ADDRESS_MASK) | flags | PRESENT);
     }
 
+    /** Writes the leaf entry for {@code va} as given (0 clears it), creating tables as needed. */
+    public void mapRaw(long va, long entry) throws OutOfFramesException {
+        long pte = entryAddress(va, entry != 0);
+        if (pte >= 0) {
+            ram.set(ENTRY, pte, entry);
+        }
+    }
+
+    /** Overwrites an existing leaf entry (0 clears it); false if the page has no table. */
+    public boolean setEntry(long va, long entry) {
+        long pte = lookupEntryAddress(va);
+        if (pte < 0) {
+            return false;
+        }
+        ram.set(ENTRY, pte, entry);
+        return true;
+    }
+
     /**
      * Removes the mapping of the page at {@code va}.
      *

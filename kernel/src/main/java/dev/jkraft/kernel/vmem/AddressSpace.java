@@ -1,0 +1,425 @@
+package dev.jkraft.kernel.vmem;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.Mman;
+import dev.jkraft.kernel.mem.FrameAllocator;
+import dev.jkraft.kernel.mem.OutOfFramesException;
+import dev.jkraft.kernel.mem.PageTables;
+import dev.jkraft.kernel.platform.Cpu;
+import dev.jkraft.kernel.syscall.SyscallException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A process's user address space: VMAs kept in a TreeMap by start address, backed by the page
+ * tables. Anonymous pages are allocated on first touch (a page fault, or a kernel copy through
+ * {@code nofault}), zero-filled, with fault-around. All methods are synchronized: faults and
+ * system calls of one process serialize on it.
+ */
+public final class AddressSpace {
+    public static final long PAGE = Mman.PAGE_SIZE;
+    /** Linux's TASK_SIZE on x86-64 with 4-level paging: the top page of the lower half is never mapped. */
+    public static final long TASK_SIZE = 0x0000_7FFF_FFFF_F000L;
+    /** Bits 9-11 of an entry are free for software; this one marks a PROT_NONE page that keeps its frame. */
+    private static final long KEPT = 1L << 9;
+
+    private final FrameAllocator frames;
+    private final PageTables tables;
+    private final MemorySegment ram;
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final int faultAroundPages;
+    private long mmapBase;
+    private long brkStart;
+    private long brk;
+    private long[] changed = new long[256];
+    private int changedCount;
+
+    public AddressSpace(FrameAllocator frames, int faultAroundPages) throws OutOfFramesException {
+        this.frames = frames;
+        this.tables = new PageTables(frames);
+        this.ram = frames.ram();
+        this.faultAroundPages = Math.max(1, faultAroundPages);
+        this.mmapBase = TASK_SIZE;
+    }
+
+    public PageTables pageTables() {
+        return tables;
+    }
+
+    public synchronized void setMmapBase(long base) {
+        this.mmapBase = base;
+    }
+
+    /** Sets where brk starts (page aligned end of the loaded image, or a randomized spot above it). */
+    public synchronized void setBrkStart(long start) {
+        this.brkStart = start;
+        this.brk = start;
+    }
+
+    public synchronized List<Vma> vmas() {
+        return List.copyOf(vmas.values());
+    }
+
+    public synchronized Vma find(long address) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(address);
+        return e != null && e.getValue().contains(address) ? e.getValue() : null;
+    }
+
+    // ---- mapping ----
+
+    /**
+     * Creates a mapping. With {@code fixed} the range replaces whatever was there (MAP_FIXED);
+     * otherwise {@code hint} is used if free, else the highest free gap below the mmap base.
+     *
+     * @return the start address
+     */
+    public synchronized long map(long hint, long length, int prot, boolean fixed, boolean noReplace,
+            Vma.Kind kind, String name) throws SyscallException {
+        long len = pageAlign(length);
+        if (len <= 0 || len > TASK_SIZE) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        long start;
+        if (fixed || noReplace) {
+            if ((hint & (PAGE - 1)) != 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            if (hint + len > TASK_SIZE || hint + len < hint) {
+                throw new SyscallException(Errno.ENOMEM);
+            }
+            if (noReplace && overlaps(hint, hint + len)) {
+                throw new SyscallException(Errno.EEXIST);
+            }
+            start = hint;
+            removeRange(start, start + len);
+        } else {
+            long h = hint & ~(PAGE - 1);
+            if (h != 0 && h + len <= TASK_SIZE && h + len > h && !overlaps(h, h + len)) {
+                start = h;
+            } else {
+                start = findGap(len);
+            }
+        }
+        insert(new Vma(start, start + len, prot, kind, name));
+        return start;
+    }
+
+    /** Maps {@code [start, start+len)} and fills it eagerly from {@code data} (for ELF segments). */
+    public synchronized void mapPopulated(long start, long len, int prot, Vma.Kind kind, String name,
+            byte[] data, int dataOffset, long dataLength, long dataAt) throws SyscallException {
+        map(start, len, prot, true, false, kind, name);
+        try {
+            for (long va = start; va < start + len; va += PAGE) {
+                populate(va, vmaAt(va));
+            }
+        } catch (OutOfFramesException e) {
+            removeRange(start, start + len);
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        long done = 0;
+        while (done < dataLength) {
+            long va = dataAt + done;
+            int inPage = (int) Math.min(PAGE - (va & (PAGE - 1)), dataLength - done);
+            long pa = (tables.entry(va) & PageTables.ADDRESS_MASK) | (va & (PAGE - 1));
+            MemorySegment.copy(MemorySegment.ofArray(data), dataOffset + done, ram, pa, inPage);
+            done += inPage;
+        }
+    }
+
+    public synchronized void unmap(long addr, long length) throws SyscallException {
+        if ((addr & (PAGE - 1)) != 0 || length == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long len = pageAlign(length);
+        if (addr + len > TASK_SIZE || addr + len < addr || len <= 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        removeRange(addr, addr + len);
+    }
+
+    public synchronized void protect(long addr, long length, int prot) throws SyscallException {
+        if ((addr & (PAGE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long len = pageAlign(length);
+        long end = addr + len;
+        if (end < addr) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        if (len == 0) {
+            return;
+        }
+        // Linux checks that the whole range is mapped before changing anything.
+        long at = addr;
+        while (at < end) {
+            Vma v = find(at);
+            if (v == null) {
+                throw new SyscallException(Errno.ENOMEM);
+            }
+            at = v.end();
+        }
+        splitAt(addr);
+        splitAt(end);
+        for (Vma v : new ArrayList<>(vmas.subMap(addr, end).values())) {
+            vmas.put(v.start(), v.withProt(prot));
+            for (long va = v.start(); va < v.end(); va += PAGE) {
+                reprotect(va, v.prot(), prot);
+            }
+        }
+        mergeAround(addr, end);
+    }
+
+    /** brk(2): moves the break if it can and returns the (possibly unchanged) break. */
+    public synchronized long brk(long requested) {
+        if (requested < brkStart) {
+            return brk;
+        }
+        long oldTop = pageAlign(brk);
+        long newTop = pageAlign(requested);
+        try {
+            if (newTop > oldTop) {
+                if (overlaps(oldTop, newTop) || newTop > mmapFloor()) {
+                    return brk;
+                }
+                map(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, true, false, Vma.Kind.HEAP, "[heap]");
+            } else if (newTop < oldTop) {
+                removeRange(newTop, oldTop);
+            }
+        } catch (SyscallException e) {
+            return brk;
+        }
+        brk = requested;
+        return brk;
+    }
+
+    // ---- faults and kernel access ----
+
+    /**
+     * Resolves a page fault if the access is allowed and the page simply is not there yet.
+     *
+     * @return true if the page is now mapped and the instruction can be retried
+     */
+    public synchronized boolean handleFault(long address, boolean write, boolean exec) throws OutOfFramesException {
+        Vma v = find(address);
+        if (v == null || !allows(v.prot(), write, exec)) {
+            return false;
+        }
+        long page = address & ~(PAGE - 1);
+        long e = tables.entry(page);
+        if ((e & PageTables.PRESENT) != 0) {
+            // Present with the right rights: a stale translation the CPU has since dropped.
+            return true;
+        }
+        populate(page, v);
+        // Fault-around: map neighbours of the same VMA now, saving a fault each.
+        long from = Math.max(v.start(), page - (faultAroundPages / 2) * PAGE);
+        long to = Math.min(v.end(), from + faultAroundPages * PAGE);
+        for (long va = from; va < to; va += PAGE) {
+            if (tables.entry(va) == 0) {
+                try {
+                    populate(va, v);
+                } catch (OutOfFramesException full) {
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Guest physical address for a kernel access to user address {@code va}, faulting the page in
+     * if the VMA allows it; -1 if the access must fail with EFAULT.
+     */
+    public synchronized long translateForKernel(long va, boolean write) {
+        long pa = tables.translate(va, write);
+        if (pa >= 0) {
+            return pa;
+        }
+        try {
+            if (handleFault(va, write, false)) {
+                return tables.translate(va, write);
+            }
+        } catch (OutOfFramesException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Tells {@code cpu} about entries removed or narrowed since the last call. */
+    public synchronized void flushTo(Cpu cpu) {
+        if (changedCount > 0) {
+            cpu.invalidate(changed, changedCount);
+            changedCount = 0;
+        }
+    }
+
+    /** Frees every frame and table (process exit). */
+    public synchronized void destroy() {
+        removeRange(0, TASK_SIZE);
+        tables.freeTables();
+        changedCount = 0;
+    }
+
+    public synchronized long brkStart() {
+        return brkStart;
+    }
+
+    // ---- internals ----
+
+    private static boolean allows(int prot, boolean write, boolean exec) {
+        if (write) {
+            return (prot & Mman.PROT_WRITE) != 0;
+        }
+        if (exec) {
+            return (prot & Mman.PROT_EXEC) != 0;
+        }
+        return (prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0;
+    }
+
+    private static long pteFlags(int prot) {
+        long f = PageTables.USER;
+        if ((prot & Mman.PROT_WRITE) != 0) {
+            f |= PageTables.WRITABLE;
+        }
+        if ((prot & Mman.PROT_EXEC) == 0) {
+            f |= PageTables.NO_EXECUTE;
+        }
+        return f;
+    }
+
+    private void populate(long va, Vma v) throws OutOfFramesException {
+        long pa = frames.allocate();
+        if (v.prot() == Mman.PROT_NONE) {
+            tables.mapRaw(va, pa | KEPT);
+        } else {
+            tables.map(va, pa, pteFlags(v.prot()));
+        }
+    }
+
+    private void reprotect(long va, int oldProt, int newProt) {
+        long e = tables.entry(va);
+        if (e == 0) {
+            return;
+        }
+        long pa = e & PageTables.ADDRESS_MASK;
+        long newEntry = newProt == Mman.PROT_NONE ? pa | KEPT : pa | pteFlags(newProt) | PageTables.PRESENT;
+        tables.setEntry(va, newEntry);
+        boolean narrowed = (e & PageTables.PRESENT) != 0
+                && (newProt == Mman.PROT_NONE
+                        || ((e & PageTables.WRITABLE) != 0 && (newEntry & PageTables.WRITABLE) == 0)
+                        || ((e & PageTables.NO_EXECUTE) == 0 && (newEntry & PageTables.NO_EXECUTE) != 0));
+        if (narrowed) {
+            noteChanged(va);
+        }
+    }
+
+    private void removeRange(long start, long end) {
+        if (!overlaps(start, end)) {
+            return;
+        }
+        splitAt(start);
+        splitAt(end);
+        for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
+            vmas.remove(v.start());
+            for (long va = v.start(); va < v.end(); va += PAGE) {
+                long e = tables.entry(va);
+                if (e != 0) {
+                    boolean wasPresent = (e & PageTables.PRESENT) != 0;
+                    if (wasPresent) {
+                        noteChanged(va);
+                    }
+                    tables.setEntry(va, 0);
+                    frames.free(e & PageTables.ADDRESS_MASK);
+                }
+            }
+        }
+    }
+
+    private void noteChanged(long va) {
+        long entry = tables.entryAddress(va);
+        if (changedCount == changed.length) {
+            changed = Arrays.copyOf(changed, changed.length * 2);
+        }
+        changed[changedCount++] = entry;
+    }
+
+    private boolean overlaps(long start, long end) {
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(end);
+        return below != null && below.getValue().end() > start;
+    }
+
+    private Vma vmaAt(long va) {
+        return find(va);
+    }
+
+    /** Splits the VMA containing {@code at} so that a VMA starts at {@code at}. */
+    private void splitAt(long at) {
+        Vma v = find(at);
+        if (v == null || v.start() == at) {
+            return;
+        }
+        vmas.put(v.start(), v.withRange(v.start(), at));
+        vmas.put(at, v.withRange(at, v.end()));
+    }
+
+    private void insert(Vma v) {
+        vmas.put(v.start(), v);
+        mergeAround(v.start(), v.end());
+    }
+
+    /** Merges neighbours with equal rights, kind and name, as Linux merges compatible VMAs. */
+    private void mergeAround(long start, long end) {
+        Map.Entry<Long, Vma> e = vmas.lowerEntry(start);
+        long from = e != null ? e.getKey() : start;
+        Vma prev = null;
+        for (Vma v : new ArrayList<>(vmas.tailMap(from).values())) {
+            if (prev != null && prev.end() == v.start() && prev.prot() == v.prot() && prev.kind() == v.kind()
+                    && prev.name().equals(v.name())) {
+                vmas.remove(v.start());
+                prev = prev.withRange(prev.start(), v.end());
+                vmas.put(prev.start(), prev);
+            } else {
+                prev = v;
+            }
+            if (v.start() > end) {
+                break;
+            }
+        }
+    }
+
+    /** Lowest address mmap has handed out top-down, which brk must not grow into. */
+    private long mmapFloor() {
+        Map.Entry<Long, Vma> e = vmas.ceilingEntry(pageAlign(brk) + 1);
+        return e == null ? TASK_SIZE : e.getKey();
+    }
+
+    private long findGap(long len) throws SyscallException {
+        long top = mmapBase;
+        for (Vma v : vmas.descendingMap().values()) {
+            if (v.start() >= top) {
+                top = Math.min(top, v.start());
+                continue;
+            }
+            if (v.end() <= top - len) {
+                return top - len;
+            }
+            top = v.start();
+        }
+        long floor = Math.max(PAGE * 16, pageAlign(brk));
+        if (top - len >= floor) {
+            return top - len;
+        }
+        throw new SyscallException(Errno.ENOMEM);
+    }
+
+    static long pageAlign(long v) {
+        return (v + PAGE - 1) & ~(PAGE - 1);
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Virtual memory (Unikraft's ukvmem): an address space of VMAs over the kernel's page tables,
+ * with demand paging for anonymous memory (faults are resolved here, with fault-around), the mmap
+ * family's placement rules, brk, and the list of page-table entries whose removal the CPUs must
+ * learn about. Depends on {@code mem}, {@code abi} and {@code platform} (to notify CPUs).
+ */
+package dev.jkraft.kernel.vmem;
