@@ -140,8 +140,8 @@ class GuestProgramsTest {
     }
 
     /**
-     * Cut inside e_ident, inside the program header table, and after it with the PT_LOAD segments
-     * lying past the end of the file.
+     * Empty; only e_ident; the ELF header but half its program header table; the headers whole but
+     * every PT_LOAD after the first lying past the end of the file.
      */
     @ParameterizedTest(name = "truncated to {0} bytes")
     @ValueSource(ints = {0, 16, 100, 2048})
