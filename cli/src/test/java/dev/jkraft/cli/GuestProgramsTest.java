@@ -1,0 +1,183 @@
+package dev.jkraft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs every guest program of the guests module, in each of its four builds, natively and under
+ * jkraft on KVM, and requires the same exit status and the same standard output byte for byte
+ * (and the same standard error where the program's own is all there is).
+ */
+class GuestProgramsTest {
+
+    /**
+     * One way of running one guest program.
+     *
+     * @param status         the exit status the program has natively (a check on the host too)
+     * @param compareStderr  false where jkraft adds to stderr: its one-line report of a fatal signal
+     */
+    record Case(String label, String program, List<String> args, byte[] stdin, int status, boolean compareStderr) {
+        static Case of(String program, int status, String... args) {
+            String label = args.length == 0 ? program : program + " " + String.join(" ", args);
+            return new Case(label, program, List.of(args), new byte[0], status, true);
+        }
+
+        static Case killed(String program, int status) {
+            return new Case(program, program, List.of(), new byte[0], status, false);
+        }
+
+        static Case withStdin(String label, String program, byte[] stdin) {
+            return new Case(label, program, List.of(), stdin, 0, true);
+        }
+
+        GuestRun run(String variant) {
+            return new GuestRun(GuestRun.guest(program, variant), args, stdin);
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    static List<Case> cases() {
+        return List.of(
+                Case.of("hello", 0),
+                Case.of("args", 0),
+                Case.of("args", 0, "alpha", "two words", "", "--flag=x"),
+                Case.of("exitcode", 0, "0"),
+                Case.of("exitcode", 42, "42"),
+                Case.of("exitcode", 255, "255"),
+                Case.of("exitcode", 0, "256"),       // only the low 8 bits reach the parent
+                Case.of("exitcode", 255, "-1"),
+                Case.of("exitcode", 7, "7", "_exit"),
+                Case.of("exitcode", 44, "300", "return"),
+                Case.of("mem", 0),
+                Case.of("syscalls", 0),
+                Case.killed("segv", 128 + 11),
+                Case.killed("divzero", 128 + 8),
+                Case.killed("ud2", 128 + 4),
+                Case.withStdin("echo_stdin (empty)", "echo_stdin", new byte[0]),
+                // Larger than a pipe buffer, so the program blocks on both ends along the way.
+                Case.withStdin("echo_stdin (200 KB)", "echo_stdin", text(200_000)));
+    }
+
+    static Stream<Arguments> programsAndVariants() {
+        return cases().stream().flatMap(c -> GuestRun.VARIANTS.stream()
+                .map(variant -> Arguments.argumentSet(c.label() + " [" + variant + "]", c, variant)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("programsAndVariants")
+    void sameAsNative(Case c, String variant) {
+        GuestRun run = c.run(variant);
+        GuestRun.Result host = run.onHost();
+        assertThat(host.status()).as("native exit status of %s", run.argv0()).isEqualTo(c.status());
+
+        KvmRequirement.require();
+        GuestRun.Result guest = run.underJkraft();
+
+        assertThat(guest.out()).as("stdout of %s under jkraft", run.argv0()).isEqualTo(host.out());
+        assertThat(guest.status()).as("exit status of %s under jkraft; stderr:%n%s", run.argv0(), guest.err())
+                .isEqualTo(host.status());
+        if (c.compareStderr()) {
+            assertThat(guest.err()).as("stderr of %s under jkraft", run.argv0()).isEqualTo(host.err());
+        }
+    }
+
+    /**
+     * The programs themselves must not depend on the C library: run from the same path, all four
+     * builds print the same. Needs no KVM; it keeps new guest programs honest.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void nativeBuildsAgree(Case c, @TempDir Path dir) throws IOException {
+        Path common = dir.resolve(c.program());
+        GuestRun.Result first = null;
+        for (String variant : GuestRun.VARIANTS) {
+            Files.copy(GuestRun.guest(c.program(), variant), common,
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            GuestRun.Result result = new GuestRun(common, c.args(), c.stdin()).onHost();
+            if (first == null) {
+                first = result;
+                continue;
+            }
+            assertThat(result.out()).as("stdout of %s-%s vs %s", c.program(), variant, GuestRun.VARIANTS.getFirst())
+                    .isEqualTo(first.out());
+            assertThat(result.err()).as("stderr of %s-%s", c.program(), variant).isEqualTo(first.err());
+            assertThat(result.status()).as("status of %s-%s", c.program(), variant).isEqualTo(first.status());
+        }
+    }
+
+    @Test
+    void missingProgramIs127(@TempDir Path dir) {
+        KvmRequirement.require();
+        assertThat(runUnderJkraft(dir.resolve("no-such-program"))).isEqualTo(127);
+    }
+
+    @Test
+    void textFileIs126(@TempDir Path dir) throws IOException {
+        Path script = dir.resolve("not-elf");
+        Files.writeString(script, "echo this is not an ELF file\n");
+        script.toFile().setExecutable(true);
+        KvmRequirement.require();
+        assertThat(runUnderJkraft(script)).isEqualTo(126);
+    }
+
+    /**
+     * Empty; only e_ident; the ELF header but half its program header table; the headers whole but
+     * every PT_LOAD after the first lying past the end of the file.
+     */
+    @ParameterizedTest(name = "truncated to {0} bytes")
+    @ValueSource(ints = {0, 16, 100, 2048})
+    void truncatedElfIs126(int length, @TempDir Path dir) throws IOException {
+        byte[] elf = Files.readAllBytes(GuestRun.guest("hello", "musl-static"));
+        assertThat(length).isLessThan(elf.length);
+        Path truncated = dir.resolve("hello-truncated");
+        Files.write(truncated, Arrays.copyOf(elf, length));
+        truncated.toFile().setExecutable(true);
+        KvmRequirement.require();
+        assertThat(runUnderJkraft(truncated)).isEqualTo(126);
+    }
+
+    /** jkraft does not load an ELF interpreter (ld.so) yet; until it does, a dynamic program is refused. */
+    @Test
+    void dynamicProgramIs126ForNow() {
+        Path dynamic = Path.of("/usr/bin/true");
+        Assumptions.assumeTrue(Files.isExecutable(dynamic), "needs " + dynamic);
+        KvmRequirement.require();
+        assertThat(runUnderJkraft(dynamic)).isEqualTo(126);
+    }
+
+    private static int runUnderJkraft(Path program) {
+        GuestRun.Result result = new GuestRun(program).underJkraft();
+        System.err.print(result.err()); // jkraft's explanation, for the test log
+        return result.status();
+    }
+
+    /** Deterministic ASCII text of exactly {@code size} bytes, in lines of varying length. */
+    private static byte[] text(int size) {
+        var sb = new StringBuilder(size + 100);
+        for (int line = 0; sb.length() < size; line++) {
+            sb.append("line ").append(line).append(": the quick brown fox jumps over the lazy dog")
+                    .append(" 0123456789".repeat(line % 7)).append('\n');
+        }
+        sb.setLength(size);
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
