@@ -1,0 +1,242 @@
+package dev.jkraft.cli;
+
+import dev.jkraft.kernel.config.OptionAssignments.Assignment;
+import dev.jkraft.kernel.lib.KernelLog;
+import dev.jkraft.kernel.lib.OptionException;
+import dev.jkraft.kernel.lib.Size;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code jkraft run}: checks the command line, finds PROGRAM, assembles a {@link RunRequest} and
+ * hands it to the {@link Launcher}. Options that are part of the stable command line but not
+ * implemented yet fail with status 125 instead of being ignored.
+ */
+@Command(name = "run",
+        description = "Runs PROGRAM, an unmodified Linux x86-64 ELF file, in a jkraft unikernel.",
+        sortOptions = false,
+        showEndOfOptionsDelimiterInUsageHelp = true,
+        footerHeading = "%n",
+        footer = {
+            "Options are read up to PROGRAM; everything after it goes to the guest unchanged.",
+            "The guest starts with jkraft's own environment, as if PROGRAM ran on the host;",
+            "-e adds or overrides variables and --clear-env starts from an empty one."
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "N:the guest's exit status",
+            "128+N:the guest was killed by signal N",
+            "125:jkraft failed, or its command line is wrong",
+            "126:PROGRAM cannot be run (a directory, unreadable, not an ELF file)",
+            "127:PROGRAM was not found"
+        })
+final class RunCommand implements Callable<Integer> {
+    /** Less than this cannot hold a kernel's page tables and a program's stack. */
+    static final long MIN_MEMORY = 1L << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--platform", paramLabel = "auto|kvm|interp", defaultValue = "auto",
+            converter = PlatformConverter.class,
+            description = "Where guest code runs: kvm (hardware virtualization), interp (a Java "
+                    + "x86-64 interpreter) or auto (kvm if /dev/kvm is usable). Default: ${DEFAULT-VALUE}.")
+    String platform;
+
+    @Option(names = "--rootfs", paramLabel = "DIR",
+            description = "Use DIR as the guest's root instead of the host's / (not supported yet).")
+    String rootfs;
+
+    @Option(names = "-v", paramLabel = "HOST:GUEST[:ro]",
+            description = "Mount host directory HOST at GUEST, read-only with :ro; repeatable (not supported yet).")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "-e", paramLabel = "K=V",
+            description = "Set environment variable K to V; -e K copies K from jkraft's environment. Repeatable.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--clear-env",
+            description = "Start the guest with an empty environment instead of jkraft's.")
+    boolean clearEnv;
+
+    @Option(names = "-M", paramLabel = "SIZE", defaultValue = "512M", converter = SizeConverter.class,
+            description = "Guest memory: bytes, or a number with a K, M, G or T suffix. Default: ${DEFAULT-VALUE}.")
+    long memory;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1",
+            description = "Number of virtual CPUs (only 1 is supported yet). Default: ${DEFAULT-VALUE}.")
+    int cpus;
+
+    @Option(names = "-p", paramLabel = "HOSTPORT:GUESTPORT",
+            description = "Forward host TCP port HOSTPORT to the guest's GUESTPORT; repeatable (not supported yet).")
+    List<String> ports = new ArrayList<>();
+
+    @Option(names = "-w", paramLabel = "DIR",
+            description = "The guest's working directory (not supported yet).")
+    String workdir;
+
+    @Option(names = "--strace", description = "Trace the guest's system calls to standard error.")
+    boolean strace;
+
+    @Option(names = "--set", paramLabel = "OPT=VAL", converter = AssignmentConverter.class,
+            description = "Set a micro-library option, e.g. --set vmem.aslr=false; repeatable.")
+    List<Assignment> assignments = new ArrayList<>();
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
+            converter = LogLevelConverter.class,
+            description = "Kernel messages to show: error, warn, info, debug or trace. Default: ${DEFAULT-VALUE}.")
+    KernelLog.Level logLevel;
+
+    @Parameters(index = "0", paramLabel = "PROGRAM",
+            description = "The program: a path, or a name looked up in PATH.")
+    String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the program.")
+    List<String> args = new ArrayList<>();
+
+    private final Map<String, String> hostEnv;
+    private final Launcher launcher;
+
+    RunCommand(Map<String, String> hostEnv, Launcher launcher) {
+        this.hostEnv = hostEnv;
+        this.launcher = launcher;
+    }
+
+    @Override
+    public Integer call() {
+        rejectUnsupported();
+        Map<String, String> guestEnv = guestEnvironment();
+        Path resolved = ProgramLookup.resolve(program, searchPath(guestEnv));
+        Map<String, String> options = new LinkedHashMap<>();
+        for (Assignment a : assignments) {
+            options.remove(a.name()); // keep the order of the last assignment, which wins
+            options.put(a.name(), a.value());
+        }
+        spec.commandLine().getOut().flush();
+        return launcher.launch(new RunRequest(resolved, program, args, guestEnv, memory, platform,
+                options, strace, logLevel.label()));
+    }
+
+    /** Whether a failure should be reported with its stack trace. */
+    boolean debugging() {
+        return logLevel != null && logLevel.compareTo(KernelLog.Level.DEBUG) >= 0;
+    }
+
+    private void rejectUnsupported() {
+        if (cpus < 1) {
+            throw new ParameterException(spec.commandLine(), "--cpus must be at least 1, not " + cpus);
+        }
+        if (memory < MIN_MEMORY) {
+            throw new ParameterException(spec.commandLine(),
+                    "-M " + Size.format(memory) + " is too small; give the guest at least " + Size.format(MIN_MEMORY));
+        }
+        if (rootfs != null) {
+            throw unsupported("--rootfs");
+        }
+        if (!volumes.isEmpty()) {
+            throw unsupported("-v");
+        }
+        if (!ports.isEmpty()) {
+            throw unsupported("-p");
+        }
+        if (workdir != null) {
+            throw unsupported("-w");
+        }
+        if (cpus > 1) {
+            throw unsupported("--cpus " + cpus + " (more than one CPU)");
+        }
+        if (platform.equals("interp")) {
+            throw unsupported("--platform interp");
+        }
+    }
+
+    private static ExitException unsupported(String what) {
+        return new ExitException(ExitException.JKRAFT_FAILED, what + " is not supported yet");
+    }
+
+    /** jkraft's environment (sorted, as Java does not keep the host's order) or none, then -e. */
+    private Map<String, String> guestEnvironment() {
+        Map<String, String> result = clearEnv ? new LinkedHashMap<>() : new LinkedHashMap<>(new TreeMap<>(hostEnv));
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            String name = eq < 0 ? e : e.substring(0, eq);
+            if (name.isEmpty()) {
+                throw new ParameterException(spec.commandLine(),
+                        "-e '" + e + "': the variable name is empty; use -e K=V or -e K");
+            }
+            if (eq >= 0) {
+                result.put(name, e.substring(eq + 1));
+            } else if (hostEnv.containsKey(name)) {
+                result.put(name, hostEnv.get(name));
+            }
+            // Like docker run -e K, a K that jkraft's environment lacks is left out.
+        }
+        return result;
+    }
+
+    /** The guest's PATH if -e set it, else jkraft's own (which an inherited environment shares). */
+    private String searchPath(Map<String, String> guestEnv) {
+        return guestEnv.containsKey("PATH") ? guestEnv.get("PATH") : hostEnv.get("PATH");
+    }
+
+    /** Reads -M sizes with {@link Size}. */
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Size.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class PlatformConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return switch (value) {
+                case "auto", "kvm", "interp" -> value;
+                default -> throw new TypeConversionException(
+                        "'" + value + "' is not a platform; use auto, kvm or interp");
+            };
+        }
+    }
+
+    static final class LogLevelConverter implements ITypeConverter<KernelLog.Level> {
+        @Override
+        public KernelLog.Level convert(String value) {
+            try {
+                return KernelLog.Level.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class AssignmentConverter implements ITypeConverter<Assignment> {
+        @Override
+        public Assignment convert(String value) {
+            try {
+                return Assignment.parse(value);
+            } catch (OptionException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.jkraft.cli;
+
+import dev.jkraft.api.Jkraft;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code jkraft run} decided from its command line, before anything runs: what the
+ * embedding API's builder will be given.
+ *
+ * @param program the host path of the ELF file, after the PATH search
+ * @param argv0 PROGRAM exactly as typed
+ * @param args the arguments after PROGRAM, verbatim
+ * @param env the guest's environment, in the order it will be passed
+ * @param memory guest memory in bytes ({@code -M})
+ * @param platform {@code auto} or {@code kvm}
+ * @param options {@code --set} assignments, later ones overriding earlier ones
+ * @param strace whether to trace system calls to standard error
+ * @param logLevel the kernel log threshold in lower case
+ */
+record RunRequest(Path program, String argv0, List<String> args, Map<String, String> env, long memory,
+        String platform, Map<String, String> options, boolean strace, String logLevel) {
+    RunRequest {
+        args = List.copyOf(args);
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+
+    /** The embedding API's builder for this request; the guest shares jkraft's stdio. */
+    Jkraft.Builder toBuilder(OutputStream straceOut) {
+        Jkraft.Builder b = Jkraft.builder()
+                .program(program)
+                .argv0(argv0)
+                .args(args)
+                .env(env)
+                .inheritStdio()
+                .memory(memory)
+                .platform(platform)
+                .logLevel(logLevel);
+        options.forEach(b::option);
+        if (strace) {
+            b.strace(straceOut);
+        }
+        return b;
+    }
+}
