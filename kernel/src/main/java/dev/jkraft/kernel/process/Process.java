@@ -1,0 +1,119 @@
+package dev.jkraft.kernel.process;
+
+import dev.jkraft.kernel.fdtab.FdTable;
+import dev.jkraft.kernel.nofault.GuestMemory;
+import dev.jkraft.kernel.nofault.UserMemory;
+import dev.jkraft.kernel.vmem.AddressSpace;
+import java.util.List;
+
+/** A thread group: one address space, one descriptor table, one set of ids and limits. */
+public final class Process {
+    /** Number of rlimit resources (RLIMIT_NLIMITS). */
+    public static final int RLIMITS = 16;
+
+    private final int pid;
+    private final int ppid;
+    private final Credentials credentials;
+    private final AddressSpace addressSpace;
+    private final GuestMemory memory;
+    private final FdTable files;
+    private final String executable;
+    private final List<String> argv;
+    private final List<String> envp;
+    private final long[][] rlimits;
+    private final SignalActions signalActions = new SignalActions();
+    private volatile int exitStatus = -1;
+    private volatile int killedBy;
+
+    public Process(int pid, int ppid, Credentials credentials, AddressSpace addressSpace, GuestMemory memory,
+            FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits) {
+        this.pid = pid;
+        this.ppid = ppid;
+        this.credentials = credentials;
+        this.addressSpace = addressSpace;
+        this.memory = memory;
+        this.files = files;
+        this.executable = executable;
+        this.argv = List.copyOf(argv);
+        this.envp = List.copyOf(envp);
+        this.rlimits = rlimits;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public int ppid() {
+        return ppid;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public AddressSpace addressSpace() {
+        return addressSpace;
+    }
+
+    public UserMemory memory() {
+        return memory;
+    }
+
+    public FdTable files() {
+        return files;
+    }
+
+    /** Host path of the running program (what /proc/self/exe names). */
+    public String executable() {
+        return executable;
+    }
+
+    public List<String> argv() {
+        return argv;
+    }
+
+    public List<String> envp() {
+        return envp;
+    }
+
+    /** {soft, hard} for resource {@code r}. */
+    public synchronized long[] rlimit(int r) {
+        return rlimits[r].clone();
+    }
+
+    public synchronized void setRlimit(int r, long soft, long hard) {
+        rlimits[r][0] = soft;
+        rlimits[r][1] = hard;
+    }
+
+    public SignalActions signalActions() {
+        return signalActions;
+    }
+
+    /** exit_group(status): the whole group ends with {@code status & 0xff}. */
+    public void exit(int status) {
+        if (exitStatus < 0) {
+            exitStatus = status & 0xFF;
+        }
+    }
+
+    /** Killed by signal {@code signal}; the status the host sees is 128 + signal. */
+    public void kill(int signal) {
+        if (exitStatus < 0) {
+            killedBy = signal;
+            exitStatus = 128 + signal;
+        }
+    }
+
+    public boolean exited() {
+        return exitStatus >= 0;
+    }
+
+    public int exitStatus() {
+        return exitStatus;
+    }
+
+    public int killedBy() {
+        return killedBy;
+    }
+}
