@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.process;
 
 import dev.jkraft.kernel.fdtab.FdTable;
+import dev.jkraft.kernel.mem.FrameAllocator;
 import dev.jkraft.kernel.nofault.GuestMemory;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.vmem.AddressSpace;
@@ -21,12 +22,15 @@ public final class Process {
     private final List<String> argv;
     private final List<String> envp;
     private final long[][] rlimits;
+    private final FrameAllocator frames;
     private final SignalActions signalActions = new SignalActions();
     private volatile int exitStatus = -1;
     private volatile int killedBy;
 
     public Process(int pid, int ppid, Credentials credentials, AddressSpace addressSpace, GuestMemory memory,
-            FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits) {
+            FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits,
+            FrameAllocator frames) {
+        this.frames = frames;
         this.pid = pid;
         this.ppid = ppid;
         this.credentials = credentials;
@@ -84,6 +88,15 @@ public final class Process {
     public synchronized void setRlimit(int r, long soft, long hard) {
         rlimits[r][0] = soft;
         rlimits[r][1] = hard;
+    }
+
+    /** Guest RAM the kernel manages, in bytes (what sysinfo calls totalram). */
+    public long memoryTotal() {
+        return (long) frames.frameCount() * FrameAllocator.FRAME_SIZE;
+    }
+
+    public long memoryUsed() {
+        return (long) frames.framesInUse() * FrameAllocator.FRAME_SIZE;
     }
 
     public SignalActions signalActions() {

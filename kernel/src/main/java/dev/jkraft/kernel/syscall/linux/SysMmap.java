@@ -1,0 +1,109 @@
+package dev.jkraft.kernel.syscall.linux;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.Mman;
+import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vmem.AddressSpace;
+import dev.jkraft.kernel.vmem.Vma;
+
+/** mmap, munmap, mprotect, brk, madvise for anonymous memory. */
+public final class SysMmap {
+    private SysMmap() {}
+
+    private static final int KNOWN_FLAGS = Mman.MAP_TYPE | Mman.MAP_FIXED | Mman.MAP_ANONYMOUS | Mman.MAP_32BIT
+            | Mman.MAP_GROWSDOWN | Mman.MAP_DENYWRITE | Mman.MAP_EXECUTABLE | Mman.MAP_LOCKED | Mman.MAP_NORESERVE
+            | Mman.MAP_POPULATE | Mman.MAP_NONBLOCK | Mman.MAP_STACK | Mman.MAP_HUGETLB | Mman.MAP_SYNC
+            | Mman.MAP_FIXED_NOREPLACE | Mman.MAP_UNINITIALIZED | (0x3F << 26);
+
+    public static long mmap(Task t, long addr, long length, long prot, long flags, long fd, long offset)
+            throws SyscallException {
+        int f = (int) flags;
+        int p = (int) prot;
+        if (length == 0 || (offset & (Mman.PAGE_SIZE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int type = f & Mman.MAP_TYPE;
+        if (type != Mman.MAP_SHARED && type != Mman.MAP_PRIVATE && type != Mman.MAP_SHARED_VALIDATE) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (type == Mman.MAP_SHARED_VALIDATE && (f & ~KNOWN_FLAGS) != 0) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
+        if (Long.compareUnsigned(length, AddressSpace.TASK_SIZE) > 0) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        if ((f & Mman.MAP_ANONYMOUS) == 0) {
+            // No file-backed mappings yet: the descriptor must exist, and stdio cannot be mapped.
+            t.process().files().get((int) fd);
+            throw new SyscallException(Errno.ENODEV);
+        }
+        p &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        boolean fixed = (f & Mman.MAP_FIXED) != 0;
+        boolean noReplace = (f & Mman.MAP_FIXED_NOREPLACE) != 0;
+        AddressSpace as = t.process().addressSpace();
+        long start = as.map(addr, length, p, fixed, noReplace,
+                (f & Mman.MAP_GROWSDOWN) != 0 ? Vma.Kind.STACK : Vma.Kind.ANONYMOUS, "");
+        if ((f & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0 && p != Mman.PROT_NONE) {
+            populate(t, start, length);
+        }
+        as.flushTo(t.cpu());
+        return start;
+    }
+
+    private static void populate(Task t, long start, long length) throws SyscallException {
+        AddressSpace as = t.process().addressSpace();
+        for (long va = start; va < start + length; va += Mman.PAGE_SIZE) {
+            if (as.translateForKernel(va, false) < 0) {
+                throw new SyscallException(Errno.ENOMEM);
+            }
+        }
+    }
+
+    public static long munmap(Task t, long addr, long length, long a2, long a3, long a4, long a5) throws SyscallException {
+        AddressSpace as = t.process().addressSpace();
+        as.unmap(addr, length);
+        as.flushTo(t.cpu());
+        return 0;
+    }
+
+    public static long mprotect(Task t, long addr, long length, long prot, long a3, long a4, long a5)
+            throws SyscallException {
+        int p = (int) prot;
+        if ((p & Mman.PROT_GROWSDOWN) != 0 && (p & Mman.PROT_GROWSUP) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        p &= ~(Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        AddressSpace as = t.process().addressSpace();
+        as.protect(addr, length, p);
+        as.flushTo(t.cpu());
+        return 0;
+    }
+
+    public static long brk(Task t, long addr, long a1, long a2, long a3, long a4, long a5) {
+        AddressSpace as = t.process().addressSpace();
+        long r = as.brk(addr);
+        as.flushTo(t.cpu());
+        return r;
+    }
+
+    public static long madvise(Task t, long addr, long length, long advice, long a3, long a4, long a5)
+            throws SyscallException {
+        if ((addr & (Mman.PAGE_SIZE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        switch ((int) advice) {
+            case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL, Mman.MADV_WILLNEED, Mman.MADV_FREE -> {
+                return 0;
+            }
+            case Mman.MADV_DONTNEED -> {
+                // Anonymous private pages read back as zero afterwards.
+                AddressSpace as = t.process().addressSpace();
+                as.discard(addr, length);
+                as.flushTo(t.cpu());
+                return 0;
+            }
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
+    }
+}

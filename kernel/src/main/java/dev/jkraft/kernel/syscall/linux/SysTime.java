@@ -1,0 +1,120 @@
+package dev.jkraft.kernel.syscall.linux;
+
+import dev.jkraft.kernel.abi.Clocks;
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.syscall.SyscallException;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+
+/** Clocks and sleeping. CLOCK_MONOTONIC counts from the host's monotonic clock. */
+public final class SysTime {
+    private SysTime() {}
+
+    private static final long NANOS = 1_000_000_000L;
+
+    static long[] now(int clock) throws SyscallException {
+        switch (clock) {
+            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_TAI -> {
+                Instant i = Instant.now();
+                return new long[] {i.getEpochSecond(), i.getNano()};
+            }
+            case Clocks.CLOCK_MONOTONIC, Clocks.CLOCK_MONOTONIC_RAW, Clocks.CLOCK_MONOTONIC_COARSE,
+                    Clocks.CLOCK_BOOTTIME -> {
+                long n = System.nanoTime();
+                return new long[] {Math.floorDiv(n, NANOS), Math.floorMod(n, NANOS)};
+            }
+            case Clocks.CLOCK_PROCESS_CPUTIME_ID, Clocks.CLOCK_THREAD_CPUTIME_ID -> {
+                long n = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                return new long[] {n / NANOS, n % NANOS};
+            }
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    public static long clockGettime(Task t, long clock, long ts, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        long[] v = now((int) clock);
+        t.memory().writeLong(ts, v[0]);
+        t.memory().writeLong(ts + 8, v[1]);
+        return 0;
+    }
+
+    public static long clockGetres(Task t, long clock, long ts, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        now((int) clock);
+        if (ts != 0) {
+            boolean coarse = clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE;
+            t.memory().writeLong(ts, 0);
+            // Linux: 1 ns for high-resolution clocks, one jiffy (4 ms at HZ=250) for coarse ones.
+            t.memory().writeLong(ts + 8, coarse ? 4_000_000 : 1);
+        }
+        return 0;
+    }
+
+    public static long gettimeofday(Task t, long tv, long tz, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        if (tv != 0) {
+            long[] v = now(Clocks.CLOCK_REALTIME);
+            t.memory().writeLong(tv, v[0]);
+            t.memory().writeLong(tv + 8, v[1] / 1000);
+        }
+        if (tz != 0) {
+            t.memory().writeLong(tz, 0);
+        }
+        return 0;
+    }
+
+    public static long time(Task t, long tloc, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
+        long s = Instant.now().getEpochSecond();
+        if (tloc != 0) {
+            t.memory().writeLong(tloc, s);
+        }
+        return s;
+    }
+
+    public static long nanosleep(Task t, long req, long rem, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        long sec = t.memory().readLong(req);
+        long nsec = t.memory().readLong(req + 8);
+        if (sec < 0 || nsec < 0 || nsec >= NANOS) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        sleepNanos(Math.multiplyHigh(sec, NANOS) != 0 ? Long.MAX_VALUE : sec * NANOS + nsec);
+        return 0;
+    }
+
+    public static long clockNanosleep(Task t, long clock, long flags, long req, long rem, long a4, long a5)
+            throws SyscallException {
+        long sec = t.memory().readLong(req);
+        long nsec = t.memory().readLong(req + 8);
+        if (sec < 0 || nsec < 0 || nsec >= NANOS) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long[] base = now((int) clock);
+        long wait = sec * NANOS + nsec;
+        if ((flags & Clocks.TIMER_ABSTIME) != 0) {
+            wait -= base[0] * NANOS + base[1];
+        }
+        if (wait > 0) {
+            sleepNanos(wait);
+        }
+        return 0;
+    }
+
+    private static void sleepNanos(long nanos) throws SyscallException {
+        long end = System.nanoTime() + nanos;
+        try {
+            long left;
+            while ((left = end - System.nanoTime()) > 0) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyscallException(Errno.EINTR);
+        }
+    }
+}
