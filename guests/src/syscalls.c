@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
 
     long pid = syscall(SYS_getpid), ppid = syscall(SYS_getppid), tid = syscall(SYS_gettid);
     printf("getpid: %s\n", pid > 0 ? "ok" : "bad");
-    printf("getppid: %s\n", ppid > 0 ? "ok" : "bad");
+    printf("getppid: %s\n", ppid >= 0 ? "ok" : "bad");
     printf("gettid: %s\n", tid > 0 ? "ok" : "bad");
     printf("gettid == getpid: %s\n", tid == pid ? "yes" : "no");
 

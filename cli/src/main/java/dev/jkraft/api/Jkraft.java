@@ -37,6 +37,7 @@ public final class Jkraft {
     public static final class Builder {
         Path program;
         String argv0;
+        String execName;
         final List<String> args = new ArrayList<>();
         final Map<String, String> env = new LinkedHashMap<>();
         InputStream stdin;
@@ -61,6 +62,12 @@ public final class Jkraft {
         /** argv[0]; by default the program path as given. */
         public Builder argv0(String argv0) {
             this.argv0 = argv0;
+            return this;
+        }
+
+        /** The name the program was started by (AT_EXECFN); by default the program path. */
+        public Builder execName(String name) {
+            this.execName = name;
             return this;
         }
 

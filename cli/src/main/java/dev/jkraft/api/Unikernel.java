@@ -1,5 +1,20 @@
 package dev.jkraft.api;
 
+import dev.jkraft.kernel.boot.Kernel;
+import dev.jkraft.kernel.file.HostFdFile;
+import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.file.StreamFile;
+import dev.jkraft.kernel.lib.KernelLog;
+import dev.jkraft.kernel.platform.Platform;
+import dev.jkraft.plat.kvm.KvmPlatform;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 /** A configured guest, ready to {@link #run()}. */
 public final class Unikernel {
     private final Jkraft.Builder config;
@@ -14,6 +29,81 @@ public final class Unikernel {
      * not a runnable ELF, 127 if it does not exist.
      */
     public int run() {
-        throw new UnsupportedOperationException("not wired yet");
+        PrintStream diagnostics = diagnostics();
+        KernelLog log;
+        try {
+            log = new KernelLog(KernelLog.Level.parse(config.logLevel), diagnostics);
+        } catch (IllegalArgumentException e) {
+            diagnostics.println("jkraft: " + e.getMessage());
+            return Kernel.STATUS_FAILED;
+        }
+        Platform platform = choosePlatform(config.platform, log, diagnostics);
+        if (platform == null) {
+            return Kernel.STATUS_FAILED;
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(config.argv0 != null ? config.argv0 : config.program.toString());
+        argv.addAll(config.args);
+        List<String> envp = new ArrayList<>();
+        for (Map.Entry<String, String> e : config.env.entrySet()) {
+            envp.add(e.getKey() + "=" + e.getValue());
+        }
+        PrintStream strace = config.strace
+                ? (config.straceOut instanceof PrintStream ps ? ps : new PrintStream(config.straceOut, true, StandardCharsets.UTF_8))
+                : null;
+        Kernel.Config cfg = new Kernel.Config(config.program,
+                config.execName != null ? config.execName : config.program.toString(), argv, envp, stdio(),
+                config.memory, Map.copyOf(config.options), log, strace, diagnostics);
+        try {
+            return new Kernel(platform, cfg).run();
+        } catch (RuntimeException e) {
+            diagnostics.println("jkraft: internal error: " + e);
+            return Kernel.STATUS_FAILED;
+        }
+    }
+
+    private PrintStream diagnostics() {
+        if (config.hostStdio || config.stderr == null) {
+            return System.err;
+        }
+        return config.stderr instanceof PrintStream ps ? ps : new PrintStream(config.stderr, true, StandardCharsets.UTF_8);
+    }
+
+    private OpenFile[] stdio() {
+        if (config.hostStdio) {
+            return new OpenFile[] {new HostFdFile(0), new HostFdFile(1), new HostFdFile(2)};
+        }
+        return new OpenFile[] {
+            StreamFile.reading(config.stdin != null ? config.stdin : InputStream.nullInputStream()),
+            StreamFile.writing(config.stdout != null ? config.stdout : OutputStream.nullOutputStream()),
+            StreamFile.writing(config.stderr != null ? config.stderr : OutputStream.nullOutputStream())
+        };
+    }
+
+    private static Platform choosePlatform(String name, KernelLog log, PrintStream err) {
+        switch (name) {
+            case "kvm" -> {
+                return new KvmPlatform();
+            }
+            case "auto" -> {
+                KvmPlatform kvm = new KvmPlatform();
+                var a = kvm.probe();
+                if (a.usable()) {
+                    log.info("boot", "platform auto: using kvm");
+                    return kvm;
+                }
+                err.println("jkraft: no usable platform: kvm: " + a.reason()
+                        + " (the portable interp platform is not available yet)");
+                return null;
+            }
+            case "interp" -> {
+                err.println("jkraft: the interp platform is not available yet; use --platform kvm");
+                return null;
+            }
+            default -> {
+                err.println("jkraft: unknown platform '" + name + "'; use auto, kvm or interp");
+                return null;
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
      * version, errors) goes to {@code out} and {@code err}, the guest's to this process's stdio.
      */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        return execute(args, out, err, System.getenv(), request -> request.toBuilder(err).build().run());
+        return execute(args, out, err, HostEnvironment.read(), request -> request.toBuilder(err).build().run());
     }
 
     /** {@link #execute(String[], PrintStream, PrintStream)} with the host environment and launcher given. */

@@ -123,6 +123,11 @@ final class RunCommand implements Callable<Integer> {
         rejectUnsupported();
         Map<String, String> guestEnv = guestEnvironment();
         Path resolved = ProgramLookup.resolve(program, searchPath(guestEnv));
+        // A shell sets "_" to the program it runs; the launcher's exec set it to java instead.
+        String underscore = guestEnv.get("_");
+        if (underscore != null && underscore.endsWith("/java") && !explicitlySet("_")) {
+            guestEnv.put("_", program.contains("/") ? program : resolved.toString());
+        }
         Map<String, String> options = new LinkedHashMap<>();
         for (Assignment a : assignments) {
             options.remove(a.name()); // keep the order of the last assignment, which wins
@@ -131,6 +136,15 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         return launcher.launch(new RunRequest(resolved, program, args, guestEnv, memory, platform,
                 options, strace, logLevel.label()));
+    }
+
+    private boolean explicitlySet(String name) {
+        for (String e : env) {
+            if (e.equals(name) || e.startsWith(name + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a failure should be reported with its stack trace. */
@@ -172,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** jkraft's environment (sorted, as Java does not keep the host's order) or none, then -e. */
     private Map<String, String> guestEnvironment() {
-        Map<String, String> result = clearEnv ? new LinkedHashMap<>() : new LinkedHashMap<>(new TreeMap<>(hostEnv));
+        Map<String, String> result = clearEnv ? new LinkedHashMap<>() : new LinkedHashMap<>(hostEnv);
         for (String e : env) {
             int eq = e.indexOf('=');
             String name = eq < 0 ? e : e.substring(0, eq);

@@ -35,6 +35,8 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
         Jkraft.Builder b = Jkraft.builder()
                 .program(program)
                 .argv0(argv0)
+                // AT_EXECFN is the name execve got: a path as typed, or the PATH match a shell found.
+                .execName(argv0.contains("/") ? argv0 : program.toString())
                 .args(args)
                 .env(env)
                 .inheritStdio()

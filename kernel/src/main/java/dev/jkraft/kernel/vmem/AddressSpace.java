@@ -108,25 +108,61 @@ public final class AddressSpace {
         return start;
     }
 
-    /** Maps {@code [start, start+len)} and fills it eagerly from {@code data} (for ELF segments). */
-    public synchronized void mapPopulated(long start, long len, int prot, Vma.Kind kind, String name,
-            byte[] data, int dataOffset, long dataLength, long dataAt) throws SyscallException {
-        map(start, len, prot, true, false, kind, name);
-        try {
-            for (long va = start; va < start + len; va += PAGE) {
-                populate(va, vmaAt(va));
+    /**
+     * MADV_DONTNEED: drops the pages of {@code [addr, addr+length)} so that they read back as
+     * zero; ENOMEM if part of the range is unmapped, as Linux answers.
+     */
+    public synchronized void discard(long addr, long length) throws SyscallException {
+        long end = addr + pageAlign(length);
+        if (end < addr) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        boolean hole = false;
+        for (long va = addr; va < end; va += PAGE) {
+            if (find(va) == null) {
+                hole = true;
+                continue;
             }
-        } catch (OutOfFramesException e) {
-            removeRange(start, start + len);
+            long e = tables.entry(va);
+            if (e != 0) {
+                if ((e & PageTables.PRESENT) != 0) {
+                    noteChanged(va);
+                }
+                tables.setEntry(va, 0);
+                frames.free(e & PageTables.ADDRESS_MASK);
+            }
+        }
+        if (hole) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        long done = 0;
-        while (done < dataLength) {
-            long va = dataAt + done;
-            int inPage = (int) Math.min(PAGE - (va & (PAGE - 1)), dataLength - done);
-            long pa = (tables.entry(va) & PageTables.ADDRESS_MASK) | (va & (PAGE - 1));
-            MemorySegment.copy(MemorySegment.ofArray(data), dataOffset + done, ram, pa, inPage);
-            done += inPage;
+    }
+
+    /**
+     * Writes bytes into mapped user memory regardless of its protection (loading a program image
+     * or building the initial stack), faulting pages in as needed.
+     */
+    public synchronized void poke(long va, byte[] data, int off, int len) throws SyscallException {
+        int done = 0;
+        while (done < len) {
+            long at = va + done;
+            long page = at & ~(PAGE - 1);
+            Vma v = find(at);
+            if (v == null) {
+                throw new SyscallException(Errno.EFAULT);
+            }
+            long e = tables.entry(page);
+            if (e == 0) {
+                try {
+                    populate(page, v);
+                } catch (OutOfFramesException full) {
+                    throw new SyscallException(Errno.ENOMEM);
+                }
+                e = tables.entry(page);
+            }
+            int chunk = (int) Math.min(PAGE - (at & (PAGE - 1)), len - done);
+            long pa = (e & PageTables.ADDRESS_MASK) | (at & (PAGE - 1));
+            MemorySegment.copy(MemorySegment.ofArray(data), off + done, ram, pa, chunk);
+            done += chunk;
         }
     }
 

@@ -1,0 +1,339 @@
+package dev.jkraft.kernel.boot;
+
+import dev.jkraft.kernel.abi.Auxv;
+import dev.jkraft.kernel.abi.Mman;
+import dev.jkraft.kernel.abi.Rlimits;
+import dev.jkraft.kernel.config.OptionAssignments;
+import dev.jkraft.kernel.elf.ElfFormatException;
+import dev.jkraft.kernel.elf.ElfImage;
+import dev.jkraft.kernel.elf.ElfLoader;
+import dev.jkraft.kernel.elf.InitialStack;
+import dev.jkraft.kernel.elf.StackImage;
+import dev.jkraft.kernel.fdtab.FdTable;
+import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.lib.KernelLog;
+import dev.jkraft.kernel.lib.OptionException;
+import dev.jkraft.kernel.mem.FrameAllocator;
+import dev.jkraft.kernel.mem.OutOfFramesException;
+import dev.jkraft.kernel.nofault.GuestMemory;
+import dev.jkraft.kernel.platform.Cpu;
+import dev.jkraft.kernel.platform.CpuState;
+import dev.jkraft.kernel.platform.Exit;
+import dev.jkraft.kernel.platform.Machine;
+import dev.jkraft.kernel.platform.MachineSpec;
+import dev.jkraft.kernel.platform.Platform;
+import dev.jkraft.kernel.platform.PlatformException;
+import dev.jkraft.kernel.platform.Reg;
+import dev.jkraft.kernel.process.Credentials;
+import dev.jkraft.kernel.process.Process;
+import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.syscall.Dispatcher;
+import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.syscall.linux.SysInfo;
+import dev.jkraft.kernel.syscall.linux.SysRandom;
+import dev.jkraft.kernel.vmem.AddressSpace;
+import dev.jkraft.kernel.vmem.Vma;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Boots one unikernel around one program and runs it to its end. */
+public final class Kernel {
+    /** Exit statuses jkraft itself uses, as docker does. */
+    public static final int STATUS_FAILED = 125;
+    public static final int STATUS_NOT_EXECUTABLE = 126;
+    public static final int STATUS_NOT_FOUND = 127;
+
+    /** Linux's STACK_TOP on x86-64 without randomization. */
+    static final long STACK_TOP = AddressSpace.TASK_SIZE;
+    /** Where static-PIE programs get their brk area (Linux 5.18+: ELF_ET_DYN_BASE). */
+    static final long ELF_ET_DYN_BASE = 0x5555_5555_4000L;
+    /** Linux puts the mmap base this far below the stack top at least (128 MiB gap). */
+    static final long MMAP_GAP = 128L << 20;
+    /** Largest program file jkraft reads. */
+    private static final long MAX_PROGRAM_BYTES = 1L << 31;
+    private static final int CLOCK_TICKS = 100;
+
+    /**
+     * What to run and how.
+     *
+     * @param program host path of the ELF file
+     * @param execfn the name the program was started as (AT_EXECFN)
+     * @param argv the full argument vector, argv[0] first
+     * @param envp environment strings, "K=V"
+     * @param stdio open files for descriptors 0, 1 and 2
+     * @param ramBytes guest memory (-M)
+     * @param options --set assignments
+     * @param log kernel log
+     * @param strace where strace lines go, or null
+     * @param diagnostics where jkraft's own one-line reports go
+     */
+    public record Config(Path program, String execfn, List<String> argv, List<String> envp, OpenFile[] stdio,
+            long ramBytes, Map<String, String> options, KernelLog log, PrintStream strace, PrintStream diagnostics) {}
+
+    private final Platform platform;
+    private final Config config;
+    private final Libraries libs = new Libraries();
+
+    public Kernel(Platform platform, Config config) {
+        this.platform = platform;
+        this.config = config;
+    }
+
+    public Libraries libraries() {
+        return libs;
+    }
+
+    /** Runs the program and returns its exit status (see the STATUS_ constants for jkraft's own). */
+    public int run() {
+        PrintStream err = config.diagnostics();
+        String name = config.execfn();
+        try {
+            OptionAssignments.of(config.options()).applyTo(libs.registry());
+        } catch (OptionException e) {
+            err.println("jkraft: " + e.getMessage());
+            return STATUS_FAILED;
+        }
+        ElfImage image;
+        try {
+            image = ElfImage.parse(readProgram(config.program()));
+        } catch (NoSuchFileException e) {
+            err.println("jkraft: " + name + ": No such file or directory");
+            return STATUS_NOT_FOUND;
+        } catch (AccessDeniedException e) {
+            err.println("jkraft: " + name + ": Permission denied");
+            return STATUS_NOT_EXECUTABLE;
+        } catch (IOException e) {
+            err.println("jkraft: " + name + ": cannot read: " + e.getMessage());
+            return STATUS_NOT_EXECUTABLE;
+        } catch (ElfFormatException e) {
+            err.println("jkraft: " + name + ": not a runnable x86-64 ELF program: " + e.getMessage());
+            return STATUS_NOT_EXECUTABLE;
+        }
+        if (image.isDynamic()) {
+            err.println("jkraft: " + name + ": dynamic programs (interpreter " + image.interpreter().orElse("?")
+                    + ") are not supported yet; link it statically (-static or -static-pie)");
+            return STATUS_NOT_EXECUTABLE;
+        }
+        var availability = platform.probe();
+        if (!availability.usable()) {
+            err.println("jkraft: platform " + platform.name() + " is not usable: " + availability.reason());
+            return STATUS_FAILED;
+        }
+        try (Machine machine = platform.boot(new MachineSpec(config.ramBytes(), 1))) {
+            return boot(machine, image);
+        } catch (PlatformException e) {
+            err.println("jkraft: " + e.getMessage());
+            return STATUS_FAILED;
+        }
+    }
+
+    private static byte[] readProgram(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            throw new IOException("Is a directory");
+        }
+        long size = Files.size(p);
+        if (size > MAX_PROGRAM_BYTES) {
+            throw new IOException("larger than 2 GiB");
+        }
+        return Files.readAllBytes(p);
+    }
+
+    private int boot(Machine machine, ElfImage image) {
+        PrintStream err = config.diagnostics();
+        KernelLog log = config.log();
+        FrameAllocator frames = new FrameAllocator(machine.ram());
+        AddressSpace space;
+        Task task;
+        try {
+            space = new AddressSpace(frames, libs.faultAroundPages.get());
+            long stackSize = libs.stackSize.get();
+            space.setMmapBase(STACK_TOP - Math.max(MMAP_GAP, stackSize + (1L << 20)));
+            String programName = config.program().toAbsolutePath().normalize().toString();
+            long bias = 0;
+            if (image.type() == ElfImage.Type.DYN) {
+                // A static PIE goes where mmap would put it, top-down (Linux's load_elf_binary).
+                long span = image.maxVaddr() - image.minVaddr();
+                bias = space.map(0, span, Mman.PROT_NONE, false, false, Vma.Kind.IMAGE, programName)
+                        - image.minVaddr();
+                space.unmap(bias + image.minVaddr(), span);
+            }
+            ElfLoader.Loaded loaded = ElfLoader.load(image, space, bias, programName);
+            space.setBrkStart(image.type() == ElfImage.Type.DYN ? ELF_ET_DYN_BASE : loaded.end());
+            space.map(STACK_TOP - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
+                    Vma.Kind.STACK, "[stack]");
+
+            Credentials creds = hostCredentials();
+            byte[] random = new byte[16];
+            SysRandom.generator().nextBytes(random);
+            int[] cpuid1 = machine.cpuid(1, 0);
+            InitialStack.Builder stack = InitialStack.builder()
+                    .stackTop(STACK_TOP)
+                    .argv(config.argv())
+                    .envp(config.envp())
+                    .execfn(config.execfn())
+                    .platform("x86_64")
+                    .random(random)
+                    .aux(Auxv.AT_HWCAP, cpuid1[3] & 0xFFFFFFFFL)
+                    .aux(Auxv.AT_PAGESZ, AddressSpace.PAGE)
+                    .aux(Auxv.AT_CLKTCK, CLOCK_TICKS)
+                    .aux(Auxv.AT_PHDR, image.phdrVaddr() + bias)
+                    .aux(Auxv.AT_PHENT, image.phentsize())
+                    .aux(Auxv.AT_PHNUM, image.phnum())
+                    .aux(Auxv.AT_BASE, 0)
+                    .aux(Auxv.AT_FLAGS, 0)
+                    .aux(Auxv.AT_ENTRY, image.entry() + bias)
+                    .aux(Auxv.AT_UID, creds.uid())
+                    .aux(Auxv.AT_EUID, creds.euid())
+                    .aux(Auxv.AT_GID, creds.gid())
+                    .aux(Auxv.AT_EGID, creds.egid())
+                    .aux(Auxv.AT_SECURE, 0)
+                    .aux(Auxv.AT_RANDOM, 0)
+                    .aux(Auxv.AT_HWCAP2, 0)
+                    .aux(Auxv.AT_EXECFN, 0)
+                    .aux(Auxv.AT_PLATFORM, 0);
+            StackImage si = stack.build();
+            space.poke(si.base(), si.bytes(), 0, si.bytes().length);
+
+            FdTable files = new FdTable();
+            files.setLimit(libs.nofile.get());
+            OpenFile[] stdio = config.stdio();
+            for (int fd = 0; fd < 3; fd++) {
+                files.put(fd, stdio[fd], false);
+            }
+            SysInfo.setUts(new SysInfo.Uts("Linux", nodename(), libs.release.get(), "#1 SMP jkraft", "x86_64",
+                    "(none)"));
+            Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
+                    programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames);
+            CpuState initial = CpuState.initial(image.entry() + bias, si.sp(), space.pageTables().root());
+            Cpu cpu = machine.newCpu(initial);
+            task = new Task(1, process, cpu);
+            log.info("boot", "running " + programName + " on " + platform.name() + " with "
+                    + (config.ramBytes() >> 20) + " MiB");
+        } catch (SyscallException e) {
+            err.println("jkraft: " + config.execfn() + ": cannot load: " + e.getMessage());
+            return e.errno() == dev.jkraft.kernel.abi.Errno.E2BIG ? STATUS_FAILED : STATUS_NOT_EXECUTABLE;
+        } catch (OutOfFramesException e) {
+            err.println("jkraft: " + config.execfn() + ": cannot load: " + e.getMessage());
+            return STATUS_FAILED;
+        }
+        return loop(task);
+    }
+
+    private int loop(Task task) {
+        PrintStream err = config.diagnostics();
+        Dispatcher dispatcher = new Dispatcher(config.log(), config.strace(), libs.syscalls, libs.enosys);
+        Process process = task.process();
+        AddressSpace space = process.addressSpace();
+        Cpu cpu = task.cpu();
+        try {
+            for (;;) {
+                Exit exit = cpu.run();
+                switch (exit) {
+                    case Exit.Syscall s -> {
+                        dispatcher.dispatch(task);
+                        if (process.exited()) {
+                            if (config.strace() != null) {
+                                config.strace().println("+++ exited with " + process.exitStatus() + " +++");
+                            }
+                            return process.exitStatus();
+                        }
+                    }
+                    case Exit.Fault f -> {
+                        if (f.vector() == 14 && (f.errorCode() & 0x1) == 0
+                                && space.handleFault(f.address(), (f.errorCode() & 0x2) != 0, (f.errorCode() & 0x10) != 0)) {
+                            libs.pageFaults.increment();
+                            continue;
+                        }
+                        int sig = FaultReport.signalFor(f.vector());
+                        err.println(FaultReport.describe(f, task.regs().get(Reg.RIP), space, config.execfn()));
+                        process.kill(sig);
+                        if (config.strace() != null) {
+                            config.strace().println("+++ killed by " + dev.jkraft.kernel.abi.Signals.name(sig) + " +++");
+                        }
+                        return process.exitStatus();
+                    }
+                    case Exit.Halt h -> {
+                        err.println("jkraft: " + config.execfn() + ": the virtual machine stopped: " + h.reason());
+                        return STATUS_FAILED;
+                    }
+                    case Exit.Kicked k -> {
+                        // Nothing asks for a stop yet; resume.
+                    }
+                }
+            }
+        } catch (OutOfFramesException e) {
+            err.println("jkraft: " + config.execfn() + ": killed: " + e.getMessage());
+            process.kill(dev.jkraft.kernel.abi.Signals.SIGKILL);
+            return process.exitStatus();
+        } catch (RuntimeException e) {
+            // A Java exception escaping a handler is a kernel bug: stop the guest, say so, and keep the host alive.
+            err.println("jkraft: internal error, guest stopped: " + e);
+            StackTraceElement[] st = e.getStackTrace();
+            if (st.length > 0) {
+                err.println("jkraft:   at " + st[0]);
+            }
+            return STATUS_FAILED;
+        } finally {
+            process.files().closeAll();
+            space.destroy();
+        }
+    }
+
+    private String nodename() {
+        String configured = libs.hostname.get();
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            return "jkraft";
+        }
+    }
+
+    /** The host process's own ids, as a container without a user namespace reports them. */
+    private static Credentials hostCredentials() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                String[] f = line.split("\\s+");
+                if (line.startsWith("Uid:")) {
+                    int ruid = Integer.parseInt(f[1]);
+                    int euid = Integer.parseInt(f[2]);
+                    List<String> gidLine = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                            .filter(l -> l.startsWith("Gid:")).toList();
+                    String[] g = gidLine.get(0).split("\\s+");
+                    return new Credentials(ruid, euid, Integer.parseInt(g[1]), Integer.parseInt(g[2]));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return new Credentials(0, 0, 0, 0);
+    }
+
+    /** Linux's defaults for a process started by init, with RLIMIT_STACK and RLIMIT_NOFILE as configured. */
+    private static long[][] defaultRlimits(long stack, int nofile) {
+        long inf = -1L;
+        long[][] r = new long[Process.RLIMITS][];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = new long[] {inf, inf};
+        }
+        r[Rlimits.RLIMIT_STACK] = new long[] {stack, inf};
+        r[Rlimits.RLIMIT_CORE] = new long[] {0, inf};
+        r[Rlimits.RLIMIT_NOFILE] = new long[] {nofile, 1 << 20};
+        r[Rlimits.RLIMIT_NPROC] = new long[] {63_413, 63_413};
+        r[Rlimits.RLIMIT_MEMLOCK] = new long[] {8L << 20, 8L << 20};
+        r[Rlimits.RLIMIT_SIGPENDING] = new long[] {63_413, 63_413};
+        r[Rlimits.RLIMIT_MSGQUEUE] = new long[] {819_200, 819_200};
+        r[Rlimits.RLIMIT_NICE] = new long[] {0, 0};
+        r[Rlimits.RLIMIT_RTPRIO] = new long[] {0, 0};
+        return r;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.jkraft.kernel.boot;
+
+import dev.jkraft.kernel.lib.Counter;
+import dev.jkraft.kernel.lib.InitStage;
+import dev.jkraft.kernel.lib.Library;
+import dev.jkraft.kernel.lib.LibraryRegistry;
+import dev.jkraft.kernel.lib.Option;
+
+/** The micro-libraries of one kernel instance, with their options and counters declared in one place. */
+public final class Libraries {
+    final Option<Integer> faultAroundPages = Option.ofInt("vmem.fault_around_pages", 16, 1, 512,
+            "pages mapped around a faulting address in one go (anonymous memory)");
+    final Option<Long> stackSize = Option.ofSize("vmem.stack_size", 8L << 20, 128L << 10, 1L << 30,
+            "size of the main thread's stack (RLIMIT_STACK)");
+    final Option<String> hostname = Option.ofString("uts.nodename", "", "host name uname(2) reports; empty: the host's");
+    final Option<String> release = Option.ofString("uts.release", "6.8.0-jkraft", "kernel release uname(2) reports");
+    final Option<Integer> nofile = Option.ofInt("fdtab.nofile", 1024, 3, 1 << 20, "RLIMIT_NOFILE soft limit");
+    final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
+    final Counter enosys = Counter.of("syscall.enosys", "calls answered ENOSYS because jkraft lacks them");
+    final Counter pageFaults = Counter.of("vmem.page_faults", "page faults resolved by demand paging");
+    final Counter framesPeak = Counter.of("mem.frames_peak", "most 4 KiB frames in use at once");
+
+    private final LibraryRegistry registry = new LibraryRegistry();
+
+    public Libraries() {
+        registry.register(Library.builder("mem", InitStage.MEMORY, "frame allocator and x86-64 page tables")
+                .counter(framesPeak).build());
+        registry.register(Library.builder("vmem", InitStage.MEMORY, "address spaces, VMAs, demand paging, mmap")
+                .option(faultAroundPages).option(stackSize).counter(pageFaults).build());
+        registry.register(Library.builder("nofault", InitStage.MEMORY, "checked access to guest memory").build());
+        registry.register(Library.builder("elf", InitStage.LIB, "ELF loader and the initial stack").build());
+        registry.register(Library.builder("random", InitStage.LIB, "ChaCha20 CSPRNG for getrandom and AT_RANDOM")
+                .build());
+        registry.register(Library.builder("fdtab", InitStage.LIB, "file descriptor tables").option(nofile).build());
+        registry.register(Library.builder("uts", InitStage.LIB, "uname(2) identity").option(hostname).option(release)
+                .build());
+        registry.register(Library.builder("syscall", InitStage.SYSCALL, "system call table, dispatch, strace")
+                .counter(syscalls).counter(enosys).build());
+        registry.register(Library.builder("process", InitStage.LATE, "processes, tasks, ids, limits").build());
+    }
+
+    public LibraryRegistry registry() {
+        return registry;
+    }
+}
