@@ -50,6 +50,7 @@ public final class Jkraft {
         boolean strace;
         OutputStream straceOut;
         String logLevel = "warn";
+        OutputStream diagnostics;
 
         Builder() {}
 
@@ -139,6 +140,15 @@ public final class Jkraft {
         public Builder strace(OutputStream out) {
             this.strace = true;
             this.straceOut = out;
+            return this;
+        }
+
+        /**
+         * Where jkraft's own messages go (fault reports, warnings, --log-level output); by default
+         * this process's standard error, apart from the guest's.
+         */
+        public Builder diagnostics(OutputStream out) {
+            this.diagnostics = out;
             return this;
         }
 

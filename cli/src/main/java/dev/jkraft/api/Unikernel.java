@@ -63,10 +63,11 @@ public final class Unikernel {
     }
 
     private PrintStream diagnostics() {
-        if (config.hostStdio || config.stderr == null) {
+        if (config.diagnostics == null) {
             return System.err;
         }
-        return config.stderr instanceof PrintStream ps ? ps : new PrintStream(config.stderr, true, StandardCharsets.UTF_8);
+        return config.diagnostics instanceof PrintStream ps ? ps
+                : new PrintStream(config.diagnostics, true, StandardCharsets.UTF_8);
     }
 
     private OpenFile[] stdio() {

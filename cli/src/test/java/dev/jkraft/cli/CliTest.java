@@ -195,10 +195,10 @@ class CliTest {
     }
 
     @Test
-    void inheritsTheHostEnvironmentAndAppliesDashE() {
+    void inheritsTheHostEnvironmentInItsOrderAndAppliesDashE() {
         jkraft("run", "-e", "LANG=C", "-e", "EMPTY=", "-e", "EQ=a=b", "-eX=1", "hello");
         assertThat(request().env()).containsExactly(
-                Map.entry("HOME", "/home/me"), Map.entry("LANG", "C"), Map.entry("PATH", bin.toString()),
+                Map.entry("PATH", bin.toString()), Map.entry("HOME", "/home/me"), Map.entry("LANG", "C"),
                 Map.entry("EMPTY", ""), Map.entry("EQ", "a=b"), Map.entry("X", "1"));
     }
 

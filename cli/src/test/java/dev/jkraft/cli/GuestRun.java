@@ -46,7 +46,7 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
     }
 
     /** How a run ended: exit status (128+N when killed by signal N) and everything it wrote. */
-    public record Result(int status, byte[] stdout, byte[] stderr) {
+    public record Result(int status, byte[] stdout, byte[] stderr, String diagnostics) {
         /** Output as text, byte for byte (ISO-8859-1 maps each byte to one char), for readable diffs. */
         public String out() {
             return new String(stdout, StandardCharsets.ISO_8859_1);
@@ -92,7 +92,7 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
                 process.destroyForcibly();
                 fail(argv0() + " did not exit natively within " + TIMEOUT_SECONDS + " s");
             }
-            return new Result(process.exitValue(), out.join(), err.join());
+            return new Result(process.exitValue(), out.join(), err.join(), "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + argv0(), e);
         } catch (InterruptedException e) {
@@ -107,7 +107,8 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
         environment().forEach(builder::env);
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        builder.stdin(new ByteArrayInputStream(stdin)).stdout(out).stderr(err);
+        var diagnostics = new ByteArrayOutputStream();
+        builder.stdin(new ByteArrayInputStream(stdin)).stdout(out).stderr(err).diagnostics(diagnostics);
 
         // A daemon thread, so that a guest that never exits fails this test without hanging the JVM.
         var status = new CompletableFuture<Integer>();
@@ -127,7 +128,8 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
         if (!status.isDone()) {
             fail(argv0() + " did not exit under jkraft within " + TIMEOUT_SECONDS + " s; stdout so far:\n" + out);
         }
-        return new Result(status.join(), out.toByteArray(), err.toByteArray());
+        return new Result(status.join(), out.toByteArray(), err.toByteArray(),
+                diagnostics.toString(StandardCharsets.UTF_8));
     }
 
     /**
