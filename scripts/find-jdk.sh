@@ -5,8 +5,15 @@
 
 # Prints the feature (major) version of the java launcher $1: 25 for "25.0.1", 8 for "1.8.0_392".
 __jk_java_major() {
-    local version
-    version=$("$1" -version 2>&1 | sed -n 's/^.* version "\([^"]*\)".*$/\1/p' | head -n 1) || true
+    local version="" release
+    # A JDK's release file names its version; reading it costs nothing, starting java ~100 ms.
+    release="$(dirname "$(dirname "$1")")/release"
+    if [ -f "$release" ]; then
+        version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*$/\1/p' "$release" | head -n 1) || true
+    fi
+    if [ -z "$version" ]; then
+        version=$("$1" -version 2>&1 | sed -n 's/^.* version "\([^"]*\)".*$/\1/p' | head -n 1) || true
+    fi
     case "$version" in 1.*) version=${version#1.} ;; esac
     version=${version%%[!0-9]*}
     [ -n "$version" ] && printf '%s\n' "$version"

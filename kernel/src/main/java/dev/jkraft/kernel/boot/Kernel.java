@@ -80,6 +80,8 @@ public final class Kernel {
     private final Platform platform;
     private final Config config;
     private final Libraries libs = new Libraries();
+    private long startNanos;
+    private long readyNanos = -1;
 
     public Kernel(Platform platform, Config config) {
         this.platform = platform;
@@ -90,8 +92,18 @@ public final class Kernel {
         return libs;
     }
 
+    /** Nanoseconds from {@link #run()} to the guest's first instruction, or -1 if it never ran. */
+    public long readyNanos() {
+        return readyNanos;
+    }
+
+    private void phase(String what) {
+        config.log().debug("boot", String.format("%-28s %7.2f ms", what, (System.nanoTime() - startNanos) / 1e6));
+    }
+
     /** Runs the program and returns its exit status (see the STATUS_ constants for jkraft's own). */
     public int run() {
+        startNanos = System.nanoTime();
         PrintStream err = config.diagnostics();
         String name = config.execfn();
         try {
@@ -121,12 +133,14 @@ public final class Kernel {
                     + ") are not supported yet; link it statically (-static or -static-pie)");
             return STATUS_NOT_EXECUTABLE;
         }
+        phase("program read and checked");
         var availability = platform.probe();
         if (!availability.usable()) {
             err.println("jkraft: platform " + platform.name() + " is not usable: " + availability.reason());
             return STATUS_FAILED;
         }
         try (Machine machine = platform.boot(new MachineSpec(config.ramBytes(), 1))) {
+            phase("machine booted");
             return boot(machine, image);
         } catch (PlatformException e) {
             err.println("jkraft: " + e.getMessage());
@@ -169,9 +183,11 @@ public final class Kernel {
             space.map(STACK_TOP - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
                     Vma.Kind.STACK, "[stack]");
 
+            phase("image mapped");
             Credentials creds = hostCredentials();
             byte[] random = new byte[16];
             SysRandom.generator().nextBytes(random);
+            phase("random bytes");
             int[] cpuid1 = machine.cpuid(1, 0);
             InitialStack.Builder stack = InitialStack.builder()
                     .stackTop(STACK_TOP)
@@ -212,6 +228,7 @@ public final class Kernel {
             Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
                     programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames);
             CpuState initial = CpuState.initial(image.entry() + bias, si.sp(), space.pageTables().root());
+            phase("process built");
             Cpu cpu = machine.newCpu(initial);
             task = new Task(1, process, cpu);
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
@@ -223,6 +240,7 @@ public final class Kernel {
             err.println("jkraft: " + config.execfn() + ": cannot load: " + e.getMessage());
             return STATUS_FAILED;
         }
+        phase("program loaded");
         return loop(task);
     }
 
@@ -232,9 +250,16 @@ public final class Kernel {
         Process process = task.process();
         AddressSpace space = process.addressSpace();
         Cpu cpu = task.cpu();
+        readyNanos = System.nanoTime() - startNanos;
+        phase("first guest instruction");
         try {
+            boolean first = true;
             for (;;) {
                 Exit exit = cpu.run();
+                if (first) {
+                    first = false;
+                    phase("first exit");
+                }
                 switch (exit) {
                     case Exit.Syscall s -> {
                         dispatcher.dispatch(task);
@@ -283,6 +308,10 @@ public final class Kernel {
         } finally {
             process.files().closeAll();
             space.destroy();
+            phase("guest ended");
+            if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
+                libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
+            }
         }
     }
 
