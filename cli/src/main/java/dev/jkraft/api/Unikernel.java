@@ -18,6 +18,7 @@ import java.util.Map;
 /** A configured guest, ready to {@link #run()}. */
 public final class Unikernel {
     private final Jkraft.Builder config;
+    private volatile Kernel kernel;
 
     Unikernel(Jkraft.Builder config) {
         this.config = config;
@@ -55,11 +56,27 @@ public final class Unikernel {
                 config.execName != null ? config.execName : config.program.toString(), argv, envp, stdio(),
                 config.memory, Map.copyOf(config.options), log, strace, diagnostics);
         try {
-            return new Kernel(platform, cfg).run();
+            kernel = new Kernel(platform, cfg);
+            return kernel.run();
         } catch (RuntimeException e) {
             diagnostics.println("jkraft: internal error: " + e);
             return Kernel.STATUS_FAILED;
         }
+    }
+
+    /**
+     * The micro-libraries' counters (uk_store-like), read at this moment: during a run from
+     * another thread, or after it. Empty before {@link #run()}.
+     */
+    public Map<String, Long> counters() {
+        Kernel k = kernel;
+        return k == null ? Map.of() : k.libraries().registry().counters();
+    }
+
+    /** Nanoseconds from {@link #run()} to the guest's first instruction, or -1 if it never ran. */
+    public long readyNanos() {
+        Kernel k = kernel;
+        return k == null ? -1 : k.readyNanos();
     }
 
     private PrintStream diagnostics() {

@@ -234,8 +234,14 @@ public final class Kernel {
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
         } catch (SyscallException e) {
+            if (e.errno() == dev.jkraft.kernel.abi.Errno.ENOMEM) {
+                err.println("jkraft: " + config.execfn() + ": cannot load: guest memory (" + (config.ramBytes() >> 10)
+                        + " KiB) too small; raise it with -M");
+                return STATUS_FAILED;
+            }
+            // E2BIG and the like: the shell's answer for an exec that failed is 126.
             err.println("jkraft: " + config.execfn() + ": cannot load: " + e.getMessage());
-            return e.errno() == dev.jkraft.kernel.abi.Errno.E2BIG ? STATUS_FAILED : STATUS_NOT_EXECUTABLE;
+            return STATUS_NOT_EXECUTABLE;
         } catch (OutOfFramesException e) {
             err.println("jkraft: " + config.execfn() + ": cannot load: " + e.getMessage());
             return STATUS_FAILED;

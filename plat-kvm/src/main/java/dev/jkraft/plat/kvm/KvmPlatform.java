@@ -10,6 +10,17 @@ import dev.jkraft.kernel.platform.PlatformException;
 public final class KvmPlatform implements Platform {
     static final String DEVICE = "/dev/kvm";
 
+    private final String device;
+
+    public KvmPlatform() {
+        this(DEVICE);
+    }
+
+    /** A platform on another device node (tests use it to check the error messages). */
+    KvmPlatform(String device) {
+        this.device = device;
+    }
+
     @Override
     public String name() {
         return "kvm";
@@ -18,7 +29,7 @@ public final class KvmPlatform implements Platform {
     @Override
     public Availability probe() {
         try {
-            int fd = openDevice();
+            int fd = openDevice(device);
             LibC.close(fd);
             return Availability.yes();
         } catch (PlatformException e) {
@@ -28,22 +39,22 @@ public final class KvmPlatform implements Platform {
 
     @Override
     public Machine boot(MachineSpec spec) {
-        return KvmMachine.create(openDevice(), spec);
+        return KvmMachine.create(openDevice(device), spec);
     }
 
     /** Opens /dev/kvm and checks what jkraft needs of it, or says what the user can do. */
-    static int openDevice() {
+    static int openDevice(String device) {
         int fd;
         try {
-            fd = LibC.open(DEVICE, LibC.O_RDWR | LibC.O_CLOEXEC);
+            fd = LibC.open(device, LibC.O_RDWR | LibC.O_CLOEXEC);
         } catch (LibC.NativeError e) {
             throw new PlatformException(switch (e.errno) {
-                case LibC.ENOENT -> DEVICE + " does not exist: this machine has no KVM. Enable virtualization"
+                case LibC.ENOENT -> device + " does not exist: this machine has no KVM. Enable virtualization"
                         + " (VT-x/AMD-V, or nested virtualization for a VM) and load the kvm module"
                         + " (modprobe kvm_intel or kvm_amd).";
-                case LibC.EACCES -> "cannot open " + DEVICE + ": permission denied. Add yourself to the kvm"
+                case LibC.EACCES -> "cannot open " + device + ": permission denied. Add yourself to the kvm"
                         + " group (sudo usermod -aG kvm $USER, then log in again) or run as root.";
-                default -> "cannot open " + DEVICE + ": " + e.getMessage();
+                default -> "cannot open " + device + ": " + e.getMessage();
             });
         }
         try {
@@ -61,7 +72,8 @@ public final class KvmPlatform implements Platform {
             return fd;
         } catch (LibC.NativeError e) {
             LibC.close(fd);
-            throw new PlatformException(DEVICE + " does not answer as KVM should: " + e.getMessage());
+            throw new PlatformException(device + " does not answer as KVM should (is it a KVM device?): "
+                    + e.getMessage());
         } catch (PlatformException e) {
             LibC.close(fd);
             throw e;
