@@ -56,7 +56,8 @@ final class ProgramLookup {
             throw new ExitException(ExitException.NOT_RUNNABLE, typed + ": Is a directory");
         }
         // jkraft reads the ELF file itself rather than exec'ing it, so reading is what it needs.
-        if (!Files.isReadable(path)) {
+        // execve(2) wants read and execute permission; root passes with any one execute bit.
+        if (!Files.isReadable(path) || !Files.isExecutable(path)) {
             throw new ExitException(ExitException.NOT_RUNNABLE, typed + ": Permission denied");
         }
         return path.toAbsolutePath();

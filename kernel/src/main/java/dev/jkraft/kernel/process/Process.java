@@ -67,6 +67,11 @@ public final class Process {
         return files;
     }
 
+    /** The working directory, as a guest path. */
+    public String cwd() {
+        return System.getProperty("user.dir");
+    }
+
     /** Host path of the running program (what /proc/self/exe names). */
     public String executable() {
         return executable;

@@ -18,11 +18,19 @@ public final class Task {
     private long sigaltstackSp;
     private long sigaltstackSize;
     private int sigaltstackFlags = 2; // SS_DISABLE
+    private final dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState prctl;
 
     public Task(int tid, Process process, Cpu cpu) {
         this.tid = tid;
         this.process = process;
         this.cpu = cpu;
+        String exe = process.executable();
+        this.prctl = new dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState(exe.substring(exe.lastIndexOf('/') + 1));
+    }
+
+    /** What prctl(2) has recorded for this thread. */
+    public dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState prctl() {
+        return prctl;
     }
 
     public int tid() {

@@ -3,6 +3,7 @@ package dev.jkraft.kernel.syscall;
 import dev.jkraft.kernel.syscall.linux.SysFile;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysMmap;
+import dev.jkraft.kernel.syscall.linux.SysPrctl;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.syscall.linux.SysReadWrite;
 import dev.jkraft.kernel.syscall.linux.SysSignal;
@@ -42,6 +43,7 @@ public final class SyscallTable {
         def(60, SysThread::exit);
         def(63, SysInfo::uname);
         def(72, SysFile::fcntl);
+        def(79, SysFile::getcwd);
         def(89, SysFile::readlink);
         def(96, SysTime::gettimeofday);
         def(97, SysInfo::getrlimit);
@@ -52,6 +54,7 @@ public final class SyscallTable {
         def(108, SysThread::getegid);
         def(110, SysThread::getppid);
         def(131, SysSignal::sigaltstack);
+        def(157, SysPrctl::prctl);
         def(158, SysThread::archPrctl);
         def(160, SysInfo::setrlimit);
         def(186, SysThread::gettid);

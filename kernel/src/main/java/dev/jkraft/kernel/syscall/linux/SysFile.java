@@ -86,6 +86,19 @@ public final class SysFile {
         };
     }
 
+    /**
+     * getcwd(2). The working directory is the one jkraft was started in (the default view maps
+     * it at its own path); chdir arrives with the file layer.
+     */
+    public static long getcwd(Task t, long buf, long size, long a2, long a3, long a4, long a5) throws SyscallException {
+        byte[] cwd = (t.process().cwd() + "\0").getBytes(StandardCharsets.UTF_8);
+        if (Long.compareUnsigned(size, cwd.length) < 0) {
+            throw new SyscallException(Errno.ERANGE);
+        }
+        t.memory().write(buf, cwd);
+        return cwd.length;
+    }
+
     static String path(Task t, long addr) throws SyscallException {
         try {
             return new String(t.memory().readCString(addr, PATH_MAX - 1), StandardCharsets.UTF_8);

@@ -1,0 +1,151 @@
+package dev.jkraft.kernel.syscall.linux;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.syscall.SyscallException;
+import java.util.Arrays;
+
+/** prctl(2): the options programs set at start; the rest answer EINVAL as unknown options do on Linux. */
+public final class SysPrctl {
+    private SysPrctl() {}
+
+    // linux/prctl.h
+    static final int PR_SET_PDEATHSIG = 1;
+    static final int PR_GET_PDEATHSIG = 2;
+    static final int PR_GET_DUMPABLE = 3;
+    static final int PR_SET_DUMPABLE = 4;
+    static final int PR_GET_KEEPCAPS = 7;
+    static final int PR_SET_KEEPCAPS = 8;
+    static final int PR_SET_NAME = 15;
+    static final int PR_GET_NAME = 16;
+    static final int PR_GET_SECCOMP = 21;
+    static final int PR_CAPBSET_READ = 23;
+    static final int PR_SET_TIMERSLACK = 29;
+    static final int PR_GET_TIMERSLACK = 30;
+    static final int PR_SET_CHILD_SUBREAPER = 36;
+    static final int PR_GET_CHILD_SUBREAPER = 37;
+    static final int PR_SET_NO_NEW_PRIVS = 38;
+    static final int PR_GET_NO_NEW_PRIVS = 39;
+    static final int PR_SET_THP_DISABLE = 41;
+    static final int PR_GET_THP_DISABLE = 42;
+    /** TASK_COMM_LEN. */
+    private static final int COMM_LEN = 16;
+    /** CAP_LAST_CAP on Linux 6.x. */
+    private static final int CAP_LAST_CAP = 40;
+    private static final long DEFAULT_TIMER_SLACK_NS = 50_000;
+
+    public static long prctl(Task t, long option, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
+        PrctlState s = t.prctl();
+        switch ((int) option) {
+            case PR_SET_NAME -> {
+                byte[] name = t.memory().peek(a1, COMM_LEN);
+                if (name.length == 0) {
+                    throw new SyscallException(Errno.EFAULT);
+                }
+                int len = 0;
+                while (len < name.length && len < COMM_LEN - 1 && name[len] != 0) {
+                    len++;
+                }
+                s.name = Arrays.copyOf(name, len);
+                return 0;
+            }
+            case PR_GET_NAME -> {
+                t.memory().write(a1, Arrays.copyOf(s.name, COMM_LEN));
+                return 0;
+            }
+            case PR_SET_PDEATHSIG -> {
+                if (a1 < 0 || a1 > 64) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                s.pdeathsig = (int) a1;
+                return 0;
+            }
+            case PR_GET_PDEATHSIG -> {
+                t.memory().writeInt(a1, s.pdeathsig);
+                return 0;
+            }
+            case PR_GET_DUMPABLE -> {
+                return s.dumpable;
+            }
+            case PR_SET_DUMPABLE -> {
+                if (a1 != 0 && a1 != 1) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                s.dumpable = (int) a1;
+                return 0;
+            }
+            case PR_GET_KEEPCAPS -> {
+                return s.keepcaps;
+            }
+            case PR_SET_KEEPCAPS -> {
+                if (a1 != 0 && a1 != 1) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                s.keepcaps = (int) a1;
+                return 0;
+            }
+            case PR_GET_SECCOMP -> {
+                return 0;
+            }
+            case PR_CAPBSET_READ -> {
+                if (a1 < 0 || a1 > CAP_LAST_CAP) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                return 1;
+            }
+            case PR_SET_TIMERSLACK -> {
+                s.timerSlack = a1 <= 0 ? DEFAULT_TIMER_SLACK_NS : a1;
+                return 0;
+            }
+            case PR_GET_TIMERSLACK -> {
+                return s.timerSlack;
+            }
+            case PR_SET_CHILD_SUBREAPER -> {
+                s.subreaper = a1 != 0 ? 1 : 0;
+                return 0;
+            }
+            case PR_GET_CHILD_SUBREAPER -> {
+                t.memory().writeInt(a1, s.subreaper);
+                return 0;
+            }
+            case PR_SET_NO_NEW_PRIVS -> {
+                if (a1 != 1 || a2 != 0 || a3 != 0 || a4 != 0) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                s.noNewPrivs = 1;
+                return 0;
+            }
+            case PR_GET_NO_NEW_PRIVS -> {
+                if (a1 != 0 || a2 != 0 || a3 != 0 || a4 != 0) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                return s.noNewPrivs;
+            }
+            case PR_SET_THP_DISABLE -> {
+                s.thpDisable = a1 != 0 ? 1 : 0;
+                return 0;
+            }
+            case PR_GET_THP_DISABLE -> {
+                return s.thpDisable;
+            }
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    /** What prctl records for one thread (the name) and its process (the rest, kept per task for now). */
+    public static final class PrctlState {
+        byte[] name;
+        int pdeathsig;
+        int dumpable = 1;
+        int keepcaps;
+        long timerSlack = DEFAULT_TIMER_SLACK_NS;
+        int subreaper;
+        int noNewPrivs;
+        int thpDisable;
+
+        public PrctlState(String comm) {
+            byte[] b = comm.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            name = Arrays.copyOf(b, Math.min(b.length, COMM_LEN - 1));
+        }
+    }
+}
