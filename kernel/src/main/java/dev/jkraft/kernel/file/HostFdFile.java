@@ -56,37 +56,31 @@ public final class HostFdFile implements OpenFile {
 
     @Override
     public int read(byte[] buf, int off, int len) throws SyscallException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment b = arena.allocate(Math.max(len, 1));
-            long n;
-            do {
-                n = (long) READ.invokeExact(state, fd, b, (long) len);
-            } while (n < 0 && errno(state) == Errno.EINTR);
-            if (n < 0) {
-                throw new SyscallException(errno(state));
-            }
-            MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
-            return (int) n;
-        } catch (SyscallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SyscallException(Errno.EIO, t.toString());
-        }
+        return transfer(READ, buf, off, len, true);
     }
 
     @Override
     public int write(byte[] buf, int off, int len) throws SyscallException {
+        return transfer(WRITE, buf, off, len, false);
+    }
+
+    /** One read(2) or write(2) on the host descriptor, retried on EINTR, through a native buffer. */
+    private int transfer(MethodHandle call, byte[] buf, int off, int len, boolean intoJava) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment b = arena.allocate(Math.max(len, 1));
-            MemorySegment.copy(buf, off, b, ValueLayout.JAVA_BYTE, 0, len);
+            if (!intoJava) {
+                MemorySegment.copy(buf, off, b, ValueLayout.JAVA_BYTE, 0, len);
+            }
             long n;
             do {
-                n = (long) WRITE.invokeExact(state, fd, b, (long) len);
+                n = (long) call.invokeExact(state, fd, b, (long) len);
             } while (n < 0 && errno(state) == Errno.EINTR);
             if (n < 0) {
                 throw new SyscallException(errno(state));
+            }
+            if (intoJava) {
+                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
             }
             return (int) n;
         } catch (SyscallException e) {

@@ -75,27 +75,27 @@ public final class SysTime {
 
     public static long nanosleep(Task t, long req, long rem, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        long sec = t.memory().readLong(req);
-        long nsec = t.memory().readLong(req + 8);
+        sleepNanos(readTimespec(t, req));
+        return 0;
+    }
+
+    /** A struct timespec as nanoseconds (saturating); EINVAL as Linux for a negative or unnormalized one. */
+    static long readTimespec(Task t, long addr) throws SyscallException {
+        long sec = t.memory().readLong(addr);
+        long nsec = t.memory().readLong(addr + 8);
         if (sec < 0 || nsec < 0 || nsec >= NANOS) {
             throw new SyscallException(Errno.EINVAL);
         }
-        sleepNanos(Math.multiplyHigh(sec, NANOS) != 0 ? Long.MAX_VALUE : sec * NANOS + nsec);
-        return 0;
+        return sec > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE : sec * NANOS + nsec;
     }
 
     public static long clockNanosleep(Task t, long clock, long flags, long req, long rem, long a4, long a5)
             throws SyscallException {
-        long sec = t.memory().readLong(req);
-        long nsec = t.memory().readLong(req + 8);
-        if (sec < 0 || nsec < 0 || nsec >= NANOS) {
-            throw new SyscallException(Errno.EINVAL);
-        }
+        long wait = readTimespec(t, req);
         if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
             throw new SyscallException(Errno.EINVAL);
         }
         long[] base = now((int) clock);
-        long wait = sec * NANOS + nsec;
         if ((flags & Clocks.TIMER_ABSTIME) != 0) {
             wait -= base[0] * NANOS + base[1];
         }
