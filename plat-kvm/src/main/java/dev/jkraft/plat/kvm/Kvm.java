@@ -33,6 +33,7 @@ final class Kvm {
     static final long RUN_IO_DIRECTION = 0x20;
     static final long RUN_IO_PORT = 0x22;
     static final long RUN_HW_REASON = 0x20;
+    static final long RUN_MMIO_PHYS_ADDR = 0x20;
     static final long RUN_INTERNAL_SUBERROR = 0x20;
     static final long RUN_VALID_REGS = 0x120;
     static final long RUN_DIRTY_REGS = 0x128;

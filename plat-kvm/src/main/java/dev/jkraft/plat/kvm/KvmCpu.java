@@ -23,10 +23,12 @@ final class KvmCpu implements Cpu {
         /** Stopped in an exception stub: user rip, rflags and rsp are in the frame on the IST stack. */
         FAULT,
         /**
-         * A system call that arrived as #GP at the syscall entry, still at CPL 3 (see {@link Ring0}):
-         * user rip is in rcx and rflags in r11 as after {@code syscall}; rsp is in the frame.
+         * A system call whose doorbell rang at CPL 3 (see {@link Ring0}): user rip is in rcx and
+         * rflags in r11 as after {@code syscall}; the return sets RIP and RFLAGS directly.
          */
-        TRAPPED_SYSCALL
+        USER_SYSCALL,
+        /** Passing from USER_SYSCALL into ring 0 through the {@code ud2} on the syscall page. */
+        ENTERING_RING0
     }
 
     /** Flags a user may set through the rflags it returns to (Linux's FIX_EFLAGS plus IF and bit 1). */
@@ -56,6 +58,8 @@ final class KvmCpu implements Cpu {
     private int pendingNext;
     private final long[] saved = new long[4];
     private long resumeTail;
+    private long userRip;
+    private long userRflags;
     private volatile boolean kicked;
     private boolean closed;
 
@@ -179,13 +183,19 @@ final class KvmCpu implements Cpu {
 
     @Override
     public Exit run() {
-        if (mode == Mode.TRAPPED_SYSCALL) {
+        if (mode == Mode.USER_SYSCALL) {
             // Return the way sysret would: to rcx with rflags from r11.
-            ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RIP, raw(Reg.RCX));
-            ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS, raw(Reg.R11) & USER_FLAGS | 0x2);
-            mode = Mode.FAULT;
-        }
-        if (pendingFlush) {
+            userRip = raw(Reg.RCX);
+            userRflags = raw(Reg.R11) & USER_FLAGS | 0x2;
+            if (pendingFlush) {
+                // The rewrite loop runs in ring 0: get there through the ud2, then iret to the caller.
+                setRaw(Reg.RIP, ring0.syscallEntryVa() + Ring0.RING0_ENTRY);
+                mode = Mode.ENTERING_RING0;
+            } else {
+                setRaw(Reg.RIP, userRip);
+                setRaw(Reg.RFLAGS, userRflags);
+            }
+        } else if (pendingFlush) {
             pendingFlush = false;
             routeThroughRewriteLoop();
         }
@@ -208,11 +218,11 @@ final class KvmCpu implements Cpu {
                 case Kvm.EXIT_IO -> {
                     int port = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_IO_PORT) & 0xFFFF;
                     switch (port) {
-                        case Ring0.PORT_SYSCALL -> {
-                            mode = Mode.SYSCALL;
-                            return Exit.Syscall.INSTANCE;
-                        }
                         case Ring0.PORT_FAULT -> {
+                            if (mode == Mode.ENTERING_RING0) {
+                                enteredRing0();
+                                continue;
+                            }
                             return fault();
                         }
                         case Ring0.PORT_RESUME -> {
@@ -222,6 +232,16 @@ final class KvmCpu implements Cpu {
                             return new Exit.Halt("unexpected port I/O to 0x" + Integer.toHexString(port));
                         }
                     }
+                }
+                case Kvm.EXIT_MMIO -> {
+                    long address = run.get(ValueLayout.JAVA_LONG, Kvm.RUN_MMIO_PHYS_ADDR);
+                    if (address != ring0.doorbellPa()) {
+                        return new Exit.Halt("access to unbacked guest physical address 0x" + Long.toHexString(address)
+                                + " at rip 0x" + Long.toHexString(raw(Reg.RIP)));
+                    }
+                    int cpl = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_SREGS + Kvm.SREGS_CS + Kvm.SEG_SELECTOR) & 3;
+                    mode = cpl == 3 ? Mode.USER_SYSCALL : Mode.SYSCALL;
+                    return Exit.Syscall.INSTANCE;
                 }
                 case Kvm.EXIT_INTR -> {
                     if (kicked) {
@@ -268,17 +288,23 @@ final class KvmCpu implements Cpu {
         long error = ram.get(ValueLayout.JAVA_LONG, pa + FRAME_ERROR);
         long cs = ram.get(ValueLayout.JAVA_LONG, pa + FRAME_CS);
         long cr2 = run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_CR2);
-        if (vector == 13 && (cs & 3) == 3
-                && ram.get(ValueLayout.JAVA_LONG, pa + FRAME_RIP) == ring0.syscallEntryVa()) {
-            mode = Mode.TRAPPED_SYSCALL;
-            return Exit.Syscall.INSTANCE;
-        }
         if ((cs & 3) != 3) {
             return new Exit.Halt("CPU exception " + vector + " in jkraft's ring-0 code at rip 0x"
                     + Long.toHexString(ram.get(ValueLayout.JAVA_LONG, pa + FRAME_RIP))
                     + " (error 0x" + Long.toHexString(error) + ", cr2 0x" + Long.toHexString(cr2) + ")");
         }
         return new Exit.Fault(vector, error, vector == 14 ? cr2 : 0);
+    }
+
+    /** The ud2 on the syscall page brought us to ring 0: aim the iret at the caller and run the loop. */
+    private void enteredRing0() {
+        long pa = ring0.toPhysical(raw(Reg.RSP));
+        framePa = pa;
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RIP, userRip);
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RFLAGS, userRflags);
+        mode = Mode.FAULT;
+        pendingFlush = false;
+        routeThroughRewriteLoop();
     }
 
     /**
@@ -289,9 +315,10 @@ final class KvmCpu implements Cpu {
     private void routeThroughRewriteLoop() {
         resumeTail = switch (mode) {
             case SYSCALL -> ring0.codeVa(Ring0.SYSRET_TAIL);
-            case FAULT, TRAPPED_SYSCALL -> ring0.codeVa(Ring0.IRET_TAIL);
+            case FAULT -> ring0.codeVa(Ring0.IRET_TAIL);
             // Nothing has run on this CPU yet, so it caches nothing.
             case DIRECT -> 0;
+            case USER_SYSCALL, ENTERING_RING0 -> throw new IllegalStateException("rewrite loop from " + mode);
         };
         if (resumeTail == 0) {
             pendingCount = 0;
@@ -347,16 +374,16 @@ final class KvmCpu implements Cpu {
                 case FS_BASE -> run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_FS + Kvm.SEG_BASE);
                 case GS_BASE -> run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_GS + Kvm.SEG_BASE);
                 case RIP -> switch (mode) {
-                    case SYSCALL, TRAPPED_SYSCALL -> raw(Reg.RCX);
+                    case SYSCALL, USER_SYSCALL -> raw(Reg.RCX);
                     case FAULT -> ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RIP);
-                    case DIRECT -> raw(Reg.RIP);
+                    case DIRECT, ENTERING_RING0 -> raw(Reg.RIP);
                 };
                 case RFLAGS -> switch (mode) {
-                    case SYSCALL, TRAPPED_SYSCALL -> raw(Reg.R11);
+                    case SYSCALL, USER_SYSCALL -> raw(Reg.R11);
                     case FAULT -> ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS);
-                    case DIRECT -> raw(Reg.RFLAGS);
+                    case DIRECT, ENTERING_RING0 -> raw(Reg.RFLAGS);
                 };
-                case RSP -> mode == Mode.FAULT || mode == Mode.TRAPPED_SYSCALL ? ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RSP) : raw(Reg.RSP);
+                case RSP -> mode == Mode.FAULT ? ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RSP) : raw(Reg.RSP);
                 default -> raw(r);
             };
         }
@@ -372,20 +399,20 @@ final class KvmCpu implements Cpu {
                 }
                 case RIP -> {
                     switch (mode) {
-                        case SYSCALL, TRAPPED_SYSCALL -> setRaw(Reg.RCX, value);
+                        case SYSCALL, USER_SYSCALL -> setRaw(Reg.RCX, value);
                         case FAULT -> ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RIP, value);
-                        case DIRECT -> setRaw(Reg.RIP, value);
+                        case DIRECT, ENTERING_RING0 -> setRaw(Reg.RIP, value);
                     }
                 }
                 case RFLAGS -> {
                     switch (mode) {
-                        case SYSCALL, TRAPPED_SYSCALL -> setRaw(Reg.R11, value);
+                        case SYSCALL, USER_SYSCALL -> setRaw(Reg.R11, value);
                         case FAULT -> ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS, value);
-                        case DIRECT -> setRaw(Reg.RFLAGS, value);
+                        case DIRECT, ENTERING_RING0 -> setRaw(Reg.RFLAGS, value);
                     }
                 }
                 case RSP -> {
-                    if (mode == Mode.FAULT || mode == Mode.TRAPPED_SYSCALL) {
+                    if (mode == Mode.FAULT) {
                         ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RSP, value);
                     } else {
                         setRaw(Reg.RSP, value);

@@ -10,16 +10,19 @@ import java.lang.foreign.ValueLayout;
  * map of all guest physical memory at {@link #DIRECT_MAP_VA}.
  *
  * <p>The guest program never runs ring-0 code of its own. {@code syscall} lands on a stub that
- * writes to {@link #PORT_SYSCALL} (a VM exit the kernel answers by setting RAX) and then
- * {@code sysretq}. Each CPU exception lands, on its IST stack, on a stub that pushes the vector,
- * writes to {@link #PORT_FAULT}, and on resumption pops and {@code iretq}s.
+ * stores one byte to the syscall doorbell, a page backed by no memory, so that KVM exits with
+ * KVM_EXIT_MMIO; the kernel answers by setting RAX, and the stub goes on with {@code sysretq}.
+ * Each CPU exception lands, on its IST stack, on a stub that pushes the vector, writes to
+ * {@link #PORT_FAULT}, and on resumption pops and {@code iretq}s.
  *
  * <p>Some hypervisors behind /dev/kvm (PVM, the pagetable-based VM used in nested clouds) emulate
  * {@code syscall} for a guest that is not PVM-aware by loading RIP, RCX, R11 and RFLAGS as the
- * instruction does but leaving the CPU at CPL 3. The syscall entry therefore sits alone on a
- * user-executable page: there, its {@code out} raises #GP at CPL 3, which arrives through the IDT
- * like any fault, and {@link KvmCpu} recognises a #GP at the entry address as a system call. The
- * page holds nothing else, and at CPL 3 its instructions can only fault.
+ * instruction does but leaving the CPU at CPL 3. The syscall stub and the doorbell are therefore
+ * user-accessible: at CPL 3 the same store exits just the same, and {@link KvmCpu}, seeing CPL 3,
+ * returns to the caller by setting RIP and RFLAGS itself instead of resuming at {@code sysretq}.
+ * (A port write, which needs CPL 0, would fault there and cost an emulated IDT delivery, ~80 µs
+ * on PVM against ~15 µs for the doorbell.) The page holds nothing else, and at CPL 3 the only
+ * other instruction on it, {@code sysretq}, faults.
  *
  * <p>Such hypervisors also shadow the guest's page tables and learn of changes only from the
  * guest's own writes. So when the kernel removes or narrows mappings, the return to user mode goes
@@ -31,7 +34,6 @@ final class Ring0 {
     static final long BASE_VA = 0xFFFF_FF80_0000_0000L;
     /** Guest physical address p is visible to ring 0 at DIRECT_MAP_VA + p. */
     static final long DIRECT_MAP_VA = BASE_VA + (1L << 30);
-    static final int PORT_SYSCALL = 0x10;
     static final int PORT_FAULT = 0x11;
     static final int PORT_RESUME = 0x12;
 
@@ -52,7 +54,11 @@ final class Ring0 {
     private static final int CODE_PAGE = 4;
     private static final int SYSCALL_PAGE = 5;
     private static final int TOUCH_LIST_PAGE = 6;
-    private static final int FIRST_CPU_PAGE = 7;
+    /** Not guest RAM: mapped to the first physical page past the memory slot. */
+    private static final int DOORBELL_PAGE = 7;
+    private static final int FIRST_CPU_PAGE = 8;
+    /** Offset of a {@code ud2} on the syscall page: user mode's way into ring 0 when the kernel needs it. */
+    static final int RING0_ENTRY = 0x10;
     private static final int PAGES_PER_CPU = 3; // GDT+TSS page, 8 KiB stack
     static final int TSS_OFFSET = 0x80;
     /** Entries the rewrite loop takes per round. */
@@ -115,9 +121,10 @@ final class Ring0 {
             long flags = switch (k) {
                 case CODE_PAGE -> PageTables.PRESENT;
                 case SYSCALL_PAGE -> PageTables.PRESENT | PageTables.USER;
+                case DOORBELL_PAGE -> SUPERVISOR_RW_NX | PageTables.USER;
                 default -> SUPERVISOR_RW_NX;
             };
-            put(pa(PT_PAGE) + 8L * k, pa(k) | flags);
+            put(pa(PT_PAGE) + 8L * k, (k == DOORBELL_PAGE ? doorbellPa() : pa(k)) | flags);
         }
         for (int g = 0; g < directMapTables; g++) {
             long pd = pa(pages + g);
@@ -141,6 +148,11 @@ final class Ring0 {
 
     long va(int page) {
         return BASE_VA + page * PAGE;
+    }
+
+    /** Guest physical address of the syscall doorbell: the first page past the memory slot. */
+    long doorbellPa() {
+        return basePa + (mappedPages(cpus) + (long) directMapTables) * PAGE;
     }
 
     /** Where {@code syscall} goes (MSR_LSTAR). */
@@ -192,8 +204,11 @@ final class Ring0 {
 
     private void writeCode() {
         long code = pa(CODE_PAGE);
-        // syscall entry (alone on its page): out %al,$PORT_SYSCALL; sysretq
-        bytes(pa(SYSCALL_PAGE), 0xE6, PORT_SYSCALL, 0x48, 0x0F, 0x07);
+        // syscall entry (alone on its page): mov %al,doorbell(%rip); sysretq
+        long rel = va(DOORBELL_PAGE) - (va(SYSCALL_PAGE) + 6);
+        bytes(pa(SYSCALL_PAGE), 0x88, 0x05, (int) rel & 0xFF, (int) (rel >>> 8) & 0xFF, (int) (rel >>> 16) & 0xFF,
+                (int) (rel >>> 24) & 0xFF, 0x48, 0x0F, 0x07);
+        bytes(pa(SYSCALL_PAGE) + RING0_ENTRY, 0x0F, 0x0B); // ud2
         // Rewrite loop, entered with rsi = list of direct-map addresses of entries, rcx = count:
         //   1: test %rcx,%rcx; jz 2f; mov (%rsi),%rax; mov (%rax),%rdx; mov %rdx,(%rax);
         //      add $8,%rsi; dec %rcx; jmp 1b
