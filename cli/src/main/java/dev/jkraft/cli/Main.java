@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main())
                 .addSubcommand(new RunCommand(hostEnv, launcher))
                 .addSubcommand(new VersionCommand())
+                .addSubcommand(new ConfigCommand())
                 .addSubcommand(new HelpCommand())
                 // Guest arguments are passed verbatim: "@file" is not an argument file here.
                 .setExpandAtFiles(false)

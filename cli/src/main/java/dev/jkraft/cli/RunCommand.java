@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
     boolean strace;
 
     @Option(names = "--set", paramLabel = "OPT=VAL", converter = AssignmentConverter.class,
-            description = "Set a micro-library option, e.g. --set vmem.aslr=false; repeatable.")
+            description = "Set a micro-library option, e.g. --set vmem.fault_around_pages=32 (jkraft config lists them); repeatable.")
     List<Assignment> assignments = new ArrayList<>();
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",

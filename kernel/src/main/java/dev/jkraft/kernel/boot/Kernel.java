@@ -312,6 +312,7 @@ public final class Kernel {
             }
             return STATUS_FAILED;
         } finally {
+            libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
             process.files().closeAll();
             space.destroy();
             phase("guest ended");

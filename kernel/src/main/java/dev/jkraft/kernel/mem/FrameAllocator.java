@@ -19,6 +19,7 @@ public final class FrameAllocator {
     private final BitSet dirty;
     private int next = 1;
     private int inUse;
+    private int peak;
 
     public FrameAllocator(PhysicalMemory memory) {
         this.ram = memory.segment();
@@ -41,6 +42,7 @@ public final class FrameAllocator {
         used.set(f);
         next = f + 1;
         inUse++;
+        peak = Math.max(peak, inUse);
         long pa = (long) f * FRAME_SIZE;
         // Untouched frames of the anonymous RAM mapping are zero already; only reused ones need it.
         if (dirty.get(f)) {
@@ -65,6 +67,11 @@ public final class FrameAllocator {
 
     public int framesInUse() {
         return inUse;
+    }
+
+    /** The most frames that were in use at once. */
+    public int peakInUse() {
+        return peak;
     }
 
     public int frameCount() {

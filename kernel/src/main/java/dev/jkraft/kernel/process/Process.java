@@ -100,6 +100,10 @@ public final class Process {
         return (long) frames.frameCount() * FrameAllocator.FRAME_SIZE;
     }
 
+    public int peakFrames() {
+        return frames.peakInUse();
+    }
+
     public long memoryUsed() {
         return (long) frames.framesInUse() * FrameAllocator.FRAME_SIZE;
     }
