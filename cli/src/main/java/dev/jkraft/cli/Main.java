@@ -42,6 +42,25 @@ public final class Main implements Callable<Integer> {
     /** {@link #execute(String[], PrintStream, PrintStream)} with the host environment and launcher given. */
     static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> hostEnv,
             Launcher launcher) {
+        RunCommand fast = FastRunParser.parse(args, hostEnv, launcher);
+        if (fast != null) {
+            try {
+                return fast.call();
+            } catch (ExitException e) {
+                err.println("jkraft: " + e.getMessage());
+                return e.status();
+            } catch (RuntimeException e) {
+                // As failure() below: one line, the stack trace only at debug level.
+                err.println("jkraft: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()));
+                if (fast.debugging()) {
+                    e.printStackTrace(err);
+                }
+                return ExitException.JKRAFT_FAILED;
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
         PrintWriter errWriter = new PrintWriter(err, true);
         CommandLine cli = new CommandLine(new Main())
                 .addSubcommand(new RunCommand(hostEnv, launcher))

@@ -133,7 +133,9 @@ final class RunCommand implements Callable<Integer> {
             options.remove(a.name()); // keep the order of the last assignment, which wins
             options.put(a.name(), a.value());
         }
-        spec.commandLine().getOut().flush();
+        if (spec != null) {
+            spec.commandLine().getOut().flush();
+        }
         return launcher.launch(new RunRequest(resolved, program, args, guestEnv, memory, platform,
                 options, strace, logLevel.label()));
     }
