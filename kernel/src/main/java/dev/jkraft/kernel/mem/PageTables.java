@@ -154,6 +154,45 @@ public final class PageTables {
         return table + ((va >>> 12) & 511) * 8;
     }
 
+    /** Receives the leaf entries a walk finds. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long va, long entry);
+    }
+
+    /**
+     * Calls {@code visitor} for every non-zero leaf entry in {@code [start, end)}, in address
+     * order, skipping absent tables wholesale, so that a walk over a huge sparse range costs what
+     * is mapped, not its size. The visitor may rewrite the entry it is given.
+     */
+    public void forEachEntry(long start, long end, EntryVisitor visitor) {
+        if (start < 0 || start >= end) {
+            return;
+        }
+        walk(root, 39, start, Math.min(end, USER_END), visitor);
+    }
+
+    private void walk(long table, int shift, long start, long end, EntryVisitor visitor) {
+        long span = 1L << shift;
+        long base = start & ~(span * 512 - 1);
+        int first = (int) ((start >>> shift) & 511);
+        for (int i = first; i < 512; i++) {
+            long lo = base + i * span;
+            if (lo >= end) {
+                return;
+            }
+            long e = ram.get(ENTRY, table + i * 8L);
+            if (e == 0) {
+                continue;
+            }
+            if (shift == 12) {
+                visitor.visit(lo, e);
+            } else if ((e & PRESENT) != 0) {
+                walk(e & ADDRESS_MASK, shift - 9, Math.max(start, lo), end, visitor);
+            }
+        }
+    }
+
     /** Frees every table page of the lower half (not the mapped frames). */
     public void freeTables() {
         freeLevel(root, 3, 256);

@@ -88,7 +88,8 @@ public final class AddressSpace {
             if ((hint & (PAGE - 1)) != 0) {
                 throw new SyscallException(Errno.EINVAL);
             }
-            if (hint + len > TASK_SIZE || hint + len < hint) {
+            // Unsigned, as Linux compares: an address in the upper half is simply out of range.
+            if (Long.compareUnsigned(hint, TASK_SIZE) > 0 || Long.compareUnsigned(len, TASK_SIZE - hint) > 0) {
                 throw new SyscallException(Errno.ENOMEM);
             }
             if (noReplace && overlaps(hint, hint + len)) {
@@ -98,7 +99,7 @@ public final class AddressSpace {
             removeRange(start, start + len);
         } else {
             long h = hint & ~(PAGE - 1);
-            if (h != 0 && h + len <= TASK_SIZE && h + len > h && !overlaps(h, h + len)) {
+            if (h > 0 && h < TASK_SIZE && len <= TASK_SIZE - h && !overlaps(h, h + len)) {
                 start = h;
             } else {
                 start = findGap(len);
@@ -113,24 +114,30 @@ public final class AddressSpace {
      * zero; ENOMEM if part of the range is unmapped, as Linux answers.
      */
     public synchronized void discard(long addr, long length) throws SyscallException {
-        long end = addr + pageAlign(length);
-        if (end < addr) {
+        long len = pageAlign(length);
+        long end = addr + len;
+        // As mm/madvise.c: a length that wraps, or a range past the address space, is EINVAL.
+        if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
+                || Long.compareUnsigned(end, TASK_SIZE) > 0) {
             throw new SyscallException(Errno.EINVAL);
         }
+        // Walk the VMAs (not the pages) of the range; a hole makes the answer ENOMEM.
+        long at = addr;
         boolean hole = false;
-        for (long va = addr; va < end; va += PAGE) {
-            if (find(va) == null) {
+        while (at < end) {
+            Vma v = find(at);
+            if (v == null) {
                 hole = true;
+                Map.Entry<Long, Vma> next = vmas.higherEntry(at);
+                if (next == null || next.getKey() >= end) {
+                    break;
+                }
+                at = next.getKey();
                 continue;
             }
-            long e = tables.entry(va);
-            if (e != 0) {
-                if ((e & PageTables.PRESENT) != 0) {
-                    noteChanged(va);
-                }
-                tables.setEntry(va, 0);
-                frames.free(e & PageTables.ADDRESS_MASK);
-            }
+            long stop = Math.min(v.end(), end);
+            tables.forEachEntry(at, stop, this::dropPage);
+            at = stop;
         }
         if (hole) {
             throw new SyscallException(Errno.ENOMEM);
@@ -171,7 +178,9 @@ public final class AddressSpace {
             throw new SyscallException(Errno.EINVAL);
         }
         long len = pageAlign(length);
-        if (addr + len > TASK_SIZE || addr + len < addr || len <= 0) {
+        // As mm/mmap.c: start beyond TASK_SIZE, or a length that runs past it or wraps, is EINVAL.
+        if (Long.compareUnsigned(addr, TASK_SIZE) > 0 || Long.compareUnsigned(length, TASK_SIZE - addr) > 0
+                || len == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         removeRange(addr, addr + len);
@@ -184,32 +193,38 @@ public final class AddressSpace {
         if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        long len = pageAlign(length);
-        long end = addr + len;
-        if (end < addr) {
-            throw new SyscallException(Errno.ENOMEM);
-        }
-        if (len == 0) {
+        if (length == 0) {
             return;
         }
-        // Linux checks that the whole range is mapped before changing anything.
-        long at = addr;
-        while (at < end) {
-            Vma v = find(at);
+        long len = pageAlign(length);
+        long end = addr + len;
+        // As mm/mprotect.c: a length that wraps when rounded up, or runs past the address space.
+        if (len == 0 || Long.compareUnsigned(end, addr) <= 0 || Long.compareUnsigned(end, TASK_SIZE) > 0) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        Vma first = find(addr);
+        if (first == null) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        // Linux changes the VMAs up to the first hole, then answers ENOMEM.
+        long covered = addr;
+        while (covered < end) {
+            Vma v = find(covered);
             if (v == null) {
-                throw new SyscallException(Errno.ENOMEM);
+                break;
             }
-            at = v.end();
+            covered = Math.min(v.end(), end);
         }
         splitAt(addr);
-        splitAt(end);
-        for (Vma v : new ArrayList<>(vmas.subMap(addr, end).values())) {
+        splitAt(covered);
+        for (Vma v : new ArrayList<>(vmas.subMap(addr, covered).values())) {
             vmas.put(v.start(), v.withProt(prot));
-            for (long va = v.start(); va < v.end(); va += PAGE) {
-                reprotect(va, v.prot(), prot);
-            }
+            tables.forEachEntry(v.start(), v.end(), (va, e) -> reprotect(va, e, prot));
         }
-        mergeAround(addr, end);
+        mergeAround(addr, covered);
+        if (covered < end) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
     }
 
     /** brk(2): moves the break if it can and returns the (possibly unchanged) break. */
@@ -339,11 +354,7 @@ public final class AddressSpace {
         }
     }
 
-    private void reprotect(long va, int oldProt, int newProt) {
-        long e = tables.entry(va);
-        if (e == 0) {
-            return;
-        }
+    private void reprotect(long va, long e, int newProt) {
         long pa = e & PageTables.ADDRESS_MASK;
         long newEntry = newProt == Mman.PROT_NONE ? pa | KEPT : pa | pteFlags(newProt) | PageTables.PRESENT;
         tables.setEntry(va, newEntry);
@@ -364,18 +375,17 @@ public final class AddressSpace {
         splitAt(end);
         for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
             vmas.remove(v.start());
-            for (long va = v.start(); va < v.end(); va += PAGE) {
-                long e = tables.entry(va);
-                if (e != 0) {
-                    boolean wasPresent = (e & PageTables.PRESENT) != 0;
-                    if (wasPresent) {
-                        noteChanged(va);
-                    }
-                    tables.setEntry(va, 0);
-                    frames.free(e & PageTables.ADDRESS_MASK);
-                }
-            }
+            tables.forEachEntry(v.start(), v.end(), this::dropPage);
         }
+    }
+
+    /** Clears a leaf entry and frees its frame, noting it for the CPUs if it was present. */
+    private void dropPage(long va, long e) {
+        if ((e & PageTables.PRESENT) != 0) {
+            noteChanged(va);
+        }
+        tables.setEntry(va, 0);
+        frames.free(e & PageTables.ADDRESS_MASK);
     }
 
     private void noteChanged(long va) {
