@@ -168,11 +168,36 @@ class GuestProgramsTest {
 
     /** jkraft does not load an ELF interpreter (ld.so) yet; until it does, a dynamic program is refused. */
     @Test
-    void dynamicProgramIs126ForNow() {
+    void aDynamicHostProgramRuns() {
         Path dynamic = Path.of("/usr/bin/true");
         Assumptions.assumeTrue(Files.isExecutable(dynamic), "needs " + dynamic);
         KvmRequirement.require();
-        assertThat(runUnderJkraft(dynamic)).isEqualTo(126);
+        assertThat(runUnderJkraft(dynamic)).isZero();
+    }
+
+    @Test
+    void aMissingInterpreterIs127AndABadOneIs126(@TempDir Path dir) throws IOException {
+        KvmRequirement.require();
+        byte[] elf = Files.readAllBytes(GuestRun.guest("hello", "glibc-dyn"));
+        String interp = "/lib64/ld-linux-x86-64.so.2";
+        int at = new String(elf, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(interp);
+        assertThat(at).isPositive();
+        byte[] missing = elf.clone();
+        byte[] gone = "/lib64/ld-jkraft-missing.so.2".getBytes();
+        System.arraycopy(gone, 0, missing, at, interp.length());
+        Path p = dir.resolve("missing-interp");
+        Files.write(p, missing);
+        GuestRun.Result r = new GuestRun(p).underJkraft();
+        assertThat(r.status()).isEqualTo(127);
+        assertThat(r.diagnostics()).contains("required file not found");
+        byte[] bad = elf.clone();
+        byte[] notElf = "/etc/hostname\0".getBytes();
+        System.arraycopy(notElf, 0, bad, at, notElf.length);
+        Path q = dir.resolve("bad-interp");
+        Files.write(q, bad);
+        r = new GuestRun(q).underJkraft();
+        assertThat(r.status()).isEqualTo(126);
+        assertThat(r.diagnostics()).contains("bad interpreter /etc/hostname");
     }
 
     private static int runUnderJkraft(Path program) {

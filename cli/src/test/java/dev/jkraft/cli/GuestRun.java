@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public record GuestRun(Path program, List<String> args, byte[] stdin) {
 
     /** The four builds of every guest program, see guests/Makefile. */
-    public static final List<String> VARIANTS = List.of("musl-static", "musl-pie", "glibc-static", "glibc-pie");
+    public static final List<String> VARIANTS = List.of("musl-static", "musl-pie", "glibc-static", "glibc-pie", "musl-dyn", "glibc-dyn");
 
     /** The whole environment of every run; nothing is inherited from the test JVM. */
     private static final Map<String, String> ENV = Map.of("JK", "1", "PATH", "/usr/bin:/bin");

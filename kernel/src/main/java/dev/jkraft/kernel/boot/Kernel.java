@@ -128,10 +128,26 @@ public final class Kernel {
             err.println("jkraft: " + name + ": not a runnable x86-64 ELF program: " + e.getMessage());
             return STATUS_NOT_EXECUTABLE;
         }
+        ElfImage interpreter = null;
         if (image.isDynamic()) {
-            err.println("jkraft: " + name + ": dynamic programs (interpreter " + image.interpreter().orElse("?")
-                    + ") are not supported yet; link it statically (-static or -static-pie)");
-            return STATUS_NOT_EXECUTABLE;
+            String interp = image.interpreter().orElseThrow();
+            try {
+                interpreter = ElfImage.parse(readProgram(Path.of(interp)));
+            } catch (NoSuchFileException e) {
+                // What bash says when execve fails with ENOENT because of the interpreter.
+                err.println("jkraft: " + name + ": cannot execute: required file not found (interpreter " + interp + ")");
+                return STATUS_NOT_FOUND;
+            } catch (IOException e) {
+                err.println("jkraft: " + name + ": cannot read its interpreter " + interp + ": " + e.getMessage());
+                return STATUS_NOT_EXECUTABLE;
+            } catch (ElfFormatException e) {
+                err.println("jkraft: " + name + ": bad interpreter " + interp + ": " + e.getMessage());
+                return STATUS_NOT_EXECUTABLE;
+            }
+            if (interpreter.type() != ElfImage.Type.DYN || interpreter.isDynamic()) {
+                err.println("jkraft: " + name + ": bad interpreter " + interp + ": not a static shared object");
+                return STATUS_NOT_EXECUTABLE;
+            }
         }
         phase("program read and checked");
         var availability = platform.probe();
@@ -141,7 +157,7 @@ public final class Kernel {
         }
         try (Machine machine = platform.boot(new MachineSpec(config.ramBytes(), 1))) {
             phase("machine booted");
-            return boot(machine, image);
+            return boot(machine, image, interpreter);
         } catch (PlatformException e) {
             err.println("jkraft: " + e.getMessage());
             return STATUS_FAILED;
@@ -159,7 +175,7 @@ public final class Kernel {
         return Files.readAllBytes(p);
     }
 
-    private int boot(Machine machine, ElfImage image) {
+    private int boot(Machine machine, ElfImage image, ElfImage interpreter) {
         PrintStream err = config.diagnostics();
         KernelLog log = config.log();
         FrameAllocator frames = new FrameAllocator(machine.ram());
@@ -172,14 +188,20 @@ public final class Kernel {
             String programName = config.program().toAbsolutePath().normalize().toString();
             long bias = 0;
             if (image.type() == ElfImage.Type.DYN) {
-                // A static PIE goes where mmap would put it, top-down (Linux's load_elf_binary).
-                long span = image.maxVaddr() - image.minVaddr();
-                bias = space.map(0, span, Mman.PROT_NONE, false, false, Vma.Kind.IMAGE, programName)
-                        - image.minVaddr();
-                space.unmap(bias + image.minVaddr(), span);
+                // Linux's load_elf_binary: a PIE with an interpreter goes to ELF_ET_DYN_BASE; a
+                // static PIE goes where mmap would put it, top-down, like an interpreter.
+                bias = interpreter != null ? ELF_ET_DYN_BASE - image.minVaddr() : placeTopDown(space, image, programName);
             }
             ElfLoader.Loaded loaded = ElfLoader.load(image, space, bias, programName);
-            space.setBrkStart(image.type() == ElfImage.Type.DYN ? ELF_ET_DYN_BASE : loaded.end());
+            space.setBrkStart(image.type() == ElfImage.Type.DYN && interpreter == null ? ELF_ET_DYN_BASE : loaded.end());
+            long interpBias = 0;
+            long entry = image.entry() + bias;
+            if (interpreter != null) {
+                String interpName = image.interpreter().orElseThrow();
+                interpBias = placeTopDown(space, interpreter, interpName);
+                ElfLoader.load(interpreter, space, interpBias, interpName);
+                entry = interpreter.entry() + interpBias;
+            }
             space.map(STACK_TOP - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
                     Vma.Kind.STACK, "[stack]");
 
@@ -202,7 +224,7 @@ public final class Kernel {
                     .aux(Auxv.AT_PHDR, image.phdrVaddr() + bias)
                     .aux(Auxv.AT_PHENT, image.phentsize())
                     .aux(Auxv.AT_PHNUM, image.phnum())
-                    .aux(Auxv.AT_BASE, 0)
+                    .aux(Auxv.AT_BASE, interpreter != null ? interpBias + interpreter.minVaddr() : 0)
                     .aux(Auxv.AT_FLAGS, 0)
                     .aux(Auxv.AT_ENTRY, image.entry() + bias)
                     .aux(Auxv.AT_UID, creds.uid())
@@ -227,7 +249,7 @@ public final class Kernel {
                     "(none)"));
             Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
                     programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames);
-            CpuState initial = CpuState.initial(image.entry() + bias, si.sp(), space.pageTables().root());
+            CpuState initial = CpuState.initial(entry, si.sp(), space.pageTables().root());
             phase("process built");
             Cpu cpu = machine.newCpu(initial);
             task = new Task(1, process, cpu);
@@ -248,6 +270,14 @@ public final class Kernel {
         }
         phase("program loaded");
         return loop(task);
+    }
+
+    /** A load bias that puts the image where a top-down mmap of its span would go. */
+    private static long placeTopDown(AddressSpace space, ElfImage image, String name) throws SyscallException {
+        long span = image.maxVaddr() - image.minVaddr();
+        long at = space.map(0, span, Mman.PROT_NONE, false, false, Vma.Kind.IMAGE, name);
+        space.unmap(at, span);
+        return at - image.minVaddr();
     }
 
     private int loop(Task task) {

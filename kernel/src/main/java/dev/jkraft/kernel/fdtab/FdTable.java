@@ -41,6 +41,43 @@ public final class FdTable {
         cloexec[fd] = closeOnExec;
     }
 
+    /** Installs {@code file} at the lowest free descriptor at or above {@code min} (F_DUPFD). */
+    public synchronized int installFrom(int min, OpenFile file, boolean closeOnExec) throws SyscallException {
+        if (min < 0 || min >= limit) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        for (int fd = min; fd < limit; fd++) {
+            if (fd >= files.length || files[fd] == null) {
+                put(fd, file, closeOnExec);
+                return fd;
+            }
+        }
+        throw new SyscallException(Errno.EMFILE);
+    }
+
+    /** dup2/dup3: {@code newfd} now refers to {@code oldfd}'s file; what it held is closed. */
+    public synchronized void duplicateTo(int oldfd, int newfd, boolean closeOnExec) throws SyscallException {
+        OpenFile f = get(oldfd);
+        if (newfd < 0 || newfd >= limit) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        OpenFile previous = newfd < files.length ? files[newfd] : null;
+        put(newfd, f, closeOnExec);
+        if (previous != null && previous != f && !isOpenElsewhere(previous)) {
+            previous.release();
+        }
+    }
+
+    public synchronized boolean closeOnExec(int fd) throws SyscallException {
+        get(fd);
+        return cloexec[fd];
+    }
+
+    public synchronized void setCloseOnExec(int fd, boolean on) throws SyscallException {
+        get(fd);
+        cloexec[fd] = on;
+    }
+
     public synchronized void close(int fd) throws SyscallException {
         OpenFile f = get(fd);
         files[fd] = null;

@@ -1,8 +1,10 @@
 package dev.jkraft.kernel.syscall;
 
 import dev.jkraft.kernel.syscall.linux.SysFile;
+import dev.jkraft.kernel.syscall.linux.SysFutex;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysMmap;
+import dev.jkraft.kernel.syscall.linux.SysOpen;
 import dev.jkraft.kernel.syscall.linux.SysPrctl;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.syscall.linux.SysReadWrite;
@@ -25,8 +27,11 @@ public final class SyscallTable {
     static {
         def(0, SysReadWrite::read);
         def(1, SysReadWrite::write);
+        def(2, SysOpen::open);
         def(3, SysFile::close);
+        def(4, SysOpen::stat);
         def(5, SysFile::fstat);
+        def(6, SysOpen::lstat);
         def(8, SysFile::lseek);
         def(9, SysMmap::mmap);
         def(10, SysMmap::mprotect);
@@ -35,15 +40,21 @@ public final class SyscallTable {
         def(13, SysSignal::rtSigaction);
         def(14, SysSignal::rtSigprocmask);
         def(16, SysFile::ioctl);
+        def(17, SysOpen::pread64);
         def(19, SysReadWrite::readv);
         def(20, SysReadWrite::writev);
+        def(21, SysOpen::access);
         def(28, SysMmap::madvise);
+        def(32, SysFile::dup);
+        def(33, SysFile::dup2);
         def(35, SysTime::nanosleep);
         def(39, SysThread::getpid);
         def(60, SysThread::exit);
+        def(62, SysSignal::kill);
         def(63, SysInfo::uname);
         def(72, SysFile::fcntl);
         def(79, SysFile::getcwd);
+        def(85, SysOpen::creat);
         def(89, SysFile::readlink);
         def(96, SysTime::gettimeofday);
         def(97, SysInfo::getrlimit);
@@ -58,19 +69,34 @@ public final class SyscallTable {
         def(158, SysThread::archPrctl);
         def(160, SysInfo::setrlimit);
         def(186, SysThread::gettid);
+        def(191, SysOpen::noXattrs);
+        def(192, SysOpen::noXattrs);
+        def(193, SysOpen::noXattrs);
+        def(194, SysOpen::noXattrs);
+        def(195, SysOpen::noXattrs);
+        def(196, SysOpen::noXattrs);
+        def(200, SysSignal::tkill);
         def(201, SysTime::time);
+        def(202, SysFutex::futex);
+        def(217, SysOpen::getdents64);
         def(218, SysThread::setTidAddress);
         def(228, SysTime::clockGettime);
         def(229, SysTime::clockGetres);
         def(230, SysTime::clockNanosleep);
         def(231, SysThread::exitGroup);
-        def(262, SysFile::newfstatat);
+        def(234, SysSignal::tgkill);
+        def(257, SysOpen::openat);
+        def(262, SysOpen::newfstatat);
         def(267, SysFile::readlinkat);
+        def(269, SysOpen::faccessat);
         def(273, SysThread::setRobustList);
         def(274, SysThread::getRobustList);
+        def(292, SysFile::dup3);
         def(302, SysInfo::prlimit64);
         def(318, SysRandom::getrandom);
+        def(332, SysOpen::statx);
         def(334, SysThread::rseq);
+        def(439, SysOpen::faccessat2);
     }
 
     private static void def(int nr, SyscallHandler h) {

@@ -16,6 +16,8 @@ public record Vma(long start, long end, int prot, Kind kind, String name) {
         /** Part of the program's image, loaded from its ELF file. */
         IMAGE,
         ANONYMOUS,
+        /** A private copy of part of a file, made at mmap time. */
+        FILE,
         HEAP,
         STACK
     }

@@ -2,6 +2,9 @@ package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
+import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.file.HostFile;
+import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.AddressSpace;
@@ -33,12 +36,10 @@ public final class SysMmap {
         if (Long.compareUnsigned(length, AddressSpace.TASK_SIZE) > 0) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        if ((f & Mman.MAP_ANONYMOUS) == 0) {
-            // No file-backed mappings yet: the descriptor must exist, and stdio cannot be mapped.
-            t.process().files().get((int) fd);
-            throw new SyscallException(Errno.ENODEV);
-        }
         p &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        if ((f & Mman.MAP_ANONYMOUS) == 0) {
+            return mapFile(t, addr, length, p, f, (int) fd, offset);
+        }
         boolean fixed = (f & Mman.MAP_FIXED) != 0;
         boolean noReplace = (f & Mman.MAP_FIXED_NOREPLACE) != 0;
         AddressSpace as = t.process().addressSpace();
@@ -46,6 +47,39 @@ public final class SysMmap {
                 (f & Mman.MAP_GROWSDOWN) != 0 ? Vma.Kind.STACK : Vma.Kind.ANONYMOUS, "");
         if ((f & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0 && p != Mman.PROT_NONE) {
             populate(t, start, length);
+        }
+        as.flushTo(t.cpu());
+        return start;
+    }
+
+    /**
+     * A mapping of a file on the read-only host view: the file's bytes are copied in at mmap time
+     * (private, and shared ones behave alike since nothing can write the file); pages past its end
+     * read as zero. Demand paging of file mappings arrives with the rest of issue #3.
+     */
+    private static long mapFile(Task t, long addr, long length, int prot, int flags, int fd, long offset)
+            throws SyscallException {
+        OpenFile file = t.process().files().get(fd);
+        if (!(file instanceof HostFile h) || (h.statusFlags() & OpenFlags.O_PATH) != 0) {
+            throw new SyscallException(file instanceof HostFile ? Errno.EBADF : Errno.ENODEV);
+        }
+        int type = flags & Mman.MAP_TYPE;
+        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0) {
+            // Shared and writable needs a descriptor open for writing; this view has none.
+            throw new SyscallException(Errno.EACCES);
+        }
+        AddressSpace as = t.process().addressSpace();
+        long start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
+                Vma.Kind.FILE, h.path());
+        byte[] chunk = new byte[1 << 16];
+        long done = 0;
+        while (done < length) {
+            int n = h.readAt(offset + done, chunk, 0, (int) Math.min(chunk.length, length - done));
+            if (n <= 0) {
+                break;
+            }
+            as.poke(start + done, chunk, 0, n);
+            done += n;
         }
         as.flushTo(t.cpu());
         return start;

@@ -40,6 +40,59 @@ public final class SysSignal {
         return 0;
     }
 
+    /** kill(2): only this process exists (pid 1); its own signals take their default action. */
+    public static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) throws SyscallException {
+        // pid 0 and -1 reach every process the caller may signal: here, only itself.
+        if (pid != t.process().pid() && pid != 0 && pid != -1 && pid != -t.process().pid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return raise(t, sig);
+    }
+
+    public static long tgkill(Task t, long tgid, long tid, long sig, long a3, long a4, long a5) throws SyscallException {
+        if (tgid <= 0 || tid <= 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (tgid != t.process().pid() || tid != t.tid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return raise(t, sig);
+    }
+
+    public static long tkill(Task t, long tid, long sig, long a2, long a3, long a4, long a5) throws SyscallException {
+        if (tid <= 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (tid != t.tid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return raise(t, sig);
+    }
+
+    /**
+     * A signal the process sends itself. Handlers do not run yet (issue #5): an ignored signal or
+     * one whose default is to ignore is dropped; otherwise the default action ends the process
+     * with 128+sig, as abort(3) and raise(3) expect.
+     */
+    private static long raise(Task t, long sig) throws SyscallException {
+        if (sig < 0 || sig > SignalActions.NSIG) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (sig == 0) {
+            return 0;
+        }
+        byte[] action = t.process().signalActions().get((int) sig);
+        long handler = java.nio.ByteBuffer.wrap(action).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        boolean ignored = handler == 1; // SIG_IGN
+        boolean defaultIgnores = sig == Signals.SIGCHLD || sig == Signals.SIGURG || sig == Signals.SIGWINCH
+                || sig == Signals.SIGCONT;
+        if ((ignored || (handler == 0 && defaultIgnores)) && sig != Signals.SIGKILL) {
+            return 0;
+        }
+        t.process().kill((int) sig);
+        return 0;
+    }
+
     public static long rtSigprocmask(Task t, long how, long set, long oldset, long sigsetsize, long a4, long a5)
             throws SyscallException {
         if (sigsetsize != SIGSET_SIZE) {
