@@ -6,10 +6,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Guest RAM for tests that need no KVM: a zeroed, page-aligned off-heap segment. The kernel may use
- * the first {@code usableBytes}; the rest stands for what a platform reserves for itself.
+ * the first {@code usableBytes}; the rest stands for what a platform reserves for itself. The arena
+ * is shared (not confined) so that a test can run a call on another thread under a timeout.
  */
 public final class FakePhysicalMemory implements PhysicalMemory, AutoCloseable {
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment segment;
     private final long usableBytes;
 
