@@ -2,6 +2,7 @@ package dev.jkraft.kernel.vmem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
@@ -12,7 +13,10 @@ import dev.jkraft.kernel.mem.PageTables;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Disabled;
@@ -454,7 +458,7 @@ class AddressSpaceTest {
     @Test
     void discardOfAHugeRangeAnswersAtOnce() throws SyscallException {
         anon(X, P, RW);
-        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             assertErrno(Errno.EINVAL, () -> space.discard(X, 1L << 46));
             assertErrno(Errno.ENOMEM, () -> space.discard(0x1000_0000_0000L, 1L << 40));
         });
@@ -584,7 +588,7 @@ class AddressSpaceTest {
     /** Fills whole pages through poke, which maps them whatever their rights. */
     private void fill(long va, long length, byte value) throws SyscallException {
         byte[] data = new byte[(int) length];
-        java.util.Arrays.fill(data, value);
+        Arrays.fill(data, value);
         space.poke(va, data, 0, data.length);
     }
 
@@ -600,17 +604,17 @@ class AddressSpaceTest {
     }
 
     private static List<Integer> presentPages(AddressSpace as, long start, int pages) {
-        return java.util.stream.IntStream.range(0, pages)
+        return IntStream.range(0, pages)
                 .filter(i -> (as.pageTables().entry(start + i * P) & PageTables.PRESENT) != 0).boxed().toList();
     }
 
     private static List<Integer> range(int from, int to) {
-        return java.util.stream.IntStream.range(from, to).boxed().toList();
+        return IntStream.range(from, to).boxed().toList();
     }
 
     @SafeVarargs
     private static List<Integer> concat(List<Integer>... parts) {
-        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+        return Arrays.stream(parts).flatMap(List::stream).toList();
     }
 
     static void assertErrno(int errno, ThrowingCallable call) {
