@@ -70,6 +70,12 @@ class GuestProgramsTest {
                 Case.of("exitcode", 44, "300", "return"),
                 Case.of("mem", 0),
                 Case.of("syscalls", 0),
+                // Bad pointers and bad arguments, each call's raw result and errno.
+                Case.of("badptr", 0),
+                // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
+                Case.of("madv", 0),
+                // 64 MiB touched in 1 MiB steps: fits the default guest memory (see MemoryLimitTest).
+                Case.of("mem_limit", 0),
                 Case.killed("segv", 128 + 11, "killed by SIGSEGV (Segmentation fault): write of unmapped address 0x0 at rip 0x"),
                 Case.killed("divzero", 128 + 8, "killed by SIGFPE (Floating point exception): integer divide error at rip 0x"),
                 Case.killed("ud2", 128 + 4, "killed by SIGILL (Illegal instruction): invalid opcode at rip 0x"),

@@ -1,0 +1,146 @@
+package dev.jkraft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jkraft.api.Jkraft;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The strace output of whole guest runs, through the embedding API's {@code strace(stream)}: the
+ * lines a user reads for the calls every program makes, errors with their errno name and text,
+ * and the final {@code +++ ... +++} line.
+ */
+class StraceOutputTest {
+    private static final String HELLO = "Hello from a jkraft guest!\n";
+    /** A call and its result, or the end of the process; nothing else goes to the strace stream. */
+    private static final Pattern LINE = Pattern.compile(
+            "\\w+\\(.*\\) = (\\?|-?\\d+|0x[0-9a-f]+|-1 E[A-Z0-9]+ \\(.+\\))|\\+\\+\\+ (exited with \\d+|killed by SIG[A-Z0-9]+) \\+\\+\\+");
+    private static final String ADDRESS = "0x[0-9a-f]+";
+
+    /** What one traced run produced. */
+    record Traced(int status, String stdout, String diagnostics, List<String> lines) {}
+
+    private static Traced trace(String program, String variant, long memory, String... args) {
+        KvmRequirement.require();
+        var out = new ByteArrayOutputStream();
+        var diag = new ByteArrayOutputStream();
+        var strace = new ByteArrayOutputStream();
+        var path = GuestRun.guest(program, variant);
+        int status = Jkraft.builder().program(path).args(args).platform("kvm").memory(memory)
+                .stdout(out).diagnostics(diag).strace(strace).build().run();
+        return new Traced(status, out.toString(StandardCharsets.ISO_8859_1), diag.toString(StandardCharsets.UTF_8),
+                strace.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    private static Traced trace(String program, String variant, String... args) {
+        return trace(program, variant, 512L << 20, args);
+    }
+
+    @Test
+    void helloGlibcStatic() {
+        Traced t = trace("hello", "glibc-static");
+        assertThat(t.status()).isZero();
+        assertThat(t.stdout()).as("the trace stays off the guest's stdout").isEqualTo(HELLO);
+        assertThat(t.diagnostics()).as("and off the diagnostics").isEmpty();
+        assertThat(t.lines()).allMatch(l -> LINE.matcher(l).matches(), "well-formed");
+        assertThat(t.lines()).contains("write(1, \"Hello from a jkraft guest!\\n\", 27) = 27");
+        assertThat(t.lines()).anyMatch(l -> l.matches("arch_prctl\\(ARCH_SET_FS, " + ADDRESS + "\\) = 0"));
+        assertThat(t.lines()).anyMatch(l -> l.matches("brk\\(NULL\\) = " + ADDRESS));
+        assertThat(t.lines()).anyMatch(l -> l.matches("set_tid_address\\(" + ADDRESS + "\\) = 1"));
+        assertThat(t.lines()).endsWith("exit_group(0) = ?", "+++ exited with 0 +++");
+    }
+
+    @Test
+    void helloMuslStatic() {
+        Traced t = trace("hello", "musl-static");
+        assertThat(t.status()).isZero();
+        assertThat(t.stdout()).isEqualTo(HELLO);
+        assertThat(t.lines()).allMatch(l -> LINE.matcher(l).matches(), "well-formed");
+        // musl's stdio writes the buffered line and the rest of the string in one writev.
+        assertThat(t.lines()).contains("writev(1, [{iov_base=\"Hello from a jkraft guest!\", iov_len=26}, "
+                + "{iov_base=\"\\n\", iov_len=1}], 2) = 27");
+        assertThat(t.lines()).anyMatch(l -> l.matches("arch_prctl\\(ARCH_SET_FS, " + ADDRESS + "\\) = 0"));
+        // Standard output is not a terminal under the embedding API.
+        assertThat(t.lines()).anyMatch(l -> l.matches(
+                "ioctl\\(1, TIOCGWINSZ, " + ADDRESS + "\\) = -1 ENOTTY \\(Inappropriate ioctl for device\\)"));
+        assertThat(t.lines().getFirst()).startsWith("arch_prctl(ARCH_SET_FS, ");
+        assertThat(t.lines()).endsWith("exit_group(0) = ?", "+++ exited with 0 +++");
+    }
+
+    @Test
+    void failedCallsShowTheErrnoNameAndText() {
+        Traced t = trace("syscalls", "musl-static");
+        assertThat(t.status()).isZero();
+        assertThat(t.lines()).allMatch(l -> LINE.matcher(l).matches(), "well-formed");
+        assertThat(t.lines()).contains("write(99, \"x\", 1) = -1 EBADF (Bad file descriptor)",
+                "write(1, 0x8, 1) = -1 EFAULT (Bad address)");
+        // A number jkraft does not know: its hex, all six registers, ENOSYS.
+        assertThat(t.lines()).anyMatch(l -> l.matches("syscall_0x3e8\\((" + ADDRESS + "|0), (" + ADDRESS + "|0), ("
+                + ADDRESS + "|0), (" + ADDRESS + "|0), (" + ADDRESS + "|0), (" + ADDRESS
+                + "|0)\\) = -1 ENOSYS \\(Function not implemented\\)"));
+        assertThat(t.lines()).contains("getpid() = 1", "gettid() = 1");
+        assertThat(t.lines()).anyMatch(l -> l.matches("clock_gettime\\(CLOCK_MONOTONIC, \\{tv_sec=\\d+, tv_nsec=\\d+\\}\\) = 0"));
+        assertThat(t.lines()).anyMatch(l -> l.startsWith("uname({sysname=\"Linux\", ") && l.endsWith(") = 0"));
+        // The once-per-number warning goes to the diagnostics, not into the trace.
+        assertThat(t.diagnostics()).contains("unimplemented system call syscall 1000 answered ENOSYS");
+        assertThat(t.lines()).noneMatch(l -> l.startsWith("jkraft:"));
+    }
+
+    @Test
+    void badPointersPrintAsAddresses() {
+        Traced t = trace("badptr", "glibc-static");
+        assertThat(t.status()).isZero();
+        assertThat(t.lines()).allMatch(l -> LINE.matcher(l).matches(), "well-formed");
+        assertThat(t.lines()).contains("uname(0x8) = -1 EFAULT (Bad address)",
+                "writev(1, 0x8, 1) = -1 EFAULT (Bad address)",
+                "clock_gettime(CLOCK_MONOTONIC, 0x8) = -1 EFAULT (Bad address)",
+                "getrandom(0x8, 16, 0) = -1 EFAULT (Bad address)",
+                "close(999) = -1 EBADF (Bad file descriptor)",
+                "rt_sigaction(SIGKILL, NULL, NULL, 8) = 0");
+        assertThat(t.lines()).anyMatch(l -> l.matches(
+                "writev\\(1, " + ADDRESS + ", 1025\\) = -1 EINVAL \\(Invalid argument\\)"));
+    }
+
+    @Test
+    void everyCallOfTheSyscallFuzzerIsTracedOnOneWellFormedLine() {
+        Traced t = trace("sysfuzz", "musl-static");
+        assertThat(t.status()).as("diagnostics:%n%s", t.diagnostics()).isZero();
+        assertThat(t.lines()).hasSizeGreaterThan(1000);
+        assertThat(t.lines()).allMatch(l -> LINE.matcher(l).matches(), "well-formed");
+        assertThat(t.lines()).last().isEqualTo("+++ exited with 0 +++");
+    }
+
+    @Test
+    void theExitStatusEndsTheTrace() {
+        Traced t = trace("exitcode", "glibc-static", "42");
+        assertThat(t.status()).isEqualTo(42);
+        assertThat(t.lines()).endsWith("exit_group(42) = ?", "+++ exited with 42 +++");
+        t = trace("exitcode", "musl-pie", "256");
+        assertThat(t.status()).isZero();
+        assertThat(t.lines()).endsWith("exit_group(256) = ?", "+++ exited with 0 +++");
+    }
+
+    @Test
+    void aFatalSignalEndsTheTrace() {
+        Traced t = trace("segv", "musl-static");
+        assertThat(t.status()).isEqualTo(128 + 11);
+        assertThat(t.lines()).allMatch(l -> LINE.matcher(l).matches(), "well-formed");
+        assertThat(t.lines()).last().isEqualTo("+++ killed by SIGSEGV +++");
+        assertThat(t.lines()).noneMatch(l -> l.startsWith("exit"));
+    }
+
+    @Disabled("BUG: a guest killed because guest memory ran out (status 137) gets no '+++ killed by SIGKILL +++' "
+            + "line: Kernel.loop's OutOfFramesException handler, unlike the fault path, writes nothing to the "
+            + "strace stream, so the trace just stops after the last system call")
+    @Test
+    void runningOutOfMemoryEndsTheTraceWithSigkill() {
+        Traced t = trace("mem_limit", "musl-static", 32L << 20);
+        assertThat(t.status()).isEqualTo(128 + 9);
+        assertThat(t.lines()).last().isEqualTo("+++ killed by SIGKILL +++");
+    }
+}

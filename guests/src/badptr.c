@@ -1,0 +1,243 @@
+/* Bad guest pointers and bad arguments: one line per call with its raw result and errno name.
+ * Every call goes through syscall() so that neither libc can hide or emulate the kernel's answer
+ * (no vDSO, no argument checks of its own). Pointer (void *)8 is in the never-mapped first page.
+ *
+ * With arguments, runs only the named extra checks instead (see extra_checks); they are kept out of
+ * the default run because jkraft answers them differently from Linux for now. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+#define BAD ((void *)8)
+#define ARCH_SET_FS 0x1002
+#ifndef TCGETS
+#define TCGETS 0x5401
+#endif
+
+static const char *errname(int e) {
+    switch (e) {
+    case 0: return "0";
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ESRCH: return "ESRCH";
+    case EBADF: return "EBADF";
+    case EAGAIN: return "EAGAIN";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EFAULT: return "EFAULT";
+    case EEXIST: return "EEXIST";
+    case EINVAL: return "EINVAL";
+    case ENOTTY: return "ENOTTY";
+    case ENOSYS: return "ENOSYS";
+    default: {
+        static char buf[32];
+        snprintf(buf, sizeof buf, "errno %d", e);
+        return buf;
+    }
+    }
+}
+
+/* "what: result=R errno=NAME"; stdout is flushed first so that raw writes to fd 1 stay in order. */
+static void report(const char *what, long rc) {
+    int e = errno;
+    printf("%s: result=%ld errno=%s\n", what, rc, rc < 0 ? errname(e) : "0");
+    fflush(stdout);
+}
+
+#define CHECK(call) do { fflush(stdout); errno = 0; report(#call, (call)); } while (0)
+
+/* The kernel's struct sigaction (not libc's): handler, flags, restorer, mask. */
+struct ksigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    unsigned long mask;
+};
+
+static void *map(size_t len, int prot) {
+    return (void *)syscall(SYS_mmap, 0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void io_checks(void) {
+    char buf[64];
+    struct iovec iov[1] = {{.iov_base = "x", .iov_len = 0}};
+    CHECK(syscall(SYS_write, 1, BAD, 5));
+    CHECK(syscall(SYS_write, 1, (void *)0x800000000000UL, 1));
+    CHECK(syscall(SYS_write, 1, (void *)-4096L, 1));
+    CHECK(syscall(SYS_writev, 1, BAD, 1));
+    CHECK(syscall(SYS_writev, 1, iov, -1));
+    CHECK(syscall(SYS_writev, 1, iov, 1025));
+    CHECK(syscall(SYS_writev, 1, iov, 0));
+    CHECK(syscall(SYS_read, 0, buf, 0));
+    CHECK(syscall(SYS_read, 999, buf, 1));
+    CHECK(syscall(SYS_write, 999, buf, 1));
+    CHECK(syscall(SYS_close, 999));
+    CHECK(syscall(SYS_close, -1));
+    struct termios t;
+    CHECK(syscall(SYS_ioctl, 999, TCGETS, &t));
+    struct stat st;
+    CHECK(syscall(SYS_fstat, 999, &st));
+    CHECK(syscall(SYS_fstat, 1, BAD));
+    CHECK(syscall(SYS_readlink, "/proc/self/exe", buf, 0));
+    CHECK(syscall(SYS_readlink, "/proc/self/exe", BAD, sizeof buf));
+    CHECK(syscall(SYS_readlink, BAD, buf, sizeof buf));
+}
+
+static void info_checks(void) {
+    struct timespec ts;
+    unsigned char rnd[16];
+    CHECK(syscall(SYS_uname, BAD));
+    CHECK(syscall(SYS_uname, (void *)0x800000000000UL));
+    CHECK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, BAD));
+    CHECK(syscall(SYS_clock_gettime, 12345, &ts));
+    CHECK(syscall(SYS_clock_gettime, -1, &ts));
+    CHECK(syscall(SYS_clock_getres, CLOCK_MONOTONIC, BAD));
+    CHECK(syscall(SYS_getrandom, BAD, 16, 0));
+    CHECK(syscall(SYS_getrandom, rnd, 16, 0x100));
+    CHECK(syscall(SYS_getrandom, rnd, 0, 0));
+}
+
+static void signal_checks(void) {
+    struct ksigaction sa = {.handler = SIG_IGN};
+    unsigned long set = 0;
+    CHECK(syscall(SYS_rt_sigaction, SIGSEGV, BAD, NULL, 8));
+    CHECK(syscall(SYS_rt_sigaction, SIGSEGV, NULL, BAD, 8));
+    CHECK(syscall(SYS_rt_sigaction, SIGKILL, &sa, NULL, 8));
+    CHECK(syscall(SYS_rt_sigaction, SIGSTOP, &sa, NULL, 8));
+    CHECK(syscall(SYS_rt_sigaction, SIGKILL, NULL, NULL, 8));
+    CHECK(syscall(SYS_rt_sigaction, 0, &sa, NULL, 8));
+    CHECK(syscall(SYS_rt_sigaction, 65, &sa, NULL, 8));
+    CHECK(syscall(SYS_rt_sigaction, SIGUSR1, &sa, NULL, 4));
+    CHECK(syscall(SYS_rt_sigprocmask, 99, &set, NULL, 8));
+    CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 4));
+    CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, BAD, NULL, 8));
+    CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, BAD, 8));
+    CHECK(syscall(SYS_rt_sigprocmask, 99, NULL, NULL, 8));
+}
+
+static void process_checks(void) {
+    struct rlimit r;
+    long head[3];
+    CHECK(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, BAD));
+    CHECK(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, BAD, NULL));
+    CHECK(syscall(SYS_prlimit64, 0, 99, NULL, &r));
+    CHECK(syscall(SYS_prlimit64, 12345678, RLIMIT_NOFILE, NULL, &r));
+    CHECK(syscall(SYS_arch_prctl, ARCH_SET_FS, 0x800000000000UL));
+    CHECK(syscall(SYS_arch_prctl, 0x9999, 0));
+    CHECK(syscall(SYS_set_robust_list, head, 23));
+}
+
+static void memory_checks(void) {
+    CHECK(syscall(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    CHECK(syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0));
+    CHECK(syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1));
+    CHECK(syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE, 999, 0));
+
+    char *p = map(2 * PAGE, PROT_READ | PROT_WRITE);
+    if (p == MAP_FAILED) {
+        printf("mmap: failed %s\n", errname(errno));
+        return;
+    }
+    memcpy(p + PAGE - 5, "edge\n", 5);
+    CHECK(syscall(SYS_munmap, p + PAGE, PAGE));
+    CHECK(syscall(SYS_munmap, p + 1, PAGE));
+    CHECK(syscall(SYS_mprotect, p + 1, PAGE, PROT_READ));
+    CHECK(syscall(SYS_mprotect, p + PAGE, PAGE, PROT_READ));
+    CHECK(syscall(SYS_mprotect, p, PAGE, 0x100));
+    CHECK(syscall(SYS_madvise, p + 1, PAGE, MADV_DONTNEED));
+    CHECK(syscall(SYS_madvise, p, PAGE, 9999));
+    CHECK(syscall(SYS_madvise, p + PAGE, PAGE, MADV_DONTNEED));
+    CHECK(syscall(SYS_madvise, p, 0, MADV_DONTNEED));
+
+    /* The last bytes of a mapped page, right before an unmapped one. */
+    CHECK(syscall(SYS_write, 1, p + PAGE - 5, 5));
+    /* Running on into the unmapped page: stdout is a pipe in the tests, and Linux's pipe_write
+     * then moves nothing and answers EFAULT (a regular file would take the first 5 bytes). */
+    CHECK(syscall(SYS_write, 1, p + PAGE - 5, 10));
+    /* A kernel write that would end in the unmapped page. */
+    struct timespec *ts = (struct timespec *)(p + PAGE - 8);
+    CHECK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts));
+    CHECK(syscall(SYS_uname, p + PAGE - 64));
+    /* A string that runs into the unmapped page without ending. */
+    memset(p + PAGE - 16, 'a', 16);
+    char buf[16];
+    CHECK(syscall(SYS_readlink, p + PAGE - 16, buf, sizeof buf));
+    memcpy(p + PAGE - 5, "edge\n", 5);
+
+    /* Read-only and inaccessible memory as a destination. */
+    CHECK(syscall(SYS_mprotect, p, PAGE, PROT_READ));
+    CHECK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, p));
+    CHECK(syscall(SYS_getrandom, p, 8, 0));
+    CHECK(syscall(SYS_write, 1, p + PAGE - 5, 5));
+    CHECK(syscall(SYS_mprotect, p, PAGE, PROT_NONE));
+    CHECK(syscall(SYS_write, 1, p, 1));
+    CHECK(syscall(SYS_uname, p));
+    CHECK(syscall(SYS_munmap, p, PAGE));
+}
+
+/* Checks that jkraft answers differently from Linux for now: run only when named. */
+static int extra_check(const char *name) {
+    if (strcmp(name, "read-eof-into-bad-buffer") == 0) {
+        /* stdin is an empty pipe at end-of-file: Linux returns 0 without touching the buffer. */
+        CHECK(syscall(SYS_read, 0, BAD, 10));
+    } else if (strcmp(name, "getrandom-partial") == 0) {
+        /* Linux fills what it can and returns the count; only a copy that moves nothing is EFAULT. */
+        char *p = map(2 * PAGE, PROT_READ | PROT_WRITE);
+        syscall(SYS_munmap, p + PAGE, PAGE);
+        CHECK(syscall(SYS_getrandom, p + PAGE - 8, 16, 0));
+    } else if (strcmp(name, "huge-count") == 0) {
+        /* A count that is negative as ssize_t fails access_ok(): EFAULT, nothing moves. */
+        char *p = map(2 * PAGE, PROT_READ | PROT_WRITE);
+        CHECK(syscall(SYS_write, 1, p, -1L));
+        CHECK(syscall(SYS_read, 0, p, -1L));
+    } else if (strcmp(name, "mmap-fixed-kernel-half") == 0) {
+        /* MAP_FIXED where the range is not user space: ENOMEM. Touched only if it were mapped. */
+        long at[] = {-4096L, -8192L, (long)0xffff800000000000UL};
+        for (int i = 0; i < 3; i++) {
+            void *q = (void *)syscall(SYS_mmap, at[i], PAGE, PROT_READ | PROT_WRITE,
+                                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            printf("mmap fixed at %#lx: %s\n", (unsigned long)at[i], q == MAP_FAILED ? errname(errno) : "mapped");
+            fflush(stdout);
+            if (q != MAP_FAILED) *(volatile char *)q = 1;
+        }
+    } else if (strcmp(name, "writev-huge-length") == 0) {
+        /* An iovec claiming 2 GiB of which one page is mapped. Linux copies until the fault; the
+         * count depends on the pipe, so only the survival line is compared. */
+        char *p = map(2 * PAGE, PROT_READ | PROT_WRITE);
+        syscall(SYS_munmap, p + PAGE, PAGE);
+        memset(p, 'z', PAGE);
+        struct iovec iov[1] = {{.iov_base = p, .iov_len = 0x7ffff000UL}};
+        long rc = syscall(SYS_writev, 2, iov, 1);
+        printf("writev of a 2 GiB iovec answered: %s\n", rc > 0 || errno == EFAULT ? "yes" : errname(errno));
+    } else {
+        printf("unknown check %s\n", name);
+        return 2;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1) {
+        int rc = 0;
+        for (int i = 1; i < argc; i++) rc |= extra_check(argv[i]);
+        return rc;
+    }
+    io_checks();
+    info_checks();
+    signal_checks();
+    process_checks();
+    memory_checks();
+    printf("done\n");
+    return 0;
+}
