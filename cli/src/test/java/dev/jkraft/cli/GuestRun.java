@@ -28,6 +28,8 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
 
     /** The four builds of every guest program, see guests/Makefile. */
     public static final List<String> VARIANTS = List.of("musl-static", "musl-pie", "glibc-static", "glibc-pie", "musl-dyn", "glibc-dyn");
+    /** The builds that carry their C library inside: nothing but the program and its stack is mapped. */
+    public static final List<String> STATIC_VARIANTS = List.of("musl-static", "musl-pie", "glibc-static", "glibc-pie");
 
     /** The whole environment of every run; nothing is inherited from the test JVM. */
     private static final Map<String, String> ENV = Map.of("JK", "1", "PATH", "/usr/bin:/bin");

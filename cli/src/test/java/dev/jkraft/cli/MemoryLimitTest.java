@@ -75,11 +75,6 @@ class MemoryLimitTest {
      * Runs the CLI in a child JVM with a small heap: guest requests must not make the host allocate
      * what the guest merely claims to have.
      */
-    @Disabled("BUG: writev with an iovec of 0x7ffff000 bytes (of which one page is mapped) makes "
-            + "SysReadWrite.writev allocate a byte[] of the whole claimed length before copying; with a "
-            + "256 MiB heap the JVM throws OutOfMemoryError, which Kernel.loop (catching RuntimeException "
-            + "only) lets escape: the jkraft CLI dies with a stack trace and status 1 instead of answering "
-            + "the guest (Linux copies up to the fault)")
     @Test
     void aGuestCannotMakeTheHostAllocateWhatItOnlyClaims() throws IOException, InterruptedException {
         KvmRequirement.require();

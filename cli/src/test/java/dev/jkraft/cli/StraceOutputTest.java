@@ -134,9 +134,6 @@ class StraceOutputTest {
         assertThat(t.lines()).noneMatch(l -> l.startsWith("exit"));
     }
 
-    @Disabled("BUG: a guest killed because guest memory ran out (status 137) gets no '+++ killed by SIGKILL +++' "
-            + "line: Kernel.loop's OutOfFramesException handler, unlike the fault path, writes nothing to the "
-            + "strace stream, so the trace just stops after the last system call")
     @Test
     void runningOutOfMemoryEndsTheTraceWithSigkill() {
         Traced t = trace("mem_limit", "musl-static", 32L << 20);

@@ -332,6 +332,9 @@ public final class Kernel {
         } catch (OutOfFramesException e) {
             err.println("jkraft: " + config.execfn() + ": killed: " + e.getMessage());
             process.kill(dev.jkraft.kernel.abi.Signals.SIGKILL);
+            if (config.strace() != null) {
+                config.strace().println("+++ killed by SIGKILL +++");
+            }
             return process.exitStatus();
         } catch (RuntimeException e) {
             // A Java exception escaping a handler is a kernel bug: stop the guest, say so, and keep the host alive.

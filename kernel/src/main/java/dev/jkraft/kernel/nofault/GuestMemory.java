@@ -36,6 +36,11 @@ public final class GuestMemory implements UserMemory {
 
     @Override
     public byte[] read(long addr, int length) throws BadAddressException {
+        checkRange(addr, length);
+        // Translate every page first, so a claimed length that is not there costs no allocation.
+        for (long va = addr & ~(PAGE - 1); va < addr + length; va += PAGE) {
+            physical(va, false);
+        }
         byte[] b = new byte[length];
         read(addr, b, 0, length);
         return b;
@@ -130,6 +135,9 @@ public final class GuestMemory implements UserMemory {
 
     @Override
     public byte[] peek(long addr, int length) {
+        if (length <= 0) {
+            return new byte[0];
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(length, 4096));
         long va = addr;
         while (out.size() < length) {

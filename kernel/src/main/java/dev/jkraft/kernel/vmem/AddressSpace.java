@@ -24,6 +24,8 @@ public final class AddressSpace {
     public static final long PAGE = Mman.PAGE_SIZE;
     /** Linux's TASK_SIZE on x86-64 with 4-level paging: the top page of the lower half is never mapped. */
     public static final long TASK_SIZE = 0x0000_7FFF_FFFF_F000L;
+    /** vm.mmap_min_addr's usual value: no hint below it is honoured. */
+    static final long MMAP_MIN_ADDR = 0x10000;
     /** Bits 9-11 of an entry are free for software; this one marks a PROT_NONE page that keeps its frame. */
     private static final long KEPT = 1L << 9;
 
@@ -99,7 +101,8 @@ public final class AddressSpace {
             removeRange(start, start + len);
         } else {
             long h = hint & ~(PAGE - 1);
-            if (h > 0 && h < TASK_SIZE && len <= TASK_SIZE - h && !overlaps(h, h + len)) {
+            // Linux ignores hints below vm.mmap_min_addr (64 KiB).
+            if (h >= MMAP_MIN_ADDR && h < TASK_SIZE && len <= TASK_SIZE - h && !overlaps(h, h + len)) {
                 start = h;
             } else {
                 start = findGap(len);
@@ -113,6 +116,24 @@ public final class AddressSpace {
      * MADV_DONTNEED: drops the pages of {@code [addr, addr+length)} so that they read back as
      * zero; ENOMEM if part of the range is unmapped, as Linux answers.
      */
+    /** The checks madvise makes for every advice: EINVAL for a bad range, ENOMEM for a hole in it. */
+    public synchronized void checkAdvice(long addr, long length) throws SyscallException {
+        long len = pageAlign(length);
+        long end = addr + len;
+        if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
+                || Long.compareUnsigned(end, TASK_SIZE) > 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long at = addr;
+        while (at < end) {
+            Vma v = find(at);
+            if (v == null) {
+                throw new SyscallException(Errno.ENOMEM);
+            }
+            at = v.end();
+        }
+    }
+
     public synchronized void discard(long addr, long length) throws SyscallException {
         long len = pageAlign(length);
         long end = addr + len;
@@ -236,7 +257,8 @@ public final class AddressSpace {
         long newTop = pageAlign(requested);
         try {
             if (newTop > oldTop) {
-                if (overlaps(oldTop, newTop) || newTop > mmapFloor()) {
+                // Linux keeps a guard page between the heap and the next mapping above it.
+                if (overlaps(oldTop, newTop + PAGE) || newTop + PAGE > mmapFloor()) {
                     return brk;
                 }
                 map(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, true, false, Vma.Kind.HEAP, "[heap]");

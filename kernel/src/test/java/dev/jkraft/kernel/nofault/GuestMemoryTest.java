@@ -163,10 +163,6 @@ class GuestMemoryTest {
     }
 
     /** Not reachable from today's system calls, whose lengths are all bounded: a latent trap. */
-    @Disabled("BUG: GuestMemory.read(addr, length) allocates new byte[length] before checking the range, so a "
-            + "negative length throws NegativeArraySizeException and a huge one (read(TASK_SIZE - 8, "
-            + "Integer.MAX_VALUE)) OutOfMemoryError instead of EFAULT; peek(addr, negative) throws "
-            + "IllegalArgumentException from ByteArrayOutputStream although peek is documented never to throw")
     @Test
     void badLengthsAreEfaultNotJavaExceptions() {
         assertThatThrownBy(() -> mem.read(X, -1)).isInstanceOf(BadAddressException.class);

@@ -14,6 +14,7 @@ import dev.jkraft.kernel.vmem.Vma;
 public final class SysMmap {
     private SysMmap() {}
 
+    private static final int PROT_SEM = 0x8;
     private static final int KNOWN_FLAGS = Mman.MAP_TYPE | Mman.MAP_FIXED | Mman.MAP_ANONYMOUS | Mman.MAP_32BIT
             | Mman.MAP_GROWSDOWN | Mman.MAP_DENYWRITE | Mman.MAP_EXECUTABLE | Mman.MAP_LOCKED | Mman.MAP_NORESERVE
             | Mman.MAP_POPULATE | Mman.MAP_NONBLOCK | Mman.MAP_STACK | Mman.MAP_HUGETLB | Mman.MAP_SYNC
@@ -104,10 +105,18 @@ public final class SysMmap {
     public static long mprotect(Task t, long addr, long length, long prot, long a3, long a4, long a5)
             throws SyscallException {
         int p = (int) prot;
+        if ((addr & (Mman.PAGE_SIZE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (length == 0) {
+            // Linux returns before looking at the rights.
+            return 0;
+        }
         if ((p & Mman.PROT_GROWSDOWN) != 0 && (p & Mman.PROT_GROWSUP) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        p &= ~(Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        // PROT_SEM (0x8) is accepted and means nothing on x86.
+        p &= ~(Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP | PROT_SEM);
         AddressSpace as = t.process().addressSpace();
         as.protect(addr, length, p);
         as.flushTo(t.cpu());
@@ -126,15 +135,21 @@ public final class SysMmap {
         if ((addr & (Mman.PAGE_SIZE - 1)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
+        AddressSpace as = t.process().addressSpace();
         switch ((int) advice) {
             case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL, Mman.MADV_WILLNEED, Mman.MADV_FREE -> {
+                // Nothing to do but the checks: EINVAL for a wrapping range, ENOMEM for a hole.
+                as.checkAdvice(addr, length);
                 return 0;
             }
             case Mman.MADV_DONTNEED -> {
-                // Anonymous private pages read back as zero afterwards.
-                AddressSpace as = t.process().addressSpace();
-                as.discard(addr, length);
-                as.flushTo(t.cpu());
+                // Anonymous private pages read back as zero afterwards; pages before a hole are
+                // dropped even when the answer is ENOMEM, so the CPU must hear of them either way.
+                try {
+                    as.discard(addr, length);
+                } finally {
+                    as.flushTo(t.cpu());
+                }
                 return 0;
             }
             default -> throw new SyscallException(Errno.EINVAL);

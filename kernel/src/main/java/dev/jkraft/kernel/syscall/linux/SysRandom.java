@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.nofault.BadAddressException;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.random.Csprng;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -34,9 +35,11 @@ public final class SysRandom {
             RNG.nextBytes(chunk);
             try {
                 t.memory().write(buf + done, chunk, 0, len);
-            } catch (SyscallException e) {
-                if (done > 0) {
-                    return done;
+            } catch (BadAddressException e) {
+                // Linux returns what it copied before the fault; EFAULT only if that is nothing.
+                long copied = done + Math.max(0, e.address() - (buf + done));
+                if (copied > 0) {
+                    return copied;
                 }
                 throw e;
             }

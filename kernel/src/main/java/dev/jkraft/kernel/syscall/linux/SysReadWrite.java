@@ -5,6 +5,7 @@ import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vmem.AddressSpace;
 
 /** read, write, readv, writev, pread64, pwrite64. */
 public final class SysReadWrite {
@@ -19,12 +20,22 @@ public final class SysReadWrite {
 
     public static long read(Task t, long fd, long buf, long count, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = t.process().files().get((int) fd);
+        accessOk(buf, count);
         return readInto(t.memory(), f, buf, clamp(count));
     }
 
     public static long write(Task t, long fd, long buf, long count, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = t.process().files().get((int) fd);
+        accessOk(buf, count);
         return writeFrom(t.memory(), f, buf, clamp(count));
+    }
+
+    /** Linux's access_ok: a buffer that does not fit below TASK_SIZE is EFAULT before anything is done. */
+    static void accessOk(long buf, long count) throws SyscallException {
+        if (Long.compareUnsigned(count, AddressSpace.TASK_SIZE) > 0
+                || Long.compareUnsigned(buf, AddressSpace.TASK_SIZE - count) > 0) {
+            throw new SyscallException(Errno.EFAULT);
+        }
     }
 
     public static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) throws SyscallException {
@@ -44,30 +55,36 @@ public final class SysReadWrite {
     public static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = t.process().files().get((int) fd);
         long[][] vec = iovecs(t.memory(), iov, iovcnt);
-        // Gather first so that one writev is one write to the file, as Linux does for pipes.
+        // Gathered into one write when small (as Linux does for pipes); larger ones go a chunk
+        // at a time, so that a claimed length costs no more memory than the bytes really there.
         long total = 0;
         for (long[] v : vec) {
             total += v[1];
         }
-        if (total > MAX_RW_COUNT) {
-            total = MAX_RW_COUNT;
-        }
-        byte[] all = new byte[(int) total];
-        int at = 0;
-        for (long[] v : vec) {
-            int n = (int) Math.min(v[1], total - at);
-            if (n > 0) {
-                t.memory().read(v[0], all, at, n);
-                at += n;
+        if (total <= CHUNK) {
+            byte[] all = new byte[(int) total];
+            int at = 0;
+            for (long[] v : vec) {
+                t.memory().read(v[0], all, at, (int) v[1]);
+                at += (int) v[1];
             }
+            return all.length == 0 ? 0 : f.write(all, 0, all.length);
         }
-        int done = 0;
-        while (done < all.length) {
-            int n = f.write(all, done, all.length - done);
-            if (n <= 0) {
-                break;
+        long done = 0;
+        for (long[] v : vec) {
+            long n;
+            try {
+                n = writeFrom(t.memory(), f, v[0], Math.min(v[1], MAX_RW_COUNT - done));
+            } catch (SyscallException e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
             }
             done += n;
+            if (n < v[1] || done >= MAX_RW_COUNT) {
+                break;
+            }
         }
         return done;
     }
@@ -102,12 +119,22 @@ public final class SysReadWrite {
         if (count == 0) {
             return f.read(new byte[0], 0, 0);
         }
-        // Check the buffer is writable before consuming input, so EFAULT loses no data.
-        mem.write(buf, new byte[1], 0, 1);
         byte[] b = new byte[(int) Math.min(count, CHUNK)];
         int n = f.read(b, 0, b.length);
-        if (n > 0) {
+        if (n <= 0) {
+            // At end of file Linux copies nothing, so a bad buffer goes unnoticed.
+            return n;
+        }
+        try {
             mem.write(buf, b, 0, n);
+        } catch (SyscallException e) {
+            // A seekable file gives the bytes back, as Linux leaves its position unmoved.
+            try {
+                f.seek(-n, 1);
+            } catch (SyscallException notSeekable) {
+                // A stream's bytes are gone; Linux would keep a pipe's for the next read.
+            }
+            throw e;
         }
         return n;
     }
