@@ -69,6 +69,7 @@ class GuestProgramsTest {
                 Case.of("exitcode", 7, "7", "_exit"),
                 Case.of("exitcode", 44, "300", "return"),
                 Case.of("mem", 0),
+                Case.of("remap", 0),
                 Case.of("syscalls", 0),
                 // Bad pointers and bad arguments, each call's raw result and errno.
                 Case.of("badptr", 0),

@@ -44,6 +44,7 @@ public final class SyscallTable {
         def(19, SysReadWrite::readv);
         def(20, SysReadWrite::writev);
         def(21, SysOpen::access);
+        def(25, SysMmap::mremap);
         def(28, SysMmap::madvise);
         def(32, SysFile::dup);
         def(33, SysFile::dup2);

@@ -194,6 +194,81 @@ public final class AddressSpace {
         }
     }
 
+    /**
+     * mremap(2) of a private mapping: shrink in place, grow in place when the pages after it are
+     * free, or (MREMAP_MAYMOVE) move it by moving its page-table entries, so no byte is copied.
+     */
+    public synchronized long remap(long oldAddr, long oldLength, long newLength, int flags, long newAddr)
+            throws SyscallException {
+        boolean mayMove = (flags & Mman.MREMAP_MAYMOVE) != 0;
+        boolean fixed = (flags & Mman.MREMAP_FIXED) != 0;
+        if ((flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) != 0
+                || (fixed && !mayMove) || (flags & Mman.MREMAP_DONTUNMAP) != 0
+                || (oldAddr & (PAGE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long oldLen = pageAlign(oldLength);
+        long newLen = pageAlign(newLength);
+        if (newLen == 0 || oldLen == 0 || Long.compareUnsigned(newLength, TASK_SIZE) > 0
+                || Long.compareUnsigned(oldLength, TASK_SIZE) > 0) {
+            // A zero old length duplicates a shared mapping on Linux; private ones answer EINVAL.
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Vma v = find(oldAddr);
+        if (v == null || oldAddr + oldLen > v.end()) {
+            throw new SyscallException(Errno.EFAULT);
+        }
+        if (fixed) {
+            if ((newAddr & (PAGE - 1)) != 0 || Long.compareUnsigned(newAddr, TASK_SIZE) > 0
+                    || newLen > TASK_SIZE - newAddr) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            removeRange(newAddr, newAddr + newLen);
+            return move(v, oldAddr, oldLen, newLen, newAddr);
+        }
+        if (newLen <= oldLen) {
+            removeRange(oldAddr + newLen, oldAddr + oldLen);
+            return oldAddr;
+        }
+        long growEnd = oldAddr + newLen;
+        if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !overlaps(v.end(), growEnd)) {
+            insert(new Vma(v.end(), growEnd, v.prot(), v.kind(), v.name()));
+            return oldAddr;
+        }
+        if (!mayMove) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        return move(v, oldAddr, oldLen, newLen, findGap(newLen));
+    }
+
+    /** Moves {@code [oldAddr, oldAddr+oldLen)} of {@code v} to {@code to}, {@code newLen} long. */
+    private long move(Vma v, long oldAddr, long oldLen, long newLen, long to) throws SyscallException {
+        long keep = Math.min(oldLen, newLen);
+        splitAt(oldAddr);
+        splitAt(oldAddr + oldLen);
+        // Collect first: writing the destination while walking could meet moved entries again.
+        List<long[]> entries = new ArrayList<>();
+        tables.forEachEntry(oldAddr, oldAddr + keep, (va, e) -> entries.add(new long[] {va, e}));
+        for (long[] ve : entries) {
+            try {
+                tables.mapRaw(to + (ve[0] - oldAddr), ve[1]);
+            } catch (OutOfFramesException full) {
+                throw new SyscallException(Errno.ENOMEM);
+            }
+            if ((ve[1] & PageTables.PRESENT) != 0) {
+                noteChanged(ve[0]);
+            }
+            tables.setEntry(ve[0], 0);
+        }
+        // The pages moved; whatever is left of the old range (a shrink) is dropped.
+        removeRange(oldAddr, oldAddr + oldLen);
+        insert(new Vma(to, to + newLen, v.prot(), v.kind(), v.name()));
+        return to;
+    }
+
     public synchronized void unmap(long addr, long length) throws SyscallException {
         if ((addr & (PAGE - 1)) != 0 || length == 0) {
             throw new SyscallException(Errno.EINVAL);

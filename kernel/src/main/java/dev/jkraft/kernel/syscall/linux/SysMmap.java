@@ -123,6 +123,16 @@ public final class SysMmap {
         return 0;
     }
 
+    public static long mremap(Task t, long oldAddr, long oldLen, long newLen, long flags, long newAddr, long a5)
+            throws SyscallException {
+        AddressSpace as = t.process().addressSpace();
+        try {
+            return as.remap(oldAddr, oldLen, newLen, (int) flags, newAddr);
+        } finally {
+            as.flushTo(t.cpu());
+        }
+    }
+
     public static long brk(Task t, long addr, long a1, long a2, long a3, long a4, long a5) {
         AddressSpace as = t.process().addressSpace();
         long r = as.brk(addr);
