@@ -81,8 +81,24 @@ public final class AddressSpace {
      */
     public synchronized long map(long hint, long length, int prot, boolean fixed, boolean noReplace,
             Vma.Kind kind, String name) throws SyscallException {
+        return map(hint, length, prot, fixed, noReplace, kind, name, true);
+    }
+
+    /**
+     * As {@link #map(long, long, int, boolean, boolean, Vma.Kind, String)}; {@code charge} false
+     * for MAP_NORESERVE. Linux's heuristic overcommit (vm.overcommit_memory=0) refuses at once one
+     * request for more writable anonymous memory than the machine has, so that {@code malloc} of
+     * 1 GiB under {@code -M 64M} returns NULL instead of the guest dying later; smaller requests are
+     * granted and paged in on demand.
+     */
+    public synchronized long map(long hint, long length, int prot, boolean fixed, boolean noReplace,
+            Vma.Kind kind, String name, boolean charge) throws SyscallException {
         long len = pageAlign(length);
         if (len <= 0 || len > TASK_SIZE) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        if (charge && kind != Vma.Kind.IMAGE && kind != Vma.Kind.FILE && (prot & Mman.PROT_WRITE) != 0
+                && len / PAGE > frames.frameCount()) {
             throw new SyscallException(Errno.ENOMEM);
         }
         long start;
@@ -232,6 +248,9 @@ public final class AddressSpace {
         if (newLen <= oldLen) {
             removeRange(oldAddr + newLen, oldAddr + oldLen);
             return oldAddr;
+        }
+        if ((v.prot() & Mman.PROT_WRITE) != 0 && v.kind() != Vma.Kind.FILE && newLen / PAGE > frames.frameCount()) {
+            throw new SyscallException(Errno.ENOMEM);
         }
         long growEnd = oldAddr + newLen;
         if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !overlaps(v.end(), growEnd)) {

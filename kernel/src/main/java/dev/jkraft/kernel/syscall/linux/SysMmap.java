@@ -45,7 +45,8 @@ public final class SysMmap {
         boolean noReplace = (f & Mman.MAP_FIXED_NOREPLACE) != 0;
         AddressSpace as = t.process().addressSpace();
         long start = as.map(addr, length, p, fixed, noReplace,
-                (f & Mman.MAP_GROWSDOWN) != 0 ? Vma.Kind.STACK : Vma.Kind.ANONYMOUS, "");
+                (f & Mman.MAP_GROWSDOWN) != 0 ? Vma.Kind.STACK : Vma.Kind.ANONYMOUS, "",
+                (f & Mman.MAP_NORESERVE) == 0);
         if ((f & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0 && p != Mman.PROT_NONE) {
             populate(t, start, length);
         }
