@@ -185,21 +185,23 @@ public final class Kernel {
             space = new AddressSpace(frames, libs.faultAroundPages.get());
             long stackSize = libs.stackSize.get();
             space.setMmapBase(STACK_TOP - Math.max(MMAP_GAP, stackSize + (1L << 20)));
-            String programName = config.program().toAbsolutePath().normalize().toString();
+            String programName = realPath(config.program());
             long bias = 0;
             if (image.type() == ElfImage.Type.DYN) {
                 // Linux's load_elf_binary: a PIE with an interpreter goes to ELF_ET_DYN_BASE; a
                 // static PIE goes where mmap would put it, top-down, like an interpreter.
                 bias = interpreter != null ? ELF_ET_DYN_BASE - image.minVaddr() : placeTopDown(space, image, programName);
             }
-            ElfLoader.Loaded loaded = ElfLoader.load(image, space, bias, programName);
+            long[] id = fileId(config.program());
+            ElfLoader.Loaded loaded = ElfLoader.load(image, space, bias, programName, id[0], id[1]);
             space.setBrkStart(image.type() == ElfImage.Type.DYN && interpreter == null ? ELF_ET_DYN_BASE : loaded.end());
             long interpBias = 0;
             long entry = image.entry() + bias;
             if (interpreter != null) {
-                String interpName = image.interpreter().orElseThrow();
+                String interpName = realPath(Path.of(image.interpreter().orElseThrow()));
                 interpBias = placeTopDown(space, interpreter, interpName);
-                ElfLoader.load(interpreter, space, interpBias, interpName);
+                long[] iid = fileId(Path.of(interpName));
+                ElfLoader.load(interpreter, space, interpBias, interpName, iid[0], iid[1]);
                 entry = interpreter.entry() + interpBias;
             }
             space.map(STACK_TOP - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
@@ -270,6 +272,25 @@ public final class Kernel {
         }
         phase("program loaded");
         return loop(task);
+    }
+
+    /** The path Linux's d_path would give: symbolic links resolved (/bin/cat is /usr/bin/cat). */
+    private static String realPath(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return p.toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /** {st_dev, st_ino} of a host file, for /proc/self/maps; zeros if they cannot be read. */
+    private static long[] fileId(Path p) {
+        try {
+            var a = Files.readAttributes(p, "unix:dev,ino");
+            return new long[] {((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()};
+        } catch (IOException | RuntimeException e) {
+            return new long[2];
+        }
     }
 
     /** A load bias that puts the image where a top-down mmap of its span would go. */

@@ -19,6 +19,12 @@ public final class ElfLoader {
      * zero.
      */
     public static Loaded load(ElfImage image, AddressSpace space, long bias, String name) throws SyscallException {
+        return load(image, space, bias, name, 0, 0);
+    }
+
+    /** As above, naming the file's device and inode for /proc/self/maps. */
+    public static Loaded load(ElfImage image, AddressSpace space, long bias, String name, long device, long inode)
+            throws SyscallException {
         long page = AddressSpace.PAGE;
         TreeMap<Long, Integer> prots = new TreeMap<>();
         for (LoadSegment s : image.segments()) {
@@ -38,14 +44,14 @@ public final class ElfLoader {
                 continue;
             }
             if (runStart >= 0) {
-                space.map(runStart, runEnd - runStart, runProt, true, false, Vma.Kind.IMAGE, name);
+                mapRun(image, space, bias, name, device, inode, runStart, runEnd, runProt);
             }
             runStart = e.getKey();
             runEnd = runStart + page;
             runProt = e.getValue();
         }
         if (runStart >= 0) {
-            space.map(runStart, runEnd - runStart, runProt, true, false, Vma.Kind.IMAGE, name);
+            mapRun(image, space, bias, name, device, inode, runStart, runEnd, runProt);
         }
         byte[] file = image.file();
         for (LoadSegment s : image.segments()) {
@@ -54,5 +60,21 @@ public final class ElfLoader {
             }
         }
         return new Loaded(bias, prots.isEmpty() ? bias : prots.lastKey() + page);
+    }
+
+    /** Maps one run of pages, naming the file offset of its first page as Linux's mmap of it would. */
+    private static void mapRun(ElfImage image, AddressSpace space, long bias, String name, long device, long inode,
+            long runStart, long runEnd, int prot) throws SyscallException {
+        long page = AddressSpace.PAGE;
+        long offset = 0;
+        for (LoadSegment s : image.segments()) {
+            long segStart = (s.vaddr() + bias) & ~(page - 1);
+            if (runStart >= segStart && runStart < s.vaddr() + bias + s.memsz()) {
+                offset = (s.fileOffset() & ~(page - 1)) + (runStart - segStart);
+                break;
+            }
+        }
+        space.map(runStart, runEnd - runStart, prot, true, false, Vma.Kind.IMAGE, name, false,
+                new Vma.Origin(offset, device, inode));
     }
 }

@@ -44,6 +44,12 @@ public final class HostFile implements OpenFile {
             throw new SyscallException(fd == -Errno.ENOENT && (flags & OpenFlags.O_CREAT) != 0 ? Errno.EROFS : -fd);
         }
         String full = path.startsWith("/") || dir == null ? path : dir.path + "/" + path;
+        try {
+            // The name /proc/self/maps shows is the resolved one, as Linux's d_path.
+            full = java.nio.file.Path.of(full).toRealPath().toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            // keep the name as opened
+        }
         return new HostFile(fd, flags, full);
     }
 

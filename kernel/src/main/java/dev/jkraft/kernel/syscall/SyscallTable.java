@@ -81,6 +81,7 @@ public final class SyscallTable {
         def(202, SysFutex::futex);
         def(217, SysOpen::getdents64);
         def(218, SysThread::setTidAddress);
+        def(221, SysOpen::fadvise64);
         def(228, SysTime::clockGettime);
         def(229, SysTime::clockGetres);
         def(230, SysTime::clockNanosleep);

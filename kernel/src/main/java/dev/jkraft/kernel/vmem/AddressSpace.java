@@ -66,6 +66,15 @@ public final class AddressSpace {
         return List.copyOf(vmas.values());
     }
 
+    /** The text of /proc/self/maps for this address space. */
+    public synchronized String mapsText() {
+        StringBuilder b = new StringBuilder();
+        for (Vma v : vmas.values()) {
+            b.append(v.mapsLine());
+        }
+        return b.toString();
+    }
+
     public synchronized Vma find(long address) {
         Map.Entry<Long, Vma> e = vmas.floorEntry(address);
         return e != null && e.getValue().contains(address) ? e.getValue() : null;
@@ -93,6 +102,12 @@ public final class AddressSpace {
      */
     public synchronized long map(long hint, long length, int prot, boolean fixed, boolean noReplace,
             Vma.Kind kind, String name, boolean charge) throws SyscallException {
+        return map(hint, length, prot, fixed, noReplace, kind, name, charge, Vma.Origin.NONE);
+    }
+
+    /** As above, for an area whose bytes come from a file at {@code origin}. */
+    public synchronized long map(long hint, long length, int prot, boolean fixed, boolean noReplace,
+            Vma.Kind kind, String name, boolean charge, Vma.Origin origin) throws SyscallException {
         long len = pageAlign(length);
         if (len <= 0 || len > TASK_SIZE) {
             throw new SyscallException(Errno.ENOMEM);
@@ -124,7 +139,7 @@ public final class AddressSpace {
                 start = findGap(len);
             }
         }
-        insert(new Vma(start, start + len, prot, kind, name));
+        insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode()));
         return start;
     }
 
@@ -254,7 +269,7 @@ public final class AddressSpace {
         }
         long growEnd = oldAddr + newLen;
         if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !overlaps(v.end(), growEnd)) {
-            insert(new Vma(v.end(), growEnd, v.prot(), v.kind(), v.name()));
+            insert(v.withRange(v.end(), growEnd));
             return oldAddr;
         }
         if (!mayMove) {
@@ -284,7 +299,7 @@ public final class AddressSpace {
         }
         // The pages moved; whatever is left of the old range (a shrink) is dropped.
         removeRange(oldAddr, oldAddr + oldLen);
-        insert(new Vma(to, to + newLen, v.prot(), v.kind(), v.name()));
+        insert(new Vma(to, to + newLen, v.prot(), v.kind(), v.name(), v.fileOffset(), v.device(), v.inode()));
         return to;
     }
 
@@ -336,7 +351,10 @@ public final class AddressSpace {
             vmas.put(v.start(), v.withProt(prot));
             tables.forEachEntry(v.start(), v.end(), (va, e) -> reprotect(va, e, prot));
         }
-        mergeAround(addr, covered);
+        // A file mapping's written (copied-on-write) part never merges back with its untouched
+        // neighbour on Linux (their anon_vmas differ): after ld.so's RELRO mprotect the read-only
+        // part stays apart. So mprotect merges anonymous areas only.
+        mergeAround(addr, covered, false);
         if (covered < end) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -533,17 +551,16 @@ public final class AddressSpace {
 
     private void insert(Vma v) {
         vmas.put(v.start(), v);
-        mergeAround(v.start(), v.end());
+        mergeAround(v.start(), v.end(), true);
     }
 
     /** Merges neighbours with equal rights, kind and name, as Linux merges compatible VMAs. */
-    private void mergeAround(long start, long end) {
+    private void mergeAround(long start, long end, boolean files) {
         Map.Entry<Long, Vma> e = vmas.lowerEntry(start);
         long from = e != null ? e.getKey() : start;
         Vma prev = null;
         for (Vma v : new ArrayList<>(vmas.tailMap(from).values())) {
-            if (prev != null && prev.end() == v.start() && prev.prot() == v.prot() && prev.kind() == v.kind()
-                    && prev.name().equals(v.name())) {
+            if (prev != null && prev.canMerge(v) && (files || v.inode() == 0)) {
                 vmas.remove(v.start());
                 prev = prev.withRange(prev.start(), v.end());
                 vmas.put(prev.start(), prev);

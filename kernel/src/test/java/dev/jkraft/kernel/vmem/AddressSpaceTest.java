@@ -361,7 +361,7 @@ class AddressSpaceTest {
         try (var small = FakePhysicalMemory.ofFrames(8)) {
             FrameAllocator few = new FrameAllocator(small);
             AddressSpace tight = new AddressSpace(few, 16);  // root: 1 of the 7 frames
-            tight.map(X, 16 * P, RW, true, false, Vma.Kind.ANONYMOUS, "");
+            tight.map(X, 16 * P, RW, true, false, Vma.Kind.ANONYMOUS, "", false); // MAP_NORESERVE: more than RAM
             // Three tables and the page itself fit; fault-around gets what is left and stops.
             assertThat(tight.handleFault(X + 8 * P, true, false)).isTrue();
             assertThat(tight.pageTables().translate(X + 8 * P, true)).isPositive();

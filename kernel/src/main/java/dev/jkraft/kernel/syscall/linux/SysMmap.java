@@ -71,8 +71,9 @@ public final class SysMmap {
             throw new SyscallException(Errno.EACCES);
         }
         AddressSpace as = t.process().addressSpace();
+        java.nio.ByteBuffer st = java.nio.ByteBuffer.wrap(h.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         long start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
-                Vma.Kind.FILE, h.path());
+                Vma.Kind.FILE, h.path(), false, new Vma.Origin(offset, st.getLong(0), st.getLong(8)));
         byte[] chunk = new byte[1 << 16];
         long done = 0;
         while (done < length) {

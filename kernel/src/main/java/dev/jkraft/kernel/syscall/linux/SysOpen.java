@@ -2,6 +2,7 @@ package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.file.GeneratedFile;
 import dev.jkraft.kernel.file.HostFile;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.process.Task;
@@ -37,6 +38,10 @@ public final class SysOpen {
             throw new SyscallException(Errno.ENOENT);
         }
         HostFile dir = directory(t, (int) dirfd, p);
+        OpenFile generated = procFile(t, p, (int) flags);
+        if (generated != null) {
+            return t.process().files().install(generated, (flags & OpenFlags.O_CLOEXEC) != 0);
+        }
         hideJkraftsOwnProc(t, p);
         HostFile f = HostFile.open(dir, p, (int) flags);
         try {
@@ -121,6 +126,19 @@ public final class SysOpen {
     private static final int AT_STATX_SYNC_TYPE = 0x6000;
     private static final int STATX_RESERVED = 0x80000000;
 
+    /** fadvise64(2): advice is accepted and changes nothing; ESPIPE for streams, EINVAL for unknown advice. */
+    public static long fadvise64(Task t, long fd, long offset, long len, long advice, long a4, long a5)
+            throws SyscallException {
+        OpenFile f = t.process().files().get((int) fd);
+        if (!(f instanceof HostFile) && !(f instanceof GeneratedFile)) {
+            throw new SyscallException(Errno.ESPIPE);
+        }
+        if (advice < 0 || advice > 5 || len < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
     /** The xattr family: the host view exposes no extended attributes. */
     public static long noXattrs(Task t, long a0, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
         throw new SyscallException(Errno.EOPNOTSUPP);
@@ -168,6 +186,23 @@ public final class SysOpen {
         byte[] d = h.getdents((int) Math.min(count, GETDENTS_MAX));
         t.memory().write(buf, d);
         return d.length;
+    }
+
+    /**
+     * The guest's own /proc entries that exist before procfs (issue #4): /proc/self/maps (also as
+     * /proc/thread-self/maps and /proc/PID/maps). Null for every other path.
+     */
+    private static OpenFile procFile(Task t, String p, int flags) throws SyscallException {
+        String pid = Integer.toString(t.process().pid());
+        boolean maps = p.equals("/proc/self/maps") || p.equals("/proc/thread-self/maps")
+                || p.equals("/proc/" + pid + "/maps") || p.equals("/proc/" + pid + "/task/" + t.tid() + "/maps");
+        if (!maps) {
+            return null;
+        }
+        if ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY) {
+            throw new SyscallException(Errno.EACCES);
+        }
+        return new GeneratedFile(t.process().addressSpace().mapsText().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The directory a relative path starts from: the working directory, or a directory descriptor. */
