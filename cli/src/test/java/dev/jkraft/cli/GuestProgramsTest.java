@@ -77,6 +77,12 @@ class GuestProgramsTest {
                 Case.of("madv", 0),
                 // 64 MiB touched in 1 MiB steps: fits the default guest memory (see MemoryLimitTest).
                 Case.of("mem_limit", 0),
+                // The vDSO found through AT_SYSINFO_EHDR, its symbols and versions, each function
+                // checked against its system call; the vsyscall page's three entry points.
+                Case.of("vdso", 0),
+                Case.of("vsyscall", 0),
+                new Case("vsyscall read", "vsyscall", List.of("read"), new byte[0], 128 + 11,
+                        "killed by SIGSEGV (Segmentation fault): read of unmapped address 0xffffffffff600000 at rip 0x"),
                 Case.killed("segv", 128 + 11, "killed by SIGSEGV (Segmentation fault): write of unmapped address 0x0 at rip 0x"),
                 Case.killed("divzero", 128 + 8, "killed by SIGFPE (Floating point exception): integer divide error at rip 0x"),
                 Case.killed("ud2", 128 + 4, "killed by SIGILL (Illegal instruction): invalid opcode at rip 0x"),

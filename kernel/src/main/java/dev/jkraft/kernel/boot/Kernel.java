@@ -31,10 +31,14 @@ import dev.jkraft.kernel.syscall.Dispatcher;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
+import dev.jkraft.kernel.time.Timekeeper;
+import dev.jkraft.kernel.vdso.VdsoImage;
+import dev.jkraft.kernel.vdso.Vvar;
 import dev.jkraft.kernel.vmem.AddressSpace;
 import dev.jkraft.kernel.vmem.Vma;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -204,6 +208,25 @@ public final class Kernel {
                 ElfLoader.load(interpreter, space, interpBias, interpName, iid[0], iid[1]);
                 entry = interpreter.entry() + interpBias;
             }
+            Vvar vvar = null;
+            long vdsoBase = 0;
+            if (libs.vdso.get()) {
+                // Linux's arch_setup_additional_pages: [vvar] then [vdso], top-down after the interpreter.
+                long at = space.findTopDown((VdsoImage.VVAR_PAGES + 1) * AddressSpace.PAGE);
+                long vvarPa = frames.allocate();
+                long vdsoPa = frames.allocate();
+                MemorySegment ram = machine.ram().segment();
+                MemorySegment.copy(MemorySegment.ofArray(VdsoImage.forRelease(libs.release.get()).bytes()), 0, ram,
+                        vdsoPa, VdsoImage.SIZE);
+                space.mapFrames(at, new long[] {vvarPa}, Mman.PROT_READ, "[vvar]");
+                vdsoBase = at + AddressSpace.PAGE * VdsoImage.VVAR_PAGES;
+                space.mapFrames(vdsoBase, new long[] {vdsoPa}, Mman.PROT_READ | Mman.PROT_EXEC, "[vdso]");
+                vvar = new Vvar(ram.asSlice(vvarPa, AddressSpace.PAGE));
+                vvar.singleCpu(true, 0);
+            }
+            if (libs.vsyscall.get()) {
+                space.setGateLine(Vsyscall.MAPS_LINE);
+            }
             space.map(STACK_TOP - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
                     Vma.Kind.STACK, "[stack]");
 
@@ -219,8 +242,11 @@ public final class Kernel {
                     .envp(config.envp())
                     .execfn(config.execfn())
                     .platform("x86_64")
-                    .random(random)
-                    .aux(Auxv.AT_HWCAP, cpuid1[3] & 0xFFFFFFFFL)
+                    .random(random);
+            if (vdsoBase != 0) {
+                stack.aux(Auxv.AT_SYSINFO_EHDR, vdsoBase);
+            }
+            stack.aux(Auxv.AT_HWCAP, cpuid1[3] & 0xFFFFFFFFL)
                     .aux(Auxv.AT_PAGESZ, AddressSpace.PAGE)
                     .aux(Auxv.AT_CLKTCK, CLOCK_TICKS)
                     .aux(Auxv.AT_PHDR, image.phdrVaddr() + bias)
@@ -249,11 +275,13 @@ public final class Kernel {
             }
             SysInfo.setUts(new SysInfo.Uts("Linux", nodename(), libs.release.get(), "#1 SMP jkraft", "x86_64",
                     "(none)"));
-            Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
-                    programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames);
             CpuState initial = CpuState.initial(entry, si.sp(), space.pageTables().root());
-            phase("process built");
             Cpu cpu = machine.newCpu(initial);
+            Timekeeper clocks = new Timekeeper(machine.tsc(), vvar != null ? vvar : (m, b, x, y) -> {});
+            Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
+                    programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames,
+                    clocks);
+            phase("process built");
             task = new Task(1, process, cpu);
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
@@ -307,6 +335,7 @@ public final class Kernel {
         Process process = task.process();
         AddressSpace space = process.addressSpace();
         Cpu cpu = task.cpu();
+        Timekeeper clocks = process.clocks();
         readyNanos = System.nanoTime() - startNanos;
         phase("first guest instruction");
         try {
@@ -319,6 +348,7 @@ public final class Kernel {
                 }
                 switch (exit) {
                     case Exit.Syscall s -> {
+                        clocks.tick();
                         dispatcher.dispatch(task);
                         if (process.exited()) {
                             if (config.strace() != null) {
@@ -331,6 +361,10 @@ public final class Kernel {
                         if (f.vector() == 14 && (f.errorCode() & 0x1) == 0
                                 && space.handleFault(f.address(), (f.errorCode() & 0x2) != 0, (f.errorCode() & 0x10) != 0)) {
                             libs.pageFaults.increment();
+                            continue;
+                        }
+                        if (libs.vsyscall.get() && Vsyscall.isCall(f, task.regs().get(Reg.RIP))
+                                && Vsyscall.emulate(task, dispatcher)) {
                             continue;
                         }
                         int sig = FaultReport.signalFor(f.vector());

@@ -15,6 +15,10 @@ public final class Libraries {
     final Option<String> hostname = Option.ofString("uts.nodename", "", "host name uname(2) reports; empty: the host's");
     final Option<String> release = Option.ofString("uts.release", "6.8.0-jkraft", "kernel release uname(2) reports");
     final Option<Integer> nofile = Option.ofInt("fdtab.nofile", 1024, 3, 1 << 20, "RLIMIT_NOFILE soft limit");
+    final Option<Boolean> vdso = Option.ofBool("vdso.enabled", true,
+            "map the vDSO (clock_gettime, gettimeofday, time, clock_getres, getcpu without a VM exit)");
+    final Option<Boolean> vsyscall = Option.ofBool("vdso.vsyscall", true,
+            "emulate calls into the legacy vsyscall page (Linux's vsyscall=xonly); false: they fault");
     final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
     final Counter enosys = Counter.of("syscall.enosys", "calls answered ENOSYS because jkraft lacks them");
     final Counter pageFaults = Counter.of("vmem.page_faults", "page faults resolved by demand paging");
@@ -31,6 +35,10 @@ public final class Libraries {
         registry.register(Library.builder("elf", InitStage.LIB, "ELF loader and the initial stack").build());
         registry.register(Library.builder("random", InitStage.LIB, "ChaCha20 CSPRNG for getrandom and AT_RANDOM")
                 .build());
+        registry.register(Library.builder("time", InitStage.LIB,
+                "clocks from the guest TSC, kept near the host's; nanosleep and timers").build());
+        registry.register(Library.builder("vdso", InitStage.LIB, "the vDSO image and its data page [vvar]")
+                .option(vdso).option(vsyscall).build());
         registry.register(Library.builder("fdtab", InitStage.LIB, "file descriptor tables").option(nofile).build());
         registry.register(Library.builder("uts", InitStage.LIB, "uname(2) identity").option(hostname).option(release)
                 .build());

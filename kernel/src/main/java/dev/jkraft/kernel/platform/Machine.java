@@ -1,5 +1,7 @@
 package dev.jkraft.kernel.platform;
 
+import java.util.Optional;
+
 /** A booted machine: guest physical memory and a way to make CPUs. */
 public interface Machine extends AutoCloseable {
     /** Guest physical memory. Frames at or above {@link PhysicalMemory#usableBytes()} are the platform's. */
@@ -13,6 +15,15 @@ public interface Machine extends AutoCloseable {
      * edx}. The kernel uses it for AT_HWCAP and /proc/cpuinfo.
      */
     int[] cpuid(int leaf, int subleaf);
+
+    /**
+     * The guest's time-stamp counter, if it is invariant and readable from guest user code at full
+     * speed; empty otherwise (then the kernel's clocks and the vDSO fall back to system calls).
+     * Valid once the first CPU exists.
+     */
+    default Optional<Tsc> tsc() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

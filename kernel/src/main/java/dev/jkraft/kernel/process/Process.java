@@ -2,6 +2,7 @@ package dev.jkraft.kernel.process;
 
 import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.mem.FrameAllocator;
+import dev.jkraft.kernel.time.Timekeeper;
 import dev.jkraft.kernel.nofault.GuestMemory;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.vmem.AddressSpace;
@@ -23,14 +24,16 @@ public final class Process {
     private final List<String> envp;
     private final long[][] rlimits;
     private final FrameAllocator frames;
+    private final Timekeeper clocks;
     private final SignalActions signalActions = new SignalActions();
     private volatile int exitStatus = -1;
     private volatile int killedBy;
 
     public Process(int pid, int ppid, Credentials credentials, AddressSpace addressSpace, GuestMemory memory,
             FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits,
-            FrameAllocator frames) {
+            FrameAllocator frames, Timekeeper clocks) {
         this.frames = frames;
+        this.clocks = clocks;
         this.pid = pid;
         this.ppid = ppid;
         this.credentials = credentials;
@@ -41,6 +44,11 @@ public final class Process {
         this.argv = List.copyOf(argv);
         this.envp = List.copyOf(envp);
         this.rlimits = rlimits;
+    }
+
+    /** The kernel's clocks, as this process reads them. */
+    public Timekeeper clocks() {
+        return clocks;
     }
 
     public int pid() {

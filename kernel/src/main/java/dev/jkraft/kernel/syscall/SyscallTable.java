@@ -95,6 +95,7 @@ public final class SyscallTable {
         def(274, SysThread::getRobustList);
         def(292, SysFile::dup3);
         def(302, SysInfo::prlimit64);
+        def(309, SysTime::getcpu);
         def(318, SysRandom::getrandom);
         def(332, SysOpen::statx);
         def(334, SysThread::rseq);

@@ -28,6 +28,8 @@ public final class AddressSpace {
     static final long MMAP_MIN_ADDR = 0x10000;
     /** Bits 9-11 of an entry are free for software; this one marks a PROT_NONE page that keeps its frame. */
     private static final long KEPT = 1L << 9;
+    /** A frame the kernel owns (the vDSO's): unmapping the page does not free it. */
+    private static final long PINNED = 1L << 10;
 
     private final FrameAllocator frames;
     private final PageTables tables;
@@ -37,6 +39,7 @@ public final class AddressSpace {
     private long mmapBase;
     private long brkStart;
     private long brk;
+    private String gateLine = "";
     private long[] changed = new long[256];
     private int changedCount;
 
@@ -62,6 +65,11 @@ public final class AddressSpace {
         this.brk = start;
     }
 
+    /** A line for an area above the user half (Linux's gate area, [vsyscall]) ending /proc/self/maps. */
+    public synchronized void setGateLine(String line) {
+        this.gateLine = line;
+    }
+
     public synchronized List<Vma> vmas() {
         return List.copyOf(vmas.values());
     }
@@ -72,7 +80,7 @@ public final class AddressSpace {
         for (Vma v : vmas.values()) {
             b.append(v.mapsLine());
         }
-        return b.toString();
+        return b.append(gateLine).toString();
     }
 
     public synchronized Vma find(long address) {
@@ -141,6 +149,32 @@ public final class AddressSpace {
         }
         insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode()));
         return start;
+    }
+
+    /**
+     * Maps frames the kernel keeps owning (the vDSO and its data page) at {@code at}, one per
+     * page, as a {@link Vma.Kind#SPECIAL} area named {@code name}. Unmapping the area later does
+     * not free them.
+     */
+    public synchronized void mapFrames(long at, long[] physical, int prot, String name) throws SyscallException {
+        long len = physical.length * PAGE;
+        if ((at & (PAGE - 1)) != 0 || physical.length == 0 || Long.compareUnsigned(at, TASK_SIZE - len) > 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        removeRange(at, at + len);
+        insert(new Vma(at, at + len, prot, Vma.Kind.SPECIAL, name));
+        for (int i = 0; i < physical.length; i++) {
+            try {
+                tables.map(at + i * PAGE, physical[i], pteFlags(prot) | PINNED);
+            } catch (OutOfFramesException e) {
+                throw new SyscallException(Errno.ENOMEM);
+            }
+        }
+    }
+
+    /** Where a top-down mapping of {@code length} bytes would go now, without mapping it. */
+    public synchronized long findTopDown(long length) throws SyscallException {
+        return findGap(pageAlign(length));
     }
 
     /**
@@ -490,7 +524,8 @@ public final class AddressSpace {
 
     private void reprotect(long va, long e, int newProt) {
         long pa = e & PageTables.ADDRESS_MASK;
-        long newEntry = newProt == Mman.PROT_NONE ? pa | KEPT : pa | pteFlags(newProt) | PageTables.PRESENT;
+        long pinned = e & PINNED;
+        long newEntry = (newProt == Mman.PROT_NONE ? pa | KEPT : pa | pteFlags(newProt) | PageTables.PRESENT) | pinned;
         tables.setEntry(va, newEntry);
         boolean narrowed = (e & PageTables.PRESENT) != 0
                 && (newProt == Mman.PROT_NONE
@@ -519,7 +554,9 @@ public final class AddressSpace {
             noteChanged(va);
         }
         tables.setEntry(va, 0);
-        frames.free(e & PageTables.ADDRESS_MASK);
+        if ((e & PINNED) == 0) {
+            frames.free(e & PageTables.ADDRESS_MASK);
+        }
     }
 
     private void noteChanged(long va) {

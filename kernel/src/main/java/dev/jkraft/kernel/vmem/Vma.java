@@ -29,7 +29,9 @@ public record Vma(long start, long end, int prot, Kind kind, String name, long f
         /** A private copy of part of a file, made at mmap time. */
         FILE,
         HEAP,
-        STACK
+        STACK,
+        /** Pages the kernel provides and keeps owning: [vvar] and [vdso]. */
+        SPECIAL
     }
 
     public long length() {

@@ -17,7 +17,9 @@ final class Kvm {
     static final long SET_REGS = 0x4090AE82L;
     static final long GET_SREGS = 0x8138AE83L;
     static final long SET_SREGS = 0x4138AE84L;
+    static final long GET_MSRS = 0xC008AE88L;
     static final long SET_MSRS = 0x4008AE89L;
+    static final long GET_TSC_KHZ = 0xAEA3L;
     static final long SET_CPUID2 = 0x4008AE90L;
     static final long SET_XCRS = 0x4188AEA7L;
 
@@ -99,6 +101,7 @@ final class Kvm {
     static final long EFER_LMA = 1L << 10;
     static final long EFER_NXE = 1L << 11;
 
+    static final int MSR_IA32_TSC = 0x10;
     static final int MSR_STAR = 0xC0000081;
     static final int MSR_LSTAR = 0xC0000082;
     static final int MSR_CSTAR = 0xC0000083;

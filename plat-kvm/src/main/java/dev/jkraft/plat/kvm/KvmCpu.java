@@ -126,6 +126,7 @@ final class KvmCpu implements Cpu {
             if (set != msrs.length) {
                 throw new LibC.NativeError("KVM_SET_MSRS (only " + set + " of " + msrs.length + " set)", 22);
             }
+            machine.learnTscOffset(fd, arena);
             if (xsave) {
                 int[] d = machine.cpuid(0xD, 0);
                 long supported = (d[0] & 0xFFFFFFFFL) | ((long) d[3] << 32);

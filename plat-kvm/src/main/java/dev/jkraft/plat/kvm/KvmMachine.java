@@ -6,11 +6,14 @@ import dev.jkraft.kernel.platform.Machine;
 import dev.jkraft.kernel.platform.MachineSpec;
 import dev.jkraft.kernel.platform.PhysicalMemory;
 import dev.jkraft.kernel.platform.PlatformException;
+import dev.jkraft.kernel.platform.Tsc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A KVM virtual machine: one anonymous, MAP_NORESERVE RAM slot and up to {@code cpus} vCPUs. */
 final class KvmMachine implements Machine {
@@ -26,6 +29,8 @@ final class KvmMachine implements Machine {
     private final MemorySegment supportedCpuid;
     private final List<KvmCpu> cpus = new ArrayList<>();
     private boolean closed;
+    private Tsc tsc;
+    private boolean tscLearned;
 
     private KvmMachine(int kvmFd, int vmFd, MemorySegment ram, Ring0 ring0, long usable, int cpuLimit,
             int runMmapSize, MemorySegment supportedCpuid) {
@@ -130,6 +135,64 @@ final class KvmMachine implements Machine {
             }
         }
         return new int[4];
+    }
+
+    /**
+     * Works out, on the first vCPU, how the guest's TSC relates to the host's: the vCPU's
+     * IA32_TSC read through KVM_GET_MSRS between two host reads. Under VMX KVM starts a guest's
+     * TSC near zero (an offset); under PVM the guest reads the host's counter itself. An offset
+     * smaller than the measuring window is taken as none. Needs an invariant TSC (CPUID
+     * 0x80000007 EDX bit 8) and KVM_GET_TSC_KHZ; without them there is no {@link #tsc()}.
+     */
+    synchronized void learnTscOffset(int vcpuFd, Arena arena) {
+        if (tscLearned) {
+            return;
+        }
+        tscLearned = true;
+        boolean invariant = (cpuid(0x8000_0007, 0)[3] & (1 << 8)) != 0;
+        int khz = LibC.ioctlRaw(vcpuFd, Kvm.GET_TSC_KHZ, 0);
+        Optional<MethodHandle> reader = HostTsc.reader();
+        if (!invariant || khz <= 0 || reader.isEmpty()) {
+            return;
+        }
+        MethodHandle h = reader.get();
+        MemorySegment m = arena.allocate(8 + 16, 8);
+        m.set(ValueLayout.JAVA_INT, 0, 1);
+        m.set(ValueLayout.JAVA_INT, 8, Kvm.MSR_IA32_TSC);
+        long before = HostTsc.read(h);
+        int got;
+        try {
+            got = LibC.ioctl(vcpuFd, Kvm.GET_MSRS, m, "KVM_GET_MSRS");
+        } catch (LibC.NativeError e) {
+            return;
+        }
+        long after = HostTsc.read(h);
+        if (got != 1) {
+            return;
+        }
+        long guest = m.get(ValueLayout.JAVA_LONG, 16);
+        long offset = guest - (before + (after - before) / 2);
+        if (Math.abs(offset) <= after - before) {
+            offset = 0;
+        }
+        long off = offset;
+        long hz = khz * 1000L;
+        tsc = new Tsc() {
+            @Override
+            public long hz() {
+                return hz;
+            }
+
+            @Override
+            public long read() {
+                return HostTsc.read(h) + off;
+            }
+        };
+    }
+
+    @Override
+    public synchronized Optional<Tsc> tsc() {
+        return Optional.ofNullable(tsc);
     }
 
     int vmFd() {

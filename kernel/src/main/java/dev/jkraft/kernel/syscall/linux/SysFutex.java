@@ -41,7 +41,7 @@ public final class SysFutex {
                 long nanos = SysTime.readTimespec(t, timeout);
                 if (cmd == Futex.FUTEX_WAIT_BITSET || ((int) op & Futex.FUTEX_CLOCK_REALTIME) != 0) {
                     // Bitset waits take an absolute time on the chosen clock.
-                    long[] now = SysTime.now(((int) op & Futex.FUTEX_CLOCK_REALTIME) != 0 ? 0 : 1);
+                    long[] now = SysTime.now(t, ((int) op & Futex.FUTEX_CLOCK_REALTIME) != 0 ? 0 : 1);
                     nanos -= now[0] * 1_000_000_000L + now[1];
                 }
                 sleep(Math.max(0, nanos));

@@ -4,26 +4,22 @@ import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.time.Timekeeper;
 import java.lang.management.ManagementFactory;
-import java.time.Instant;
 
-/** Clocks and sleeping. CLOCK_MONOTONIC counts from the host's monotonic clock. */
+/** Clocks and sleeping: the kernel's {@link Timekeeper}, the same clocks the vDSO reads. */
 public final class SysTime {
     private SysTime() {}
 
     private static final long NANOS = 1_000_000_000L;
 
-    static long[] now(int clock) throws SyscallException {
+    /** {seconds, nanoseconds} of {@code clock}: the kernel's clocks, or the thread's CPU time. */
+    static long[] now(Task t, int clock) throws SyscallException {
+        if (clock >= 0 && clock < Timekeeper.MAX_CLOCKS && (Timekeeper.VDSO_CLOCKS & (1 << clock)) != 0) {
+            long n = t.process().clocks().nanos(clock);
+            return new long[] {Math.floorDiv(n, NANOS), Math.floorMod(n, NANOS)};
+        }
         switch (clock) {
-            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_TAI -> {
-                Instant i = Instant.now();
-                return new long[] {i.getEpochSecond(), i.getNano()};
-            }
-            case Clocks.CLOCK_MONOTONIC, Clocks.CLOCK_MONOTONIC_RAW, Clocks.CLOCK_MONOTONIC_COARSE,
-                    Clocks.CLOCK_BOOTTIME -> {
-                long n = System.nanoTime();
-                return new long[] {Math.floorDiv(n, NANOS), Math.floorMod(n, NANOS)};
-            }
             case Clocks.CLOCK_PROCESS_CPUTIME_ID, Clocks.CLOCK_THREAD_CPUTIME_ID -> {
                 long n = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 return new long[] {n / NANOS, n % NANOS};
@@ -34,7 +30,7 @@ public final class SysTime {
 
     public static long clockGettime(Task t, long clock, long ts, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        long[] v = now((int) clock);
+        long[] v = now(t, (int) clock);
         t.memory().writeLong(ts, v[0]);
         t.memory().writeLong(ts + 8, v[1]);
         return 0;
@@ -42,7 +38,7 @@ public final class SysTime {
 
     public static long clockGetres(Task t, long clock, long ts, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        now((int) clock);
+        now(t, (int) clock);
         if (ts != 0) {
             boolean coarse = clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE;
             t.memory().writeLong(ts, 0);
@@ -55,7 +51,7 @@ public final class SysTime {
     public static long gettimeofday(Task t, long tv, long tz, long a2, long a3, long a4, long a5)
             throws SyscallException {
         if (tv != 0) {
-            long[] v = now(Clocks.CLOCK_REALTIME);
+            long[] v = now(t, Clocks.CLOCK_REALTIME);
             t.memory().writeLong(tv, v[0]);
             t.memory().writeLong(tv + 8, v[1] / 1000);
         }
@@ -66,11 +62,23 @@ public final class SysTime {
     }
 
     public static long time(Task t, long tloc, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
-        long s = Instant.now().getEpochSecond();
+        long s = now(t, Clocks.CLOCK_REALTIME)[0];
         if (tloc != 0) {
             t.memory().writeLong(tloc, s);
         }
         return s;
+    }
+
+    /** getcpu(2): one CPU and one NUMA node, both 0, until the guest has several vCPUs. */
+    public static long getcpu(Task t, long cpu, long node, long cache, long a3, long a4, long a5)
+            throws SyscallException {
+        if (cpu != 0) {
+            t.memory().writeInt(cpu, 0);
+        }
+        if (node != 0) {
+            t.memory().writeInt(node, 0);
+        }
+        return 0;
     }
 
     public static long nanosleep(Task t, long req, long rem, long a2, long a3, long a4, long a5)
@@ -95,7 +103,7 @@ public final class SysTime {
         if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
             throw new SyscallException(Errno.EINVAL);
         }
-        long[] base = now((int) clock);
+        long[] base = now(t, (int) clock);
         if ((flags & Clocks.TIMER_ABSTIME) != 0) {
             wait -= base[0] * NANOS + base[1];
         }
