@@ -83,6 +83,15 @@ class GuestProgramsTest {
                 Case.of("vsyscall", 0),
                 new Case("vsyscall read", "vsyscall", List.of("read"), new byte[0], 128 + 11,
                         "killed by SIGSEGV (Segmentation fault): read of unmapped address 0xffffffffff600000 at rip 0x"),
+                // Write to read-only data, execute without PROT_EXEC, the stack's guard gap, NULL.
+                new Case("faults rodata", "faults", List.of("rodata"), new byte[0], 128 + 11,
+                        "killed by SIGSEGV (Segmentation fault): write of address 0x"),
+                new Case("faults noexec", "faults", List.of("noexec"), new byte[0], 128 + 11,
+                        "killed by SIGSEGV (Segmentation fault): execute of address 0x"),
+                new Case("faults guard", "faults", List.of("guard"), new byte[0], 128 + 11,
+                        "killed by SIGSEGV (Segmentation fault): write of address 0x"),
+                new Case("faults null", "faults", List.of("null"), new byte[0], 128 + 11,
+                        "killed by SIGSEGV (Segmentation fault): read of unmapped address 0x0 at rip 0x"),
                 Case.killed("segv", 128 + 11, "killed by SIGSEGV (Segmentation fault): write of unmapped address 0x0 at rip 0x"),
                 Case.killed("divzero", 128 + 8, "killed by SIGFPE (Floating point exception): integer divide error at rip 0x"),
                 Case.killed("ud2", 128 + 4, "killed by SIGILL (Illegal instruction): invalid opcode at rip 0x"),
@@ -113,7 +122,18 @@ class GuestProgramsTest {
         if (c.report() != null) {
             // One line: signal, what was accessed, rip, and the mapping rip was in.
             assertThat(guest.diagnostics()).startsWith("jkraft: " + run.program() + ": " + c.report())
-                    .contains(" r-xp ").endsWith(")\n").hasLineCount(1);
+                    .contains(c.label().equals("faults noexec") ? " rw-p " : " r-xp ").hasLineCount(1);
+            // Ends with the siginfo Linux would fill in: si_code and si_addr.
+            assertThat(guest.diagnostics()).containsPattern("\\) \\[[A-Z_]+ si_addr=0x[0-9a-f]+\\]\n$");
+            String expected = switch (c.label()) {
+                case "segv", "faults null" -> "[SEGV_MAPERR si_addr=0x0]";
+                case "faults rodata", "faults noexec" -> "[SEGV_ACCERR si_addr=0x";
+                case "faults guard" -> " in the stack guard gap at rip";
+                case "divzero" -> "[FPE_INTDIV si_addr=0x";
+                case "ud2" -> "[ILL_ILLOPN si_addr=0x";
+                default -> "[SEGV_MAPERR si_addr=0xffffffffff600000]";
+            };
+            assertThat(guest.diagnostics()).contains(expected);
         } else {
             // Nothing but the once-per-number report of a system call jkraft lacks.
             assertThat(guest.diagnostics().lines())

@@ -105,7 +105,13 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
 
     /** Runs the program inside a jkraft unikernel on the kvm platform, through the embedding API. */
     public Result underJkraft() {
+        return underJkraft(Map.of());
+    }
+
+    /** As {@link #underJkraft()}, with {@code --set} options. */
+    public Result underJkraft(Map<String, String> options) {
         Jkraft.Builder builder = Jkraft.builder().program(program).argv0(argv0()).args(args).platform("kvm");
+        options.forEach(builder::option);
         environment().forEach(builder::env);
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();

@@ -35,15 +35,43 @@ final class FaultReport {
         b.append(" at rip 0x").append(Long.toHexString(rip));
         Vma code = space.find(rip);
         b.append(" (").append(code == null ? "unmapped" : code.describe()).append(')');
+        b.append(" [").append(siCode(f, space)).append(" si_addr=0x").append(Long.toHexString(siAddr(f, rip)))
+                .append(']');
         return b.toString();
+    }
+
+    /**
+     * The si_code Linux puts in the siginfo: for a page fault SEGV_MAPERR when no area covers the
+     * address (a guard gap is no area) and SEGV_ACCERR when one does but forbids the access; for
+     * the rest what traps.c sends.
+     */
+    static String siCode(Exit.Fault f, AddressSpace space) {
+        return switch (f.vector()) {
+            case 14 -> space.find(f.address()) == null ? "SEGV_MAPERR" : "SEGV_ACCERR";
+            case 0 -> "FPE_INTDIV";
+            case 6 -> "ILL_ILLOPN";
+            case 16, 19 -> "FPE_FLTINV";
+            case 17 -> "BUS_ADRALN";
+            default -> "SI_KERNEL";
+        };
+    }
+
+    /** si_addr: the faulting address for a page fault, rip for #DE/#UD/#MF/#XM/#AC, else 0. */
+    static long siAddr(Exit.Fault f, long rip) {
+        return switch (f.vector()) {
+            case 14 -> f.address();
+            case 0, 6, 16, 17, 19 -> rip;
+            default -> 0;
+        };
     }
 
     private static String pageFault(Exit.Fault f, AddressSpace space) {
         long err = f.errorCode();
         String access = (err & 0x10) != 0 ? "execute" : (err & 0x2) != 0 ? "write" : "read";
         Vma v = space.find(f.address());
-        String where = v == null ? "unmapped address" : "address";
+        Vma guard = v == null ? space.guardAt(f.address()) : null;
+        String where = guard != null ? "address" : v == null ? "unmapped address" : "address";
         return access + " of " + where + " 0x" + Long.toHexString(f.address())
-                + (v == null ? "" : " in " + v.describe());
+                + (v != null ? " in " + v.describe() : guard != null ? " in the " + guard.name() : "");
     }
 }

@@ -54,12 +54,6 @@ public final class Kernel {
     public static final int STATUS_NOT_EXECUTABLE = 126;
     public static final int STATUS_NOT_FOUND = 127;
 
-    /** Linux's STACK_TOP on x86-64 without randomization. */
-    static final long STACK_TOP = AddressSpace.TASK_SIZE;
-    /** Where static-PIE programs get their brk area (Linux 5.18+: ELF_ET_DYN_BASE). */
-    static final long ELF_ET_DYN_BASE = 0x5555_5555_4000L;
-    /** Linux puts the mmap base this far below the stack top at least (128 MiB gap). */
-    static final long MMAP_GAP = 128L << 20;
     /** Largest program file jkraft reads. */
     private static final long MAX_PROGRAM_BYTES = 1L << 31;
     private static final int CLOCK_TICKS = 100;
@@ -188,17 +182,22 @@ public final class Kernel {
         try {
             space = new AddressSpace(frames, libs.faultAroundPages.get());
             long stackSize = libs.stackSize.get();
-            space.setMmapBase(STACK_TOP - Math.max(MMAP_GAP, stackSize + (1L << 20)));
+            long guardBelow = libs.stackGuardBottom.get() * AddressSpace.PAGE;
+            Layout layout = Layout.of(libs.aslr.get(), stackSize, guardBelow, SysRandom.generator()::nextLong);
+            space.setMmapBase(layout.mmapBase());
             String programName = realPath(config.program());
             long bias = 0;
             if (image.type() == ElfImage.Type.DYN) {
                 // Linux's load_elf_binary: a PIE with an interpreter goes to ELF_ET_DYN_BASE; a
                 // static PIE goes where mmap would put it, top-down, like an interpreter.
-                bias = interpreter != null ? ELF_ET_DYN_BASE - image.minVaddr() : placeTopDown(space, image, programName);
+                bias = interpreter != null ? layout.pieBase() - (image.minVaddr() & -AddressSpace.PAGE)
+                        : placeTopDown(space, image, programName);
             }
             long[] id = fileId(config.program());
             ElfLoader.Loaded loaded = ElfLoader.load(image, space, bias, programName, id[0], id[1]);
-            space.setBrkStart(image.type() == ElfImage.Type.DYN && interpreter == null ? ELF_ET_DYN_BASE : loaded.end());
+            // Linux 5.18+ gives a static PIE its brk at ELF_ET_DYN_BASE, clear of the image.
+            long brk = image.type() == ElfImage.Type.DYN && interpreter == null ? Layout.ELF_ET_DYN_BASE : loaded.end();
+            space.setBrkStart(brk + layout.brkShift());
             long interpBias = 0;
             long entry = image.entry() + bias;
             if (interpreter != null) {
@@ -227,8 +226,13 @@ public final class Kernel {
             if (libs.vsyscall.get()) {
                 space.setGateLine(Vsyscall.MAPS_LINE);
             }
-            space.map(STACK_TOP - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
+            long stackTop = layout.stackTop();
+            space.map(stackTop - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
                     Vma.Kind.STACK, "[stack]");
+            space.reserveGuard(stackTop - stackSize - guardBelow, stackTop - stackSize, "stack guard gap");
+            space.reserveGuard(stackTop,
+                    Math.min(AddressSpace.TASK_SIZE, stackTop + libs.stackGuardTop.get() * AddressSpace.PAGE),
+                    "stack guard page above the stack");
 
             phase("image mapped");
             Credentials creds = hostCredentials();
@@ -237,7 +241,7 @@ public final class Kernel {
             phase("random bytes");
             int[] cpuid1 = machine.cpuid(1, 0);
             InitialStack.Builder stack = InitialStack.builder()
-                    .stackTop(STACK_TOP)
+                    .stackTop(stackTop)
                     .argv(config.argv())
                     .envp(config.envp())
                     .execfn(config.execfn())

@@ -12,6 +12,12 @@ public final class Libraries {
             "pages mapped around a faulting address in one go (anonymous memory)");
     final Option<Long> stackSize = Option.ofSize("vmem.stack_size", 8L << 20, 128L << 10, 1L << 30,
             "size of the main thread's stack (RLIMIT_STACK)");
+    final Option<Boolean> aslr = Option.ofBool("vmem.aslr", true,
+            "randomize the stack, mmap, PIE and brk bases from the CSPRNG, as Linux (false: setarch -R's layout)");
+    final Option<Integer> stackGuardBottom = Option.ofInt("vmem.stack_guard_pages_bottom", 256, 0, 1 << 16,
+            "guard pages kept free below the main stack (Linux's stack_guard_gap); touching them is SIGSEGV");
+    final Option<Integer> stackGuardTop = Option.ofInt("vmem.stack_guard_pages_top", 1, 0, 1 << 16,
+            "guard pages kept free above the main stack's top, where there is room");
     final Option<String> hostname = Option.ofString("uts.nodename", "", "host name uname(2) reports; empty: the host's");
     final Option<String> release = Option.ofString("uts.release", "6.8.0-jkraft", "kernel release uname(2) reports");
     final Option<Integer> nofile = Option.ofInt("fdtab.nofile", 1024, 3, 1 << 20, "RLIMIT_NOFILE soft limit");
@@ -30,7 +36,8 @@ public final class Libraries {
         registry.register(Library.builder("mem", InitStage.MEMORY, "frame allocator and x86-64 page tables")
                 .counter(framesPeak).build());
         registry.register(Library.builder("vmem", InitStage.MEMORY, "address spaces, VMAs, demand paging, mmap")
-                .option(faultAroundPages).option(stackSize).counter(pageFaults).build());
+                .option(faultAroundPages).option(stackSize).option(aslr).option(stackGuardBottom)
+                .option(stackGuardTop).counter(pageFaults).build());
         registry.register(Library.builder("nofault", InitStage.MEMORY, "checked access to guest memory").build());
         registry.register(Library.builder("elf", InitStage.LIB, "ELF loader and the initial stack").build());
         registry.register(Library.builder("random", InitStage.LIB, "ChaCha20 CSPRNG for getrandom and AT_RANDOM")

@@ -78,12 +78,46 @@ public final class AddressSpace {
     public synchronized String mapsText() {
         StringBuilder b = new StringBuilder();
         for (Vma v : vmas.values()) {
-            b.append(v.mapsLine());
+            if (v.kind() != Vma.Kind.GUARD) {
+                b.append(v.mapsLine());
+            }
         }
         return b.append(gateLine).toString();
     }
 
+    /** The area containing {@code address}, or null; a guard area counts as no area, as Linux's gap. */
     public synchronized Vma find(long address) {
+        Vma v = findAny(address);
+        return v == null || v.kind() == Vma.Kind.GUARD ? null : v;
+    }
+
+    /** The guard area containing {@code address}, or null (for fault reports). */
+    public synchronized Vma guardAt(long address) {
+        Vma v = findAny(address);
+        return v != null && v.kind() == Vma.Kind.GUARD ? v : null;
+    }
+
+    /**
+     * Reserves {@code [start, end)} as a guard area named {@code name}: top-down mmap and brk keep
+     * out of it, any access faults, /proc/self/maps does not show it, and MAP_FIXED may still
+     * map over it (as Linux's stack guard gap). Parts already mapped are left alone.
+     */
+    public synchronized void reserveGuard(long start, long end, String name) {
+        long at = start;
+        while (at < end) {
+            Map.Entry<Long, Vma> next = vmas.ceilingEntry(at);
+            Vma cur = findAny(at);
+            if (cur != null) {
+                at = cur.end();
+                continue;
+            }
+            long stop = next == null ? end : Math.min(end, next.getKey());
+            vmas.put(at, new Vma(at, stop, Mman.PROT_NONE, Vma.Kind.GUARD, name));
+            at = stop;
+        }
+    }
+
+    private Vma findAny(long address) {
         Map.Entry<Long, Vma> e = vmas.floorEntry(address);
         return e != null && e.getValue().contains(address) ? e.getValue() : null;
     }
@@ -578,7 +612,7 @@ public final class AddressSpace {
 
     /** Splits the VMA containing {@code at} so that a VMA starts at {@code at}. */
     private void splitAt(long at) {
-        Vma v = find(at);
+        Vma v = findAny(at);
         if (v == null || v.start() == at) {
             return;
         }

@@ -31,7 +31,9 @@ public record Vma(long start, long end, int prot, Kind kind, String name, long f
         HEAP,
         STACK,
         /** Pages the kernel provides and keeps owning: [vvar] and [vdso]. */
-        SPECIAL
+        SPECIAL,
+        /** A reserved gap (stack guard pages): never mapped, never shown, any access faults. */
+        GUARD
     }
 
     public long length() {

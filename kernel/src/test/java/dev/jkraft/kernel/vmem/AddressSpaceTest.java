@@ -606,4 +606,45 @@ class AddressSpaceTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(SyscallException.class,
                 e -> assertThat(e.errno()).as("errno %s", Errno.name(e.errno())).isEqualTo(errno));
     }
+
+    // ---- special frames and guard gaps ----
+
+    @Test
+    void framesMappedForTheKernelSurviveUnmapAndMprotect() throws Exception {
+        long pa = frames.allocate();
+        seg.set(java.lang.foreign.ValueLayout.JAVA_LONG, pa, 0x1234L);
+        space.mapFrames(X, new long[] {pa}, R, "[vvar]");
+        assertThat(space.find(X).kind()).isEqualTo(Vma.Kind.SPECIAL);
+        assertThat(space.mapsText()).contains("[vvar]").contains(" r--p ");
+        assertThat(space.translateForKernel(X, false)).isEqualTo(pa);
+        space.protect(X, P, RW);
+        assertThat(space.translateForKernel(X, true)).isEqualTo(pa);
+        int inUse = frames.framesInUse();
+        space.unmap(X, P);
+        // The frame is the kernel's: not freed, its contents intact.
+        assertThat(frames.framesInUse()).isEqualTo(inUse);
+        assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_LONG, pa)).isEqualTo(0x1234L);
+    }
+
+    @Test
+    void aGuardGapIsNoAreaButKeepsTopDownMmapOut() throws SyscallException {
+        space.reserveGuard(BASE - 4 * P, BASE, "stack guard gap");
+        assertThat(space.find(BASE - P)).isNull();
+        assertThat(space.guardAt(BASE - P).name()).isEqualTo("stack guard gap");
+        assertThat(space.mapsText()).isEmpty();
+        // Top-down placement starts below the guard.
+        assertThat(anon(0, P, RW)).isEqualTo(BASE - 5 * P);
+        // mprotect and madvise see a hole, faults are not resolved there.
+        assertThatThrownBy(() -> space.protect(BASE - 2 * P, P, R)).isInstanceOf(SyscallException.class);
+        assertThat(space.translateForKernel(BASE - 2 * P, false)).isEqualTo(-1);
+        // MAP_FIXED may still map into the gap; the rest of the gap stays reserved.
+        assertThat(space.map(BASE - 2 * P, P, RW, true, false, Vma.Kind.ANONYMOUS, "")).isEqualTo(BASE - 2 * P);
+        assertThat(space.find(BASE - 2 * P)).isNotNull();
+        assertThat(space.guardAt(BASE - P)).isNotNull();
+        assertThat(space.guardAt(BASE - 3 * P)).isNotNull();
+        // Reserving over existing mappings leaves them alone.
+        space.reserveGuard(BASE - 6 * P, BASE, "again");
+        assertThat(space.find(BASE - 5 * P)).isNotNull();
+        assertThat(space.find(BASE - 2 * P)).isNotNull();
+    }
 }
