@@ -21,7 +21,7 @@ public final class PageTables {
     public static final long USER_END = 0x0000_8000_0000_0000L;
 
     private static final ValueLayout.OfLong ENTRY = ValueLayout.JAVA_LONG;
-    private static final long TABLE_FLAGS = PRESENT | WRITABLE | USER;
+    private static final long TABLE_FLAGS = PRESENT | WRITABLE | USER | ACCESSED;
 
     private final FrameAllocator frames;
     private final MemorySegment ram;

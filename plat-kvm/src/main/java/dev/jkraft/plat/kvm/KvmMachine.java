@@ -53,6 +53,7 @@ final class KvmMachine implements Machine {
             long total = spec.ramBytes() + reserved;
             ram = LibC.mmap(total, LibC.PROT_READ | LibC.PROT_WRITE,
                     LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, "mmap of guest RAM");
+            LibC.madvise(ram, LibC.MADV_HUGEPAGE);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment region = arena.allocate(32);
                 region.set(ValueLayout.JAVA_INT, 0, 0); // slot

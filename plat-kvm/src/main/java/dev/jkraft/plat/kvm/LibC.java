@@ -23,6 +23,7 @@ final class LibC {
     static final int MAP_PRIVATE = 2;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
+    static final int MADV_HUGEPAGE = 14;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
@@ -52,6 +53,8 @@ final class LibC {
             CAPTURE_ERRNO);
     private static final MethodHandle MUNMAP = handle("munmap",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MADVISE = handle("madvise",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
@@ -154,6 +157,15 @@ final class LibC {
     static void munmap(MemorySegment segment) {
         try {
             int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(segment.address()), segment.byteSize());
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** madvise(2); returns 0 or -1 (advice is a hint: callers go on without it). */
+    static int madvise(MemorySegment segment, int advice) {
+        try {
+            return (int) MADVISE.invokeExact(MemorySegment.ofAddress(segment.address()), segment.byteSize(), advice);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
