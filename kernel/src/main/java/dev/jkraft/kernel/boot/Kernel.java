@@ -242,6 +242,7 @@ public final class Kernel {
             int[] cpuid1 = machine.cpuid(1, 0);
             InitialStack.Builder stack = InitialStack.builder()
                     .stackTop(stackTop)
+                    .alignShift(layout.alignShift())
                     .argv(config.argv())
                     .envp(config.envp())
                     .execfn(config.execfn())

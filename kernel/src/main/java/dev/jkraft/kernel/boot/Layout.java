@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
  *     and the stack's largest random shift (at least 128 MiB), less up to 1 TiB (28 bits of pages)
  * @param pieBase where a PIE with an interpreter is loaded: ELF_ET_DYN_BASE plus 28 bits of pages
  * @param brkShift how far brk starts above the end of the image: up to 32 MiB in pages
+ * @param alignShift arch_align_stack's shift of the initial stack pointer below the strings, 0..8191
  */
-record Layout(long stackTop, long mmapBase, long pieBase, long brkShift) {
+record Layout(long stackTop, long mmapBase, long pieBase, long brkShift, int alignShift) {
     /** Linux's ELF_ET_DYN_BASE on x86-64 (2/3 of the 47-bit space), page aligned. */
     static final long ELF_ET_DYN_BASE = 0x5555_5555_4000L;
     /** STACK_RND_MASK: the stack top moves by up to this many pages. */
@@ -35,7 +36,8 @@ record Layout(long stackTop, long mmapBase, long pieBase, long brkShift) {
         long mmapShift = randomize ? (random.getAsLong() & ((1L << MMAP_RND_BITS) - 1)) * page : 0;
         long pieShift = randomize ? (random.getAsLong() & ((1L << MMAP_RND_BITS) - 1)) * page : 0;
         long brkShift = randomize ? Math.floorMod(random.getAsLong(), BRK_RANGE / page) * page : 0;
+        int alignShift = randomize ? (int) Math.floorMod(random.getAsLong(), 8192L) : 0;
         long mmapBase = (top - gap - mmapShift) & -page;
-        return new Layout(top - stackShift, mmapBase, ELF_ET_DYN_BASE + pieShift, brkShift);
+        return new Layout(top - stackShift, mmapBase, ELF_ET_DYN_BASE + pieShift, brkShift, alignShift);
     }
 }

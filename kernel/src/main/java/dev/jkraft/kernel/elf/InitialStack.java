@@ -53,6 +53,7 @@ public final class InitialStack {
     /** Collects the inputs; {@link #build()} lays them out. */
     public static final class Builder {
         private long stackTop = -1;
+        private int alignShift;
         private final List<byte[]> argv = new ArrayList<>();
         private final List<byte[]> envp = new ArrayList<>();
         private byte[] execfn;
@@ -64,6 +65,18 @@ public final class InitialStack {
         private Builder() {}
 
         /** Exclusive end of the stack mapping; page aligned. */
+        /**
+         * The random shift arch_align_stack applies below the strings when the address space is
+         * randomized, 0..8191 bytes (default 0: no randomization).
+         */
+        public Builder alignShift(int bytes) {
+            if (bytes < 0 || bytes >= 8192) {
+                throw new IllegalArgumentException("align shift " + bytes + " not in 0..8191");
+            }
+            this.alignShift = bytes;
+            return this;
+        }
+
         public Builder stackTop(long stackTop) {
             if (stackTop <= 0 || (stackTop & (Elf64.PAGE_SIZE - 1)) != 0) {
                 throw new IllegalArgumentException("stack top 0x" + Long.toHexString(stackTop)
@@ -228,9 +241,10 @@ public final class InitialStack {
         }
         long argStart = p;
 
-        // create_elf_tables(): p = arch_align_stack(p), then the platform string, then the
-        // random bytes, each allocated downwards (STACK_ALLOC) without further alignment.
-        p &= -16L;
+        // create_elf_tables(): p = arch_align_stack(p) (less a random 0..8191 bytes when the
+        // layout is randomized), then the platform string, then the random bytes, each allocated
+        // downwards (STACK_ALLOC) without further alignment.
+        p = (p - b.alignShift) & -16L;
         long platformAddr = 0;
         if (b.platform != null) {
             p -= b.platform.length + 1;

@@ -18,6 +18,7 @@ class LayoutTest {
         assertThat(l.mmapBase()).isEqualTo(0x7FFF_FFFF_F000L - (128L << 20));
         assertThat(l.pieBase()).isEqualTo(0x5555_5555_4000L);
         assertThat(l.brkShift()).isZero();
+        assertThat(l.alignShift()).isZero();
     }
 
     @Test
@@ -30,6 +31,7 @@ class LayoutTest {
         assertThat(l.pieBase()).isEqualTo(0x5555_5555_4000L + ((1L << 28) - 1) * 4096);
         assertThat(l.brkShift()).isLessThan(32L << 20).isNotNegative();
         assertThat(l.pieBase()).isLessThan(l.mmapBase());
+        assertThat(l.alignShift()).isBetween(0, 8191);
     }
 
     @Test

@@ -312,4 +312,15 @@ class InitialStackTest {
         }
         return p.exitValue() == 0 ? out : null;
     }
+
+    @Test
+    void theRandomAlignShiftMovesEverythingBelowTheStrings() throws Exception {
+        StackImage img = InitialStack.builder().stackTop(0x10000).argv(List.of("a")).execfn("/x")
+                .random(RANDOM).alignShift(100).aux(Auxv.AT_RANDOM, 0).build();
+        // As above, but 0xfff3 - 100 = 0xff8f, aligned down to 0xff80 before the platform string.
+        assertThat(img.argStart()).isEqualTo(0xfff3);
+        assertThat(new View(img).word(img.auxv() + 8)).isEqualTo(0xff80 - 7 - 16);
+        assertThat(img.sp()).isEqualTo((0xff80 - 7 - 16 - 64) & -16);
+        assertThatThrownBy(() -> InitialStack.builder().alignShift(8192)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
