@@ -5,6 +5,7 @@
  * With arguments, runs only the named extra checks instead (see extra_checks); they are kept out of
  * the default run because jkraft answers them differently from Linux for now. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 #define PAGE 4096UL
 #define BAD ((void *)8)
 #define ARCH_SET_FS 0x1002
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
 #ifndef TCGETS
 #define TCGETS 0x5401
 #endif
@@ -40,6 +44,12 @@ static const char *errname(int e) {
     case EINVAL: return "EINVAL";
     case ENOTTY: return "ENOTTY";
     case ENOSYS: return "ENOSYS";
+    case ERANGE: return "ERANGE";
+    case ENOTDIR: return "ENOTDIR";
+    case EBUSY: return "EBUSY";
+    case ENODATA: return "ENODATA";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EOVERFLOW: return "EOVERFLOW";
     default: {
         static char buf[32];
         snprintf(buf, sizeof buf, "errno %d", e);
@@ -138,6 +148,115 @@ static void process_checks(void) {
     CHECK(syscall(SYS_set_robust_list, head, 23));
 }
 
+/* Every path, buffer and struct argument of the file calls, bad in turn. */
+static void file_checks(void) {
+    char buf[64];
+    struct stat st;
+    char stx[256];
+    int fd = (int)syscall(SYS_open, "/etc/passwd", O_RDONLY);
+    int dir = (int)syscall(SYS_open, "/", O_RDONLY | O_DIRECTORY);
+    struct iovec bad_base[1] = {{.iov_base = BAD, .iov_len = 16}};
+    CHECK(syscall(SYS_open, BAD, O_RDONLY));
+    CHECK(syscall(SYS_openat, AT_FDCWD, BAD, O_RDONLY));
+    CHECK(syscall(SYS_creat, BAD, 0644));
+    CHECK(syscall(SYS_stat, BAD, &st));
+    CHECK(syscall(SYS_stat, "/", BAD));
+    CHECK(syscall(SYS_lstat, BAD, &st));
+    CHECK(syscall(SYS_lstat, "/", BAD));
+    CHECK(syscall(SYS_newfstatat, AT_FDCWD, BAD, &st, 0));
+    CHECK(syscall(SYS_newfstatat, AT_FDCWD, "/", BAD, 0));
+    CHECK(syscall(SYS_newfstatat, fd, "", BAD, AT_EMPTY_PATH));
+    CHECK(syscall(SYS_statx, AT_FDCWD, BAD, 0, 0x7ff, stx));
+    CHECK(syscall(SYS_statx, AT_FDCWD, "/", 0, 0x7ff, BAD));
+    CHECK(syscall(SYS_access, BAD, F_OK));
+    CHECK(syscall(SYS_faccessat, AT_FDCWD, BAD, F_OK));
+    CHECK(syscall(SYS_faccessat2, AT_FDCWD, BAD, F_OK, 0));
+    CHECK(syscall(SYS_readlinkat, AT_FDCWD, BAD, buf, sizeof buf));
+    CHECK(syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", BAD, sizeof buf));
+    CHECK(syscall(SYS_getcwd, BAD, sizeof buf));
+    CHECK(syscall(SYS_getcwd, buf, 1));
+    CHECK(syscall(SYS_pread64, fd, BAD, 16, 0));
+    CHECK(syscall(SYS_pread64, fd, buf, 16, -1));
+    CHECK(syscall(SYS_read, fd, BAD, 16));
+    CHECK(syscall(SYS_readv, fd, BAD, 1));
+    CHECK(syscall(SYS_readv, fd, bad_base, 1));
+    CHECK(syscall(SYS_getdents64, dir, BAD, 4096));
+    CHECK(syscall(SYS_getdents64, fd, buf, sizeof buf));
+    CHECK(syscall(SYS_getxattr, BAD, "user.x", buf, sizeof buf));
+    CHECK(syscall(SYS_getxattr, "/", BAD, buf, sizeof buf));
+    CHECK(syscall(SYS_lgetxattr, BAD, "user.x", buf, sizeof buf));
+    CHECK(syscall(SYS_fgetxattr, fd, BAD, buf, sizeof buf));
+    CHECK(syscall(SYS_listxattr, BAD, buf, sizeof buf));
+    CHECK(syscall(SYS_llistxattr, BAD, buf, sizeof buf));
+    CHECK(syscall(SYS_flistxattr, 999, BAD, sizeof buf));
+    CHECK(syscall(SYS_fcntl, fd, F_GETLK, BAD));
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, BAD));
+    struct flock lk = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+    CHECK(syscall(SYS_fcntl, fd, F_GETLK, &lk) + 100 * lk.l_type);
+    lk.l_type = F_UNLCK;
+    CHECK(syscall(SYS_fcntl, fd, F_GETLK, &lk));
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    lk.l_type = F_RDLCK;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    lk.l_type = F_WRLCK;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    lk.l_type = 7;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLKW, &lk));
+    lk.l_type = F_RDLCK;
+    lk.l_whence = 9;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    lk.l_whence = SEEK_CUR;
+    lk.l_start = -1;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    lk.l_whence = SEEK_END;
+    lk.l_start = 0;
+    lk.l_len = -1L << 62;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    lk.l_whence = SEEK_SET;
+    lk.l_start = 1;
+    lk.l_len = 0x7fffffffffffffffL;
+    CHECK(syscall(SYS_fcntl, fd, F_SETLK, &lk));
+    CHECK(syscall(SYS_ioctl, 0, TCGETS, BAD));
+    CHECK(syscall(SYS_close, fd));
+    CHECK(syscall(SYS_close, dir));
+}
+
+/* The pointer arguments of the time, process and signal calls. */
+static void misc_checks(void) {
+    char name[16];
+    struct timespec zero = {0, 0}, big = {0, 1000000000L};
+    unsigned int cpu;
+    int word = 0;
+    CHECK(syscall(SYS_gettimeofday, BAD, NULL));
+    CHECK(syscall(SYS_gettimeofday, NULL, BAD));
+    CHECK(syscall(SYS_time, BAD));
+    CHECK(syscall(SYS_nanosleep, BAD, NULL));
+    CHECK(syscall(SYS_nanosleep, &big, NULL));
+    CHECK(syscall(SYS_nanosleep, &zero, BAD));
+    CHECK(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, BAD, NULL));
+    CHECK(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &big, NULL));
+    CHECK(syscall(SYS_sysinfo, BAD));
+    CHECK(syscall(SYS_getrlimit, RLIMIT_NOFILE, BAD));
+    CHECK(syscall(SYS_setrlimit, RLIMIT_NOFILE, BAD));
+    CHECK(syscall(SYS_getcpu, BAD, NULL, NULL));
+    CHECK(syscall(SYS_getcpu, &cpu, BAD, NULL));
+    CHECK(syscall(SYS_sigaltstack, BAD, NULL));
+    CHECK(syscall(SYS_sigaltstack, NULL, BAD));
+    CHECK(syscall(SYS_prctl, 16 /* PR_GET_NAME */, BAD, 0, 0, 0));
+    CHECK(syscall(SYS_prctl, 15 /* PR_SET_NAME */, BAD, 0, 0, 0));
+    CHECK(syscall(SYS_prctl, 16 /* PR_GET_NAME */, name, 0, 0, 0) < 0);
+    CHECK(syscall(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, BAD));
+    CHECK(syscall(SYS_futex, BAD, 0 /* FUTEX_WAIT */, 0, NULL, NULL, 0));
+    CHECK(syscall(SYS_futex, &word, 0 /* FUTEX_WAIT */, 0, BAD, NULL, 0));
+    CHECK(syscall(SYS_futex, &word, 0 /* FUTEX_WAIT */, 1, NULL, NULL, 0));
+    CHECK(syscall(SYS_get_robust_list, 0, BAD, &word));
+    CHECK(syscall(SYS_get_robust_list, 0, &word, BAD));
+    CHECK(syscall(SYS_tkill, (int)syscall(SYS_gettid), 0));
+    /* glibc has registered an area already (EINVAL for another one), musl has not (EFAULT). */
+    CHECK(syscall(SYS_rseq, (void *)0x800000000000UL, 32, 0, 0x53053053));
+    CHECK(syscall(SYS_rseq, BAD, 32, 0, 0x53053053));
+}
+
 static void memory_checks(void) {
     CHECK(syscall(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     CHECK(syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0));
@@ -173,6 +292,8 @@ static void memory_checks(void) {
     memset(p + PAGE - 16, 'a', 16);
     char buf[16];
     CHECK(syscall(SYS_readlink, p + PAGE - 16, buf, sizeof buf));
+    CHECK(syscall(SYS_open, p + PAGE - 16, O_RDONLY));
+    CHECK(syscall(SYS_access, p + PAGE - 16, F_OK));
     memcpy(p + PAGE - 5, "edge\n", 5);
 
     /* Read-only and inaccessible memory as a destination. */
@@ -237,6 +358,8 @@ int main(int argc, char **argv) {
     info_checks();
     signal_checks();
     process_checks();
+    file_checks();
+    misc_checks();
     memory_checks();
     printf("done\n");
     return 0;

@@ -11,6 +11,7 @@ import dev.jkraft.kernel.syscall.linux.SysReadWrite;
 import dev.jkraft.kernel.syscall.linux.SysSignal;
 import dev.jkraft.kernel.syscall.linux.SysThread;
 import dev.jkraft.kernel.syscall.linux.SysTime;
+import dev.jkraft.kernel.syscall.linux.SysXattr;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -70,12 +71,12 @@ public final class SyscallTable {
         def(158, SysThread::archPrctl);
         def(160, SysInfo::setrlimit);
         def(186, SysThread::gettid);
-        def(191, SysOpen::noXattrs);
-        def(192, SysOpen::noXattrs);
-        def(193, SysOpen::noXattrs);
-        def(194, SysOpen::noXattrs);
-        def(195, SysOpen::noXattrs);
-        def(196, SysOpen::noXattrs);
+        def(191, SysXattr::getxattr);
+        def(192, SysXattr::lgetxattr);
+        def(193, SysXattr::fgetxattr);
+        def(194, SysXattr::listxattr);
+        def(195, SysXattr::llistxattr);
+        def(196, SysXattr::flistxattr);
         def(200, SysSignal::tkill);
         def(201, SysTime::time);
         def(202, SysFutex::futex);

@@ -81,6 +81,7 @@ public final class SysFile {
             case FcntlCmds.F_GETFL -> f.statusFlags();
             // O_NONBLOCK and O_APPEND are accepted; the files of this version ignore them.
             case FcntlCmds.F_SETFL -> 0;
+            case FcntlCmds.F_GETLK, FcntlCmds.F_SETLK, FcntlCmds.F_SETLKW -> RecordLocks.fcntl(t, f, (int) cmd, arg);
             default -> throw new SyscallException(Errno.EINVAL);
         };
     }

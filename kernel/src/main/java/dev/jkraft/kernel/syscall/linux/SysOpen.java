@@ -139,11 +139,6 @@ public final class SysOpen {
         return 0;
     }
 
-    /** The xattr family: the host view exposes no extended attributes. */
-    public static long noXattrs(Task t, long a0, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
-        throw new SyscallException(Errno.EOPNOTSUPP);
-    }
-
     public static long access(Task t, long path, long mode, long a2, long a3, long a4, long a5) throws SyscallException {
         return faccessat2(t, OpenFlags.AT_FDCWD, path, mode, 0, 0, 0);
     }
