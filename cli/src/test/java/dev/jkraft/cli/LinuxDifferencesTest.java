@@ -24,6 +24,11 @@ class LinuxDifferencesTest {
     }
 
     @Test
+    void rseqChecksTheAreaAsLinuxDoes() {
+        assertSameAsNative("badptr", "rseq");
+    }
+
+    @Test
     void aCountThatIsNegativeAsSsizeTIsEfault() {
         assertSameAsNative("badptr", "huge-count");
     }
