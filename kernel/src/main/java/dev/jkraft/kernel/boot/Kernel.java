@@ -11,6 +11,7 @@ import dev.jkraft.kernel.elf.InitialStack;
 import dev.jkraft.kernel.elf.StackImage;
 import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.fs.ram.RamFs;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.lib.OptionException;
 import dev.jkraft.kernel.mem.FrameAllocator;
@@ -32,6 +33,8 @@ import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.time.Timekeeper;
+import dev.jkraft.kernel.vfs.FsContext;
+import dev.jkraft.kernel.vfs.MountTable;
 import dev.jkraft.kernel.vdso.VdsoImage;
 import dev.jkraft.kernel.vdso.Vvar;
 import dev.jkraft.kernel.vmem.AddressSpace;
@@ -285,7 +288,8 @@ public final class Kernel {
             Timekeeper clocks = new Timekeeper(machine.tsc(), vvar != null ? vvar : (m, b, x, y) -> {});
             Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
                     programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames,
-                    clocks);
+                    clocks, new FsContext(new MountTable(
+                            new RamFs(frames, config.ramBytes() / 2, "tmpfs", 0755, creds.uid(), creds.gid()), 0, "none")));
             phase("process built");
             task = new Task(1, process, cpu);
             log.info("boot", "running " + programName + " on " + platform.name() + " with "

@@ -5,7 +5,13 @@ import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.util.Arrays;
 
-/** A process's descriptor table. Synchronized: threads sharing it serialize on it. */
+/**
+ * A process's descriptor table (Unikraft's posix-fdtab): slots holding a reference to an open
+ * file each, and their close-on-exec bits. A slot takes a reference when filled and gives it back
+ * when emptied, so a file shared by dup'd descriptors is finalized when the last one closes.
+ * Synchronized: threads sharing the table serialize on it; a file's finalizer runs outside the
+ * lock.
+ */
 public final class FdTable {
     private OpenFile[] files = new OpenFile[16];
     private boolean[] cloexec = new boolean[16];
@@ -19,53 +25,60 @@ public final class FdTable {
         return files[fd];
     }
 
-    /** Installs {@code file} at the lowest free descriptor, as open(2) does. */
-    public synchronized int install(OpenFile file, boolean closeOnExec) throws SyscallException {
-        for (int fd = 0; fd < limit; fd++) {
-            if (fd >= files.length || files[fd] == null) {
-                put(fd, file, closeOnExec);
-                return fd;
-            }
-        }
-        throw new SyscallException(Errno.EMFILE);
+    /** The open file behind {@code fd} or null, without EBADF (poll's POLLNVAL). */
+    public synchronized OpenFile peek(int fd) {
+        return fd < 0 || fd >= files.length ? null : files[fd];
     }
 
-    /** Installs at exactly {@code fd}, replacing what was there (dup2 semantics). */
-    public synchronized void put(int fd, OpenFile file, boolean closeOnExec) {
-        if (fd >= files.length) {
-            int n = Math.max(files.length * 2, fd + 1);
-            files = Arrays.copyOf(files, n);
-            cloexec = Arrays.copyOf(cloexec, n);
-        }
-        files[fd] = file;
-        cloexec[fd] = closeOnExec;
+    /** Installs {@code file} at the lowest free descriptor, as open(2) does; EMFILE past RLIMIT_NOFILE. */
+    public int install(OpenFile file, boolean closeOnExec) throws SyscallException {
+        return installFrom(0, file, closeOnExec);
     }
 
     /** Installs {@code file} at the lowest free descriptor at or above {@code min} (F_DUPFD). */
-    public synchronized int installFrom(int min, OpenFile file, boolean closeOnExec) throws SyscallException {
-        if (min < 0 || min >= limit) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        for (int fd = min; fd < limit; fd++) {
-            if (fd >= files.length || files[fd] == null) {
-                put(fd, file, closeOnExec);
-                return fd;
+    public int installFrom(int min, OpenFile file, boolean closeOnExec) throws SyscallException {
+        synchronized (this) {
+            if (min < 0 || min >= limit) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            for (int fd = min; fd < limit; fd++) {
+                if (fd >= files.length || files[fd] == null) {
+                    put(fd, file, closeOnExec);
+                    return fd;
+                }
             }
         }
         throw new SyscallException(Errno.EMFILE);
     }
 
-    /** dup2/dup3: {@code newfd} now refers to {@code oldfd}'s file; what it held is closed. */
-    public synchronized void duplicateTo(int oldfd, int newfd, boolean closeOnExec) throws SyscallException {
-        OpenFile f = get(oldfd);
-        if (newfd < 0 || newfd >= limit) {
-            throw new SyscallException(Errno.EBADF);
+    /** Installs at exactly {@code fd}, replacing what was there (what it held is released). */
+    public void put(int fd, OpenFile file, boolean closeOnExec) {
+        OpenFile previous;
+        synchronized (this) {
+            if (fd >= files.length) {
+                int n = Math.max(files.length * 2, fd + 1);
+                files = Arrays.copyOf(files, n);
+                cloexec = Arrays.copyOf(cloexec, n);
+            }
+            previous = files[fd];
+            files[fd] = file.retain();
+            cloexec[fd] = closeOnExec;
         }
-        OpenFile previous = newfd < files.length ? files[newfd] : null;
-        put(newfd, f, closeOnExec);
-        if (previous != null && previous != f && !isOpenElsewhere(previous)) {
+        if (previous != null) {
             previous.release();
         }
+    }
+
+    /** dup2/dup3: {@code newfd} now refers to {@code oldfd}'s file; what it held is closed. */
+    public void duplicateTo(int oldfd, int newfd, boolean closeOnExec) throws SyscallException {
+        OpenFile f;
+        synchronized (this) {
+            f = get(oldfd);
+            if (newfd < 0 || newfd >= limit) {
+                throw new SyscallException(Errno.EBADF);
+            }
+        }
+        put(newfd, f, closeOnExec);
     }
 
     public synchronized boolean closeOnExec(int fd) throws SyscallException {
@@ -78,13 +91,52 @@ public final class FdTable {
         cloexec[fd] = on;
     }
 
-    public synchronized void close(int fd) throws SyscallException {
-        OpenFile f = get(fd);
-        files[fd] = null;
-        cloexec[fd] = false;
-        if (!isOpenElsewhere(f)) {
+    public void close(int fd) throws SyscallException {
+        OpenFile f;
+        synchronized (this) {
+            f = get(fd);
+            files[fd] = null;
+            cloexec[fd] = false;
+        }
+        f.release();
+    }
+
+    /**
+     * close_range(2) over {@code [first, last]}: closes, or with {@code cloexecOnly} marks
+     * close-on-exec, every open descriptor there.
+     */
+    public void closeRange(int first, int last, boolean cloexecOnly) {
+        for (int fd = first; fd >= 0 && fd <= last; fd++) {
+            OpenFile f;
+            synchronized (this) {
+                if (fd >= files.length) {
+                    return;
+                }
+                f = files[fd];
+                if (f == null) {
+                    continue;
+                }
+                if (cloexecOnly) {
+                    cloexec[fd] = true;
+                    continue;
+                }
+                files[fd] = null;
+                cloexec[fd] = false;
+            }
             f.release();
         }
+    }
+
+    /** The open descriptors, lowest first (/proc/self/fd). */
+    public synchronized int[] openDescriptors() {
+        int n = 0;
+        int[] out = new int[files.length];
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) {
+                out[n++] = fd;
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     public synchronized int limit() {
@@ -96,24 +148,7 @@ public final class FdTable {
     }
 
     /** Closes everything (process exit). */
-    public synchronized void closeAll() {
-        for (int fd = 0; fd < files.length; fd++) {
-            if (files[fd] != null) {
-                OpenFile f = files[fd];
-                files[fd] = null;
-                if (!isOpenElsewhere(f)) {
-                    f.release();
-                }
-            }
-        }
-    }
-
-    private boolean isOpenElsewhere(OpenFile f) {
-        for (OpenFile o : files) {
-            if (o == f) {
-                return true;
-            }
-        }
-        return false;
+    public void closeAll() {
+        closeRange(0, Integer.MAX_VALUE, false);
     }
 }

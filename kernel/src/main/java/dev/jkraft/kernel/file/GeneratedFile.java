@@ -7,7 +7,7 @@ import dev.jkraft.kernel.syscall.SyscallException;
  * A read-only file whose content the kernel generates when it is opened (a snapshot), such as
  * /proc/self/maps: reads, seeks and an fstat like procfs gives (a regular file of size 0).
  */
-public final class GeneratedFile implements OpenFile {
+public final class GeneratedFile extends OpenFile {
     private static final int O_RDONLY = 0;
     private static final int SEEK_SET = 0;
     private static final int SEEK_CUR = 1;
@@ -17,6 +17,7 @@ public final class GeneratedFile implements OpenFile {
     private long position;
 
     public GeneratedFile(byte[] content) {
+        super(O_RDONLY);
         this.content = content;
     }
 
@@ -51,8 +52,4 @@ public final class GeneratedFile implements OpenFile {
                 .blksize(1024).build();
     }
 
-    @Override
-    public int statusFlags() {
-        return O_RDONLY;
-    }
 }

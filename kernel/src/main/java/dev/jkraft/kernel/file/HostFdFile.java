@@ -20,7 +20,7 @@ import java.lang.invoke.VarHandle;
  * programs make at start (TCGETS, TIOCGWINSZ) go to the host descriptor, so a guest sees a
  * terminal exactly when jkraft has one.
  */
-public final class HostFdFile implements OpenFile {
+public final class HostFdFile extends OpenFile {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -44,6 +44,7 @@ public final class HostFdFile implements OpenFile {
     private final int fd;
 
     public HostFdFile(int fd) {
+        super(0);
         this.fd = fd;
     }
 

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * programs reading system files need until the file layer (vfs, hostfs) arrives. It holds a host
  * descriptor, so reads, seeks, fstat and getdents64 answer exactly as the host kernel does.
  */
-public final class HostFile implements OpenFile {
+public final class HostFile extends OpenFile {
     /** Open flags the view passes to the host; anything asking to write is refused before. */
     private static final int PASSED = OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH
             | OpenFlags.O_NONBLOCK;
@@ -18,9 +18,10 @@ public final class HostFile implements OpenFile {
     private final int hostFd;
     private final int flags;
     private final String path;
-    private boolean released;
 
     private HostFile(int hostFd, int flags, String path) {
+        super(flags & (OpenFlags.O_ACCMODE | OpenFlags.O_NONBLOCK | OpenFlags.O_APPEND | OpenFlags.O_DIRECTORY
+                | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_LARGEFILE));
         this.hostFd = hostFd;
         this.flags = flags;
         this.path = path;
@@ -136,17 +137,8 @@ public final class HostFile implements OpenFile {
     }
 
     @Override
-    public int statusFlags() {
-        return flags & (OpenFlags.O_ACCMODE | OpenFlags.O_NONBLOCK | OpenFlags.O_APPEND | OpenFlags.O_DIRECTORY
-                | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_LARGEFILE);
-    }
-
-    @Override
-    public synchronized void release() {
-        if (!released) {
-            released = true;
-            HostCalls.close(hostFd);
-        }
+    protected void closed() {
+        HostCalls.close(hostFd);
     }
 
     private static long check(long r) throws SyscallException {

@@ -11,7 +11,7 @@ import java.io.OutputStream;
  * guest: fstat says S_IFIFO, and terminal ioctls fail with ENOTTY, so libc buffers fully as it
  * does when output is piped.
  */
-public final class StreamFile implements OpenFile {
+public final class StreamFile extends OpenFile {
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
 
@@ -19,6 +19,7 @@ public final class StreamFile implements OpenFile {
     private final OutputStream out;
 
     private StreamFile(InputStream in, OutputStream out) {
+        super(in != null ? O_RDONLY : O_WRONLY);
         this.in = in;
         this.out = out;
     }
@@ -68,8 +69,4 @@ public final class StreamFile implements OpenFile {
                 .blksize(4096).build();
     }
 
-    @Override
-    public int statusFlags() {
-        return in != null ? O_RDONLY : O_WRONLY;
-    }
 }

@@ -7,7 +7,7 @@ import java.util.BitSet;
 /**
  * Hands out 4 KiB frames of guest physical memory. Frames come back zeroed, as the kernel expects
  * of fresh anonymous memory and of page-table pages. Frame 0 is never handed out, so that physical
- * address 0 can mean "none". Not thread-safe: callers hold the address space lock.
+ * address 0 can mean "none". Synchronized: address spaces and ramfs files allocate from one pool.
  */
 public final class FrameAllocator {
     public static final int FRAME_SIZE = 4096;
@@ -31,7 +31,7 @@ public final class FrameAllocator {
     }
 
     /** Allocates one zeroed frame and returns its guest physical address. */
-    public long allocate() throws OutOfFramesException {
+    public synchronized long allocate() throws OutOfFramesException {
         int f = used.nextClearBit(next);
         if (f >= frameCount) {
             f = used.nextClearBit(1);
@@ -53,7 +53,7 @@ public final class FrameAllocator {
     }
 
     /** Returns a frame; freeing a frame twice is a kernel bug. */
-    public void free(long pa) {
+    public synchronized void free(long pa) {
         int f = (int) (pa / FRAME_SIZE);
         if (pa % FRAME_SIZE != 0 || f <= 0 || f >= frameCount || !used.get(f)) {
             throw new IllegalStateException("freeing a frame that is not allocated: 0x" + Long.toHexString(pa));
@@ -65,12 +65,12 @@ public final class FrameAllocator {
         }
     }
 
-    public int framesInUse() {
+    public synchronized int framesInUse() {
         return inUse;
     }
 
     /** The most frames that were in use at once. */
-    public int peakInUse() {
+    public synchronized int peakInUse() {
         return peak;
     }
 

@@ -3,6 +3,7 @@ package dev.jkraft.kernel.process;
 import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.mem.FrameAllocator;
 import dev.jkraft.kernel.time.Timekeeper;
+import dev.jkraft.kernel.vfs.FsContext;
 import dev.jkraft.kernel.nofault.GuestMemory;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.vmem.AddressSpace;
@@ -25,13 +26,15 @@ public final class Process {
     private final long[][] rlimits;
     private final FrameAllocator frames;
     private final Timekeeper clocks;
+    private final FsContext fs;
     private final SignalActions signalActions = new SignalActions();
     private volatile int exitStatus = -1;
     private volatile int killedBy;
 
     public Process(int pid, int ppid, Credentials credentials, AddressSpace addressSpace, GuestMemory memory,
             FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits,
-            FrameAllocator frames, Timekeeper clocks) {
+            FrameAllocator frames, Timekeeper clocks, FsContext fs) {
+        this.fs = fs;
         this.frames = frames;
         this.clocks = clocks;
         this.pid = pid;
@@ -44,6 +47,11 @@ public final class Process {
         this.argv = List.copyOf(argv);
         this.envp = List.copyOf(envp);
         this.rlimits = rlimits;
+    }
+
+    /** The process's view of the files: mounts, root, working directory, umask. */
+    public FsContext fs() {
+        return fs;
     }
 
     /** The kernel's clocks, as this process reads them. */

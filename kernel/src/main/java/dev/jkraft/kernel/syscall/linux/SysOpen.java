@@ -47,7 +47,7 @@ public final class SysOpen {
         try {
             return t.process().files().install(f, (flags & OpenFlags.O_CLOEXEC) != 0);
         } catch (SyscallException e) {
-            f.release();
+            f.abandon();
             throw e;
         }
     }

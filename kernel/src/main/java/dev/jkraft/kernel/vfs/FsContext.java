@@ -1,0 +1,45 @@
+package dev.jkraft.kernel.vfs;
+
+/**
+ * A process's view of the files (Linux's fs_struct): its mounts, root and working directory, and
+ * its umask. Threads of a process share one.
+ */
+public final class FsContext {
+    private final MountTable mounts;
+    private volatile Location root;
+    private volatile Location cwd;
+    private volatile int umask = 022;
+
+    public FsContext(MountTable mounts) {
+        this.mounts = mounts;
+        this.root = mounts.crossDown(mounts.root().rootLocation());
+        this.cwd = root;
+    }
+
+    public MountTable mounts() {
+        return mounts;
+    }
+
+    public Location root() {
+        return root;
+    }
+
+    public Location cwd() {
+        return cwd;
+    }
+
+    public void setCwd(Location l) {
+        cwd = l;
+    }
+
+    public int umask() {
+        return umask;
+    }
+
+    /** umask(2): sets the mask and returns the old one. */
+    public int setUmask(int mask) {
+        int old = umask;
+        umask = mask & 0777;
+        return old;
+    }
+}

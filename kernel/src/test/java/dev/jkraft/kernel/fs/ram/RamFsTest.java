@@ -1,0 +1,131 @@
+package dev.jkraft.kernel.fs.ram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.mem.FakePhysicalMemory;
+import dev.jkraft.kernel.mem.FrameAllocator;
+import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Location;
+import dev.jkraft.kernel.vfs.MountTable;
+import dev.jkraft.kernel.vfs.Vnode;
+import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RamFsTest {
+    private final FakePhysicalMemory ram = FakePhysicalMemory.ofFrames(64);
+    private final FrameAllocator frames = new FrameAllocator(ram);
+    private final RamFs fs = new RamFs(frames, 16 * 4096, "tmpfs", 01777, 0, 0);
+    private final Location rootLoc = new MountTable(fs, 0, "tmpfs").root().rootLocation();
+
+    @AfterEach
+    void close() {
+        ram.close();
+    }
+
+    private static void errno(int e, ThrowingCallable c) {
+        assertThatThrownBy(c).isInstanceOfSatisfying(SyscallException.class, x -> assertThat(x.errno()).isEqualTo(e));
+    }
+
+    @Test
+    void writesReadBackWithHolesAsZeros() throws SyscallException {
+        Vnode f = fs.root().create("f", 0644, 0, 0);
+        byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+        assertThat(f.write(3 * 4096 + 10, hello, 0, 5)).isEqualTo(5);
+        assertThat(f.attrs().size()).isEqualTo(3 * 4096 + 15);
+        assertThat(f.attrs().blocks()).isEqualTo(8);
+        byte[] back = new byte[20];
+        assertThat(f.read(3 * 4096 + 5, back, 0, 20)).isEqualTo(10);
+        assertThat(new String(back, 5, 5, StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(back[0]).isZero();
+        assertThat(f.read(0, back, 0, 20)).isEqualTo(20);
+        assertThat(back).containsOnly(0);
+    }
+
+    @Test
+    void truncateZeroesWhatLaterRegrows() throws SyscallException {
+        Vnode f = fs.root().create("f", 0644, 0, 0);
+        f.write(0, "abcdefgh".getBytes(StandardCharsets.UTF_8), 0, 8);
+        f.truncate(3);
+        f.truncate(8);
+        byte[] b = new byte[8];
+        f.read(0, b, 0, 8);
+        assertThat(new String(b, 0, 3, StandardCharsets.UTF_8)).isEqualTo("abc");
+        assertThat(b[3]).isZero();
+        f.truncate(0);
+        assertThat(fs.pagesInUse()).isZero();
+    }
+
+    @Test
+    void aFullFileSystemIsEnospcAndAPartialWriteCounts() throws SyscallException {
+        Vnode f = fs.root().create("f", 0644, 0, 0);
+        byte[] big = new byte[20 * 4096];
+        assertThat(f.write(0, big, 0, big.length)).isEqualTo(16 * 4096);
+        errno(Errno.ENOSPC, () -> f.write(16 * 4096, big, 0, 1));
+        assertThat(fs.statfs().bfree()).isZero();
+    }
+
+    @Test
+    void pagesOfAnUnlinkedFileGoWhenTheLastOpenCloses() throws SyscallException {
+        Vnode f = fs.root().create("f", 0644, 0, 0);
+        OpenFile open = f.open(rootLoc.child(f, "f"), OpenFlags.O_RDWR).retain();
+        f.write(0, new byte[8192], 0, 8192);
+        int used = frames.framesInUse();
+        fs.root().unlink("f");
+        assertThat(frames.framesInUse()).isEqualTo(used);
+        byte[] b = new byte[4];
+        assertThat(open.read(b, 0, 4)).isEqualTo(4);
+        open.release();
+        assertThat(frames.framesInUse()).isEqualTo(used - 2);
+        assertThat(fs.pagesInUse()).isZero();
+    }
+
+    @Test
+    void renameFollowsLinuxRules() throws SyscallException {
+        Vnode r = fs.root();
+        Vnode d = r.mkdir("d", 0755, 0, 0);
+        Vnode e = r.mkdir("e", 0755, 0, 0);
+        e.create("x", 0644, 0, 0);
+        r.create("f", 0644, 0, 0);
+        r.create("g", 0644, 0, 0);
+        errno(Errno.EINVAL, () -> r.rename("d", d, "inside", 0));
+        errno(Errno.ENOTEMPTY, () -> r.rename("d", r, "e", 0));
+        errno(Errno.EISDIR, () -> r.rename("f", r, "d", 0));
+        errno(Errno.ENOTDIR, () -> r.rename("d", r, "f", 0));
+        errno(Errno.EEXIST, () -> r.rename("f", r, "g", 1));
+        errno(Errno.ENOENT, () -> r.rename("f", r, "none", 2));
+        long fIno = r.lookup("f").ino();
+        r.rename("f", r, "g", 0);
+        assertThat(r.lookup("g").ino()).isEqualTo(fIno);
+        errno(Errno.ENOENT, () -> r.lookup("f"));
+        r.rename("g", e, "x", 2);
+        assertThat(e.lookup("x").ino()).isEqualTo(fIno);
+        assertThat(r.attrs().nlink()).isEqualTo(4);
+        r.rename("d", e, "d", 0);
+        assertThat(r.attrs().nlink()).isEqualTo(3);
+        assertThat(e.attrs().nlink()).isEqualTo(3);
+    }
+
+    @Test
+    void unlinkRmdirAndLinkAnswerAsLinux() throws SyscallException {
+        Vnode r = fs.root();
+        Vnode d = r.mkdir("d", 0755, 0, 0);
+        Vnode f = r.create("f", 0644, 0, 0);
+        errno(Errno.EISDIR, () -> r.unlink("d"));
+        errno(Errno.ENOTDIR, () -> r.rmdir("f"));
+        errno(Errno.EEXIST, () -> r.mkdir("d", 0755, 0, 0));
+        errno(Errno.EPERM, () -> r.link("d2", d));
+        r.link("f2", f);
+        assertThat(f.attrs().nlink()).isEqualTo(2);
+        d.create("in", 0644, 0, 0);
+        errno(Errno.ENOTEMPTY, () -> r.rmdir("d"));
+        d.unlink("in");
+        r.rmdir("d");
+        errno(Errno.ENOENT, () -> r.lookup("d"));
+    }
+}
