@@ -44,27 +44,31 @@ echo '```'
     dev.jkraft.bench.Benchmarks ready
 ./jkraft run --log-level debug "$hello" 2>&1 >/dev/null | grep -E 'first guest instruction' | sed 's/^/first CLI run: /'
 echo '```'
+
+# self_timed GUEST ARGS...: a guest that times its own loop, static musl and dynamic glibc builds,
+# natively, under qemu-x86_64 and under ./jkraft run; the last line of each run's output.
+self_timed() {
+    local name=$1 variant program
+    shift
+    for variant in musl-static glibc-dyn; do
+        program=$bin/$name-$variant
+        echo "native      $variant $("$program" "$@" | tail -1)"
+        echo "qemu-x86_64 $variant $(qemu-x86_64 "$program" "$@" | tail -1)"
+        echo "./jkraft    $variant $(./jkraft run "$program" "$@" | tail -1)"
+    done
+}
+
 echo
 echo "## First-touch page faults (guest maps 256 MiB, writes one byte per 4 KiB page)"
 echo
 echo '```'
-for variant in musl-static glibc-dyn; do
-    touch=$bin/touch-$variant
-    echo "native      $variant $("$touch" 256 | tail -1)"
-    echo "qemu-x86_64 $variant $(qemu-x86_64 "$touch" 256 | tail -1)"
-    echo "./jkraft    $variant $(./jkraft run "$touch" 256 | tail -1)"
-done
+self_timed touch 256
 echo '```'
 echo
 echo "## clock_gettime(CLOCK_MONOTONIC) through the vDSO (guest loop of 10000000 calls)"
 echo
 echo '```'
-for variant in musl-static glibc-dyn; do
-    clock=$bin/clock_loop-$variant
-    echo "native      $variant $("$clock")"
-    echo "qemu-x86_64 $variant $(qemu-x86_64 "$clock")"
-    echo "./jkraft    $variant $(./jkraft run "$clock")"
-done | tee /tmp/jk-clock.txt
+self_timed clock_loop | tee /tmp/jk-clock.txt
 echo '```'
 
 # compute_bound NAME WORK TRIVIAL: WORK and TRIVIAL (the same program doing nothing) natively,
