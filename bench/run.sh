@@ -122,11 +122,12 @@ echo '```'
 } | tee /tmp/jk-inprocess.txt
 echo '```'
 
-# ratio_rows FILE GOAL LIMIT: from FILE's "native ..." and "./jkraft ..." lines (KEY is field 2,
+# ratio_rows FILE GOAL LIMIT FIELD: from FILE's "native ..." and "./jkraft ..." lines (KEY is field 2,
 # VALUE field FIELD), one goals-table row per KEY: jkraft / native against LIMIT.
 ratio_rows() {
     awk -v goal="$2" -v limit="$3" -v field="$4" '
-        /^native/ { n[$2] = $field } /^\.\/jkraft/ { j[$2] = $field; order[++k] = $2 }
+        { key = $2; sub(/:$/, "", key) }
+        /^native/ { n[key] = $field } /^\.\/jkraft/ { j[key] = $field; order[++k] = key }
         END { for (i = 1; i <= k; i++) { v = order[i]; r = j[v] / n[v]
               printf "| %s: %s | %s vs %s native: %.2f× | %s |\n", goal, v, j[v], n[v], r, (r <= limit ? "met" : "not met") } }' "$1"
 }
