@@ -77,6 +77,8 @@ class GuestProgramsTest {
                 Case.of("madv", 0),
                 // 64 MiB touched in 1 MiB steps: fits the default guest memory (see MemoryLimitTest).
                 Case.of("mem_limit", 0),
+                // The page-fault benchmark of bench/run.sh, small: 4 MiB touched page by page.
+                Case.of("touch", 0, "4", "quiet"),
                 // The vDSO found through AT_SYSINFO_EHDR, its symbols and versions, each function
                 // checked against its system call; the vsyscall page's three entry points.
                 Case.of("vdso", 0),

@@ -3,6 +3,7 @@ package dev.jkraft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -32,6 +33,24 @@ class HostProgramsTest {
         byte[] data = new byte[3 << 20];
         new SplittableRandom(42).nextBytes(data);
         Files.write(fixture.resolve("tree/random.bin"), data);
+        // Larger than the guest's page cache window and many read(2) calls long: 64 MiB.
+        try (var out = Files.newOutputStream(fixture.resolve("big.bin"))) {
+            var random = new SplittableRandom(64);
+            byte[] mebibyte = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                random.nextBytes(mebibyte);
+                out.write(mebibyte);
+            }
+        }
+        Files.writeString(fixture.resolve("script.lua"), LUA_SCRIPT);
+        Files.writeString(fixture.resolve("stdin.lua"), """
+                local lines, words = 0, 0
+                for line in io.lines() do
+                    lines = lines + 1
+                    for w in line:gmatch("%a+") do words = words + 1; io.write(w:upper(), " ") end
+                end
+                print(); print(lines, words)
+                """);
         for (Path p : List.of(fixture.resolve("tree/a.txt"), fixture.resolve("tree/sub/b.txt"),
                 fixture.resolve("tree/random.bin"))) {
             Files.setLastModifiedTime(p, FileTime.fromMillis(1_700_000_000_000L));
@@ -39,6 +58,10 @@ class HostProgramsTest {
     }
 
     private static void same(String program, String... args) {
+        sameWithStdin("one\ntwo\nthree\n", program, args);
+    }
+
+    private static void sameWithStdin(String stdin, String program, String... args) {
         Path p = Path.of(program);
         if (!Files.isExecutable(p)) {
             if ("true".equals(System.getenv("CI"))) {
@@ -46,7 +69,7 @@ class HostProgramsTest {
             }
             Assumptions.abort("no " + program);
         }
-        GuestRun run = new GuestRun(p, new ArrayList<>(List.of(args)), "one\ntwo\nthree\n".getBytes());
+        GuestRun run = new GuestRun(p, new ArrayList<>(List.of(args)), stdin.getBytes(StandardCharsets.UTF_8));
         GuestRun.Result host = run.onHost();
         KvmRequirement.require();
         GuestRun.Result guest = run.underJkraft();
@@ -81,5 +104,102 @@ class HostProgramsTest {
                 + "print(re.sub(r'(\\\\d+)', r'<\\\\1>', 'a1b22c333')); "
                 + "print(hashlib.sha256(b'jkraft').hexdigest()); "
                 + "print(sum(i * i for i in range(10000))); sys.exit(3)");
+    }
+
+    @Test
+    void digestsOfA64MiBFile() {
+        String big = fixture.resolve("big.bin").toString();
+        same("/usr/bin/sha256sum", big);
+        same("/usr/bin/md5sum", big);
+        same("/usr/bin/b2sum", big);
+    }
+
+    /** Tables, closures, coroutines, string.format and patterns, integer and float math. */
+    private static final String LUA_SCRIPT = """
+            local t = {}
+            for i = 1, 10 do t[i] = i * i end
+            print(table.concat(t, ","), #t)
+            local function counter() local n = 0; return function() n = n + 1; return n end end
+            local c = counter(); c(); c(); print("closure", c())
+            local co = coroutine.create(function(a) local b = coroutine.yield(a + 1); return b * 2 end)
+            print(coroutine.resume(co, 1)); print(coroutine.resume(co, 10)); print(coroutine.status(co))
+            local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i * 10) end end)
+            print(gen(), gen(), gen())
+            print(string.format("%5.2f|%-6s|%x|%q|%g|%d", math.pi, "ab", 255, "q\\n", 1e20, -7))
+            for k, v in string.gmatch("a=1, b=22, c=333", "(%w+)=(%d+)") do io.write(k, ":", v, " ") end
+            print()
+            print(string.gsub("hello world", "(o)", "[%1]"))
+            print(string.find("key = value", "^(%w+)%s*=%s*(%w+)$"), ("x"):rep(3, "-"), ("Lua"):byte(1, -1))
+            print(math.floor(7.9), math.max(3, 9, 1), 7 // 2, 7 % -3, 2^10, math.tointeger(5.0), math.type(1), math.type(1.0))
+            print(math.sqrt(2), math.huge, -math.huge, math.mininteger, 1 / 3)
+            local keys = {}
+            for k in pairs({z = 1, a = 2, m = 3}) do keys[#keys + 1] = k end
+            table.sort(keys)
+            print(table.concat(keys, " "))
+            local mt = setmetatable({}, {__index = function(_, k) return k .. "!" end, __call = function(_, x) return x * 2 end})
+            print(mt.hi, mt(21))
+            local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+            print(fib(20), select("#", 1, nil, 3), pcall(error, {code = 1}) == false)
+            os.exit(4)
+            """;
+
+    @Test
+    void lua54ScriptsFromTheCommandLineAFileAndStdin() {
+        same("/usr/bin/lua5.4", "-e", LUA_SCRIPT);
+        same("/usr/bin/lua5.4", fixture.resolve("script.lua").toString());
+        sameWithStdin("the quick brown fox\njumps over\n\nthe lazy dog 42\n", "/usr/bin/lua5.4",
+                fixture.resolve("stdin.lua").toString());
+        same("/usr/bin/lua5.4", "-e", "error('boom')");
+    }
+
+    @Test
+    void sqlite3InMemoryFedAScriptOnStdin() {
+        sameWithStdin("""
+                CREATE TABLE dept(id INTEGER PRIMARY KEY, name TEXT);
+                CREATE TABLE emp(id INTEGER PRIMARY KEY, name TEXT, dept INTEGER REFERENCES dept(id), salary REAL);
+                INSERT INTO dept VALUES (1, 'eng'), (2, 'ops'), (3, 'sales');
+                INSERT INTO emp(name, dept, salary)
+                    VALUES ('ann', 1, 120.5), ('bob', 1, 99), ('cat', 2, 80), ('dan', 3, 70.25), ('eve', 2, 85);
+                SELECT d.name, count(*), sum(e.salary), printf('%.2f', avg(e.salary))
+                    FROM emp e JOIN dept d ON e.dept = d.id GROUP BY d.name ORDER BY d.name;
+                SELECT d.name, e.name FROM dept d LEFT JOIN emp e ON e.dept = d.id AND e.salary > 90 ORDER BY 1, 2;
+                WITH RECURSIVE cnt(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM cnt WHERE x < 10)
+                    SELECT group_concat(x, '-'), sum(x * x) FROM cnt;
+                WITH RECURSIVE fib(n, a, b) AS (SELECT 1, 0, 1 UNION ALL SELECT n + 1, b, a + b FROM fib WHERE n < 50)
+                    SELECT max(b) FROM fib;
+                SELECT printf('%08.3f|%-5s|%x|%,d', 3.14159, 'ab', 255, 1234567);
+                SELECT json_object('name', name, 'salary', salary) FROM emp ORDER BY id LIMIT 2;
+                SELECT json_extract('{"a":[1,2,{"b":"c"}]}', '$.a[2].b'), json_array_length('[1,2,3]');
+                SELECT json_group_array(name) FROM (SELECT name FROM emp ORDER BY name DESC);
+                SELECT value FROM json_each('[10, 20, 30]') WHERE value > 15;
+                SELECT name FROM emp WHERE salary > (SELECT avg(salary) FROM emp) ORDER BY name;
+                SELECT hex('jk'), length(zeroblob(1000)), upper('abc') || lower('DEF'), substr('jkraft', 2, 3);
+                SELECT * FROM no_such_table;
+                """, "/usr/bin/sqlite3", ":memory:");
+    }
+
+    @Test
+    void python3StandardLibraryModules() {
+        String python = "/usr/bin/python3";
+        same(python, "-c", "import json; d = {'a': [1, 2.5, None, True], 'b': {'c': 'x\\u00e9', 'd': []}}; "
+                + "s = json.dumps(d, sort_keys=True, indent=1); print(s); print(json.loads(s) == d); "
+                + "print(json.dumps(json.loads('[1e3, -0.0, \"x\\\\ny\", 12345678901234567890]')))");
+        same(python, "-c", "import re; m = re.match(r'(?P<user>\\w+)@(?P<host>[\\w.]+)', 'ann@example.org rest'); "
+                + "print(m.group('user'), m.group('host'), m.span(), m.groups(), m.groupdict()); "
+                + "print(re.findall(r'(\\d+)-(\\d+)', '1-2 33-44 x-5')); print(re.split(r'[,;]\\s*', 'a, b;c')); "
+                + "print(re.sub(r'(\\w)(\\w*)', lambda m: m.group(1).upper() + m.group(2), 'hello big world'))");
+        same(python, "-c", "import hashlib; print(hashlib.sha256(b'jkraft' * 1000).hexdigest()); "
+                + "print(hashlib.md5(b'jkraft').hexdigest()); "
+                + "print(hashlib.blake2b(b'jkraft', digest_size=32).hexdigest()); "
+                + "print(hashlib.blake2b(b'jkraft').hexdigest())");
+        same(python, "-c", "import os, sys; t = sys.argv[1]; print(sorted(os.listdir(t))); "
+                + "print(sorted(os.listdir(os.path.join(t, 'sub')))); "
+                + "print(sorted((e.name, e.is_dir(), e.is_symlink()) for e in os.scandir(t)))",
+                fixture.resolve("tree").toString());
+        same(python, "-c", "import struct; b = struct.pack('<iHd4s', -2, 65535, 1.5, b'ab'); "
+                + "print(b.hex(), struct.unpack('<iHd4s', b), struct.calcsize('@iq'), struct.pack('>Q', 2**64 - 1))");
+        same(python, "-c", "import zlib; data = b'jkraft ' * 10000; c = zlib.compress(data, 9); "
+                + "print(len(c), zlib.crc32(data), zlib.adler32(data), zlib.decompress(c) == data); "
+                + "d = zlib.decompressobj(); print(len(d.decompress(c[:50]) + d.decompress(c[50:]) + d.flush()))");
     }
 }
