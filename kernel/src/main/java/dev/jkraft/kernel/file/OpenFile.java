@@ -5,6 +5,7 @@ import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Poll;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Location;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -154,6 +155,11 @@ public abstract class OpenFile {
 
     /** Where waiters for this file's events register; null for a file whose readiness never changes. */
     public WaitQueue waitQueue() {
+        return null;
+    }
+
+    /** Where in the namespace the file was opened, for files of a file system (fchdir, fchmod, *at calls); null otherwise. */
+    public Location location() {
         return null;
     }
 

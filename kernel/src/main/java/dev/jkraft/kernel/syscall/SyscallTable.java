@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall;
 
+import dev.jkraft.kernel.syscall.linux.SysCwd;
 import dev.jkraft.kernel.syscall.linux.SysFile;
 import dev.jkraft.kernel.syscall.linux.SysFutex;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
@@ -55,9 +56,9 @@ public final class SyscallTable {
         def(62, SysSignal::kill);
         def(63, SysInfo::uname);
         def(72, SysFile::fcntl);
-        def(79, SysFile::getcwd);
+        def(79, SysCwd::getcwd);
         def(85, SysOpen::creat);
-        def(89, SysFile::readlink);
+        def(89, SysOpen::readlink);
         def(96, SysTime::gettimeofday);
         def(97, SysInfo::getrlimit);
         def(99, SysInfo::sysinfo);
@@ -90,7 +91,7 @@ public final class SyscallTable {
         def(234, SysSignal::tgkill);
         def(257, SysOpen::openat);
         def(262, SysOpen::newfstatat);
-        def(267, SysFile::readlinkat);
+        def(267, SysOpen::readlinkat);
         def(269, SysOpen::faccessat);
         def(273, SysThread::setRobustList);
         def(274, SysThread::getRobustList);

@@ -43,6 +43,18 @@ public record Attrs(long dev, long ino, int mode, long nlink, int uid, int gid, 
         return b.array();
     }
 
+    /** The attributes a struct stat holds (statx of a descriptor that is not a file system's). */
+    public static Attrs fromStat(byte[] st) {
+        ByteBuffer b = ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN);
+        return new Attrs(b.getLong(0), b.getLong(8), b.getInt(24), b.getLong(16), b.getInt(28), b.getInt(32),
+                b.getLong(40), b.getLong(48), b.getLong(64), (int) b.getLong(56), nanos(b, 72), nanos(b, 88),
+                nanos(b, 104), 0);
+    }
+
+    private static long nanos(ByteBuffer b, int at) {
+        return b.getLong(at) * 1_000_000_000L + b.getLong(at + 8);
+    }
+
     /** STATX_BASIC_STATS | STATX_BTIME. */
     public static final int STATX_ALL = 0x7ff | 0x800;
 

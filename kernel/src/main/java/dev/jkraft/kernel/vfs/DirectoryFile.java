@@ -25,6 +25,7 @@ public class DirectoryFile extends OpenFile {
         this.at = at;
     }
 
+    @Override
     public final Location location() {
         return at;
     }
@@ -69,7 +70,7 @@ public class DirectoryFile extends OpenFile {
         ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         while (position < entries.size()) {
             DirEntry e = entries.get((int) position);
-            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            byte[] name = e.name().getBytes(StandardCharsets.ISO_8859_1);
             int reclen = (19 + name.length + 1 + 7) & ~7;
             if (out.remaining() < reclen) {
                 if (out.position() == 0) {

@@ -24,6 +24,11 @@ public final class FsContext {
         return root;
     }
 
+    /** chroot: the walk's "/" and the place ".." stops. */
+    public void setRoot(Location l) {
+        root = l;
+    }
+
     public Location cwd() {
         return cwd;
     }

@@ -20,6 +20,7 @@ public class NodeFile extends OpenFile {
         this.at = at;
     }
 
+    @Override
     public final Location location() {
         return at;
     }

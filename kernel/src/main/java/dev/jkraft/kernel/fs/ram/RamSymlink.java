@@ -14,7 +14,7 @@ final class RamSymlink extends RamNode {
 
     @Override
     long size() {
-        return target.getBytes(StandardCharsets.UTF_8).length;
+        return target.getBytes(StandardCharsets.ISO_8859_1).length;
     }
 
     @Override

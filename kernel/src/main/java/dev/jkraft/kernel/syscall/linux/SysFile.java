@@ -47,26 +47,6 @@ public final class SysFile {
         return t.process().files().get((int) fd).seek(offset, (int) whence);
     }
 
-    public static long readlink(Task t, long path, long buf, long size, long a3, long a4, long a5)
-            throws SyscallException {
-        return readlinkat(t, OpenFlags.AT_FDCWD, path, buf, size, 0, 0);
-    }
-
-    public static long readlinkat(Task t, long dirfd, long path, long buf, long size, long a4, long a5)
-            throws SyscallException {
-        String p = path(t, path);
-        if (size <= 0 || size > Integer.MAX_VALUE) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        if (p.equals(SELF_EXE) || p.equals("/proc/" + t.process().pid() + "/exe")) {
-            byte[] target = t.process().executable().getBytes(StandardCharsets.UTF_8);
-            int n = (int) Math.min(target.length, size);
-            t.memory().write(buf, target, 0, n);
-            return n;
-        }
-        return SysOpen.readlinkHost(t, dirfd, p, buf, size);
-    }
-
     public static long fcntl(Task t, long fd, long cmd, long arg, long a3, long a4, long a5) throws SyscallException {
         var files = t.process().files();
         OpenFile f = files.get((int) fd);
@@ -108,26 +88,5 @@ public final class SysFile {
         }
         t.process().files().duplicateTo((int) oldfd, (int) newfd, flags != 0);
         return newfd;
-    }
-
-    /**
-     * getcwd(2). The working directory is the one jkraft was started in (the default view maps
-     * it at its own path); chdir arrives with the file layer.
-     */
-    public static long getcwd(Task t, long buf, long size, long a2, long a3, long a4, long a5) throws SyscallException {
-        byte[] cwd = (t.process().cwd() + "\0").getBytes(StandardCharsets.UTF_8);
-        if (Long.compareUnsigned(size, cwd.length) < 0) {
-            throw new SyscallException(Errno.ERANGE);
-        }
-        t.memory().write(buf, cwd);
-        return cwd.length;
-    }
-
-    static String path(Task t, long addr) throws SyscallException {
-        try {
-            return new String(t.memory().readCString(addr, PATH_MAX - 1), StandardCharsets.UTF_8);
-        } catch (StringTooLongException e) {
-            throw new SyscallException(Errno.ENAMETOOLONG);
-        }
     }
 }

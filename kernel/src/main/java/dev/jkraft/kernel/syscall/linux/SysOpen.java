@@ -1,70 +1,202 @@
 package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
-import dev.jkraft.kernel.file.GeneratedFile;
-import dev.jkraft.kernel.file.HostFile;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
-import java.nio.charset.StandardCharsets;
+import dev.jkraft.kernel.vfs.Access;
+import dev.jkraft.kernel.vfs.Attrs;
+import dev.jkraft.kernel.vfs.Location;
+import dev.jkraft.kernel.vfs.PathFile;
+import dev.jkraft.kernel.vfs.PathWalk;
+import dev.jkraft.kernel.vfs.Vnode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Opening and inspecting files on the read-only view of the host's root (what the dynamic loader
- * and programs reading system files need): open, openat, creat, pread64, stat, lstat, newfstatat,
- * access, faccessat(2), readlink(at) and getdents64. Writes anywhere answer EROFS; the full file
- * layer (mounts, ramfs, devfs, procfs, writable volumes) is issue #4. jkraft's own /proc/self is
- * not shown to the guest.
+ * Opening and inspecting files through the vfs (fs/open.c, fs/namei.c, fs/stat.c): open, openat,
+ * openat2, creat, stat, lstat, newfstatat, statx, access, faccessat(2), readlink(at), getdents64,
+ * pread64 and fadvise64.
  */
 public final class SysOpen {
     private SysOpen() {}
 
     private static final int ACCESS_MODES = 7;
     private static final int GETDENTS_MAX = 1 << 20;
+    /** The flags openat2 knows (VALID_OPEN_FLAGS). */
+    private static final long VALID_OPEN_FLAGS = 0x3FFFFFL & ~0x20L & ~0x4L & ~0x8L & ~0x10L;
+    private static final long RESOLVE_NO_XDEV = 0x01;
+    private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
+    private static final long RESOLVE_BENEATH = 0x08;
+    private static final long RESOLVE_IN_ROOT = 0x10;
+    private static final long RESOLVE_CACHED = 0x20;
+    private static final int OPEN_HOW_SIZE_VER0 = 24;
 
     public static long open(Task t, long path, long flags, long mode, long a3, long a4, long a5) throws SyscallException {
         return openat(t, OpenFlags.AT_FDCWD, path, flags, mode, 0, 0);
     }
 
     public static long creat(Task t, long path, long mode, long a2, long a3, long a4, long a5) throws SyscallException {
-        SysFile.path(t, path);
-        throw new SyscallException(Errno.EROFS);
+        return openat(t, OpenFlags.AT_FDCWD, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC, mode, 0, 0);
     }
 
     public static long openat(Task t, long dirfd, long path, long flags, long mode, long a4, long a5)
             throws SyscallException {
-        String p = SysFile.path(t, path);
-        if (p.isEmpty()) {
-            throw new SyscallException(Errno.ENOENT);
+        int f = (int) flags;
+        if ((f & OpenFlags.__O_TMPFILE) != 0) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
         }
-        HostFile dir = directory(t, (int) dirfd, p);
-        OpenFile generated = procFile(t, p, (int) flags);
-        if (generated != null) {
-            return t.process().files().install(generated, (flags & OpenFlags.O_CLOEXEC) != 0);
+        return install(t, openFile(t, (int) dirfd, Paths.read(t, path), f, (int) mode & 07777), f);
+    }
+
+    /** openat2(2): struct open_how {flags, mode, resolve}; stricter than openat about unknown bits. */
+    public static long openat2(Task t, long dirfd, long path, long how, long size, long a4, long a5)
+            throws SyscallException {
+        if (size < OPEN_HOW_SIZE_VER0 || size > 4096) {
+            throw new SyscallException(size < OPEN_HOW_SIZE_VER0 ? Errno.EINVAL : Errno.E2BIG);
         }
-        hideJkraftsOwnProc(t, p);
-        HostFile f = HostFile.open(dir, p, (int) flags);
+        byte[] raw = t.memory().read(how, (int) size);
+        for (int i = OPEN_HOW_SIZE_VER0; i < raw.length; i++) {
+            if (raw[i] != 0) {
+                throw new SyscallException(Errno.E2BIG);
+            }
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        long flags = b.getLong(0);
+        long mode = b.getLong(8);
+        long resolve = b.getLong(16);
+        boolean creating = (flags & OpenFlags.O_CREAT) != 0 || (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        if ((flags & ~VALID_OPEN_FLAGS) != 0 || (mode & ~07777L) != 0 || (!creating && mode != 0)
+                || (resolve & ~0x3FL) != 0 || (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) == (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((resolve & RESOLVE_CACHED) != 0) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        if ((resolve & (RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS)) != 0) {
+            // The walk has no per-call restrictions yet; refusing is safer than ignoring them.
+            throw new SyscallException(Errno.EOPNOTSUPP, "openat2 RESOLVE_* restrictions");
+        }
+        return openat(t, dirfd, path, flags, mode, 0, 0);
+    }
+
+    private static long install(Task t, OpenFile file, int flags) throws SyscallException {
         try {
-            return t.process().files().install(f, (flags & OpenFlags.O_CLOEXEC) != 0);
+            return t.process().files().install(file, (flags & OpenFlags.O_CLOEXEC) != 0);
         } catch (SyscallException e) {
-            f.abandon();
+            file.abandon();
             throw e;
         }
+    }
+
+    /** do_filp_open: resolve (creating with O_CREAT), check, truncate, open. */
+    static OpenFile openFile(Task t, int dirfd, String path, int flags, int mode) throws SyscallException {
+        if (path.isEmpty()) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        if ((flags & OpenFlags.O_PATH) != 0) {
+            int keep = OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+            Location l = Paths.walk(t).resolve(Paths.start(t, dirfd, path), path,
+                    ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
+                            | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+            return new PathFile(l, flags & keep);
+        }
+        PathWalk walk = Paths.walk(t);
+        Location start = Paths.start(t, dirfd, path);
+        Location l;
+        boolean created = false;
+        if ((flags & OpenFlags.O_CREAT) != 0) {
+            PathWalk.Parent p = walk.parent(start, path);
+            if (p.trailingSlash() || p.name().equals(".") || p.name().equals("..")) {
+                throw new SyscallException(Errno.EISDIR);
+            }
+            Location existing = lookupOrNull(walk, p.dir(), p.name());
+            if (existing != null && (flags & OpenFlags.O_EXCL) != 0) {
+                throw new SyscallException(Errno.EEXIST);
+            }
+            if (existing != null && existing.attrs().isSymlink()) {
+                if ((flags & OpenFlags.O_NOFOLLOW) != 0) {
+                    throw new SyscallException(Errno.ELOOP);
+                }
+                // Follow the link; a dangling one is created at its target, as Linux does.
+                String target = existing.node().readlink();
+                return openFile(t, -1, absoluteFrom(p.dir(), target), flags, mode);
+            }
+            if (existing == null) {
+                Paths.mayCreateIn(t, p.dir());
+                Credentials c = t.process().credentials();
+                Vnode n = p.dir().node().create(p.name(), mode & ~t.process().fs().umask(), c.euid(), c.egid());
+                l = t.process().fs().mounts().crossDown(p.dir().child(n, p.name()));
+                created = true;
+            } else {
+                l = existing;
+            }
+        } else {
+            l = walk.resolve(start, path, ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
+                    | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+        }
+        Attrs a = l.attrs();
+        if (a.isSymlink()) {
+            throw new SyscallException(Errno.ELOOP);
+        }
+        if ((flags & OpenFlags.O_DIRECTORY) != 0 && !a.isDirectory()) {
+            throw new SyscallException(Errno.ENOTDIR);
+        }
+        int acc = flags & OpenFlags.O_ACCMODE;
+        boolean wantsWrite = acc == OpenFlags.O_WRONLY || acc == OpenFlags.O_RDWR;
+        if (a.isDirectory() && (wantsWrite || (flags & OpenFlags.O_CREAT) != 0)) {
+            throw new SyscallException(Errno.EISDIR);
+        }
+        if (!created) {
+            Credentials c = t.process().credentials();
+            int mask = (acc == OpenFlags.O_RDONLY || acc == OpenFlags.O_RDWR ? Access.MAY_READ : 0)
+                    | (wantsWrite ? Access.MAY_WRITE : 0) | ((flags & OpenFlags.O_TRUNC) != 0 ? Access.MAY_WRITE : 0);
+            Access.check(a, c.euid(), c.egid(), mask);
+            if ((wantsWrite || (flags & OpenFlags.O_TRUNC) != 0) && (a.isRegular() || a.isDirectory())) {
+                Paths.notReadOnly(l);
+            }
+            if ((flags & OpenFlags.O_TRUNC) != 0 && a.isRegular()) {
+                l.node().truncate(0);
+            }
+        }
+        return l.node().open(l, flags);
+    }
+
+    private static Location lookupOrNull(PathWalk walk, Location dir, String name) throws SyscallException {
+        try {
+            return walk.step(dir, name);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static String absoluteFrom(Location dir, String target) {
+        if (target.startsWith("/")) {
+            return target;
+        }
+        String base = dir.path();
+        return base.endsWith("/") ? base + target : base + "/" + target;
     }
 
     public static long pread64(Task t, long fd, long buf, long count, long offset, long a4, long a5)
             throws SyscallException {
         OpenFile f = t.process().files().get((int) fd);
-        if (!(f instanceof HostFile h)) {
-            throw new SyscallException(Errno.ESPIPE);
+        if (!f.readable()) {
+            throw new SyscallException(Errno.EBADF);
         }
         if (offset < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         int n = (int) Math.min(SysReadWrite.clamp(count), 1 << 20);
         byte[] b = new byte[n];
-        t.memory().write(buf, new byte[0], 0, 0);
-        int got = h.readAt(offset, b, 0, n);
+        int got = f.pread(offset, b, 0, n);
         t.memory().write(buf, b, 0, got);
         return got;
     }
@@ -82,23 +214,21 @@ public final class SysOpen {
         if ((flags & ~(OpenFlags.AT_SYMLINK_NOFOLLOW | OpenFlags.AT_EMPTY_PATH | OpenFlags.AT_NO_AUTOMOUNT)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        String p = SysFile.path(t, path);
+        String p = Paths.read(t, path);
         byte[] st;
-        if (p.isEmpty()) {
-            if ((flags & OpenFlags.AT_EMPTY_PATH) == 0) {
-                throw new SyscallException(Errno.ENOENT);
-            }
-            st = dirfd == OpenFlags.AT_FDCWD ? HostFile.statPath(null, ".", 0)
+        if (p.isEmpty() && (flags & OpenFlags.AT_EMPTY_PATH) != 0) {
+            st = dirfd == OpenFlags.AT_FDCWD ? t.process().fs().cwd().attrs().toStat()
                     : t.process().files().get((int) dirfd).stat();
         } else {
-            hideJkraftsOwnProc(t, p);
-            st = HostFile.statPath(directory(t, (int) dirfd, p), p, (int) flags & OpenFlags.AT_SYMLINK_NOFOLLOW);
+            st = Paths.resolve(t, (int) dirfd, p, (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0).attrs().toStat();
         }
         t.memory().write(buf, st);
         return 0;
     }
 
-    /** statx(2) on the host view; stdio descriptors get the fields their fstat gives. */
+    private static final int AT_STATX_SYNC_TYPE = 0x6000;
+    private static final int STATX_RESERVED = 0x80000000;
+
     public static long statx(Task t, long dirfd, long path, long flags, long mask, long buf, long a5)
             throws SyscallException {
         int known = OpenFlags.AT_SYMLINK_NOFOLLOW | OpenFlags.AT_EMPTY_PATH | OpenFlags.AT_NO_AUTOMOUNT
@@ -107,30 +237,23 @@ public final class SysOpen {
                 || (mask & STATX_RESERVED) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        String p = SysFile.path(t, path);
-        HostFile dir;
-        if (p.isEmpty()) {
-            if ((flags & OpenFlags.AT_EMPTY_PATH) == 0) {
-                throw new SyscallException(Errno.ENOENT);
-            }
-            if (dirfd != OpenFlags.AT_FDCWD && !(t.process().files().get((int) dirfd) instanceof HostFile)) {
-                throw new SyscallException(Errno.ENOSYS, "statx of a standard stream");
-            }
+        String p = Paths.read(t, path);
+        Attrs a;
+        if (p.isEmpty() && (flags & OpenFlags.AT_EMPTY_PATH) != 0) {
+            a = dirfd == OpenFlags.AT_FDCWD ? t.process().fs().cwd().attrs()
+                    : Attrs.fromStat(t.process().files().get((int) dirfd).stat());
+        } else {
+            a = Paths.resolve(t, (int) dirfd, p, (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0).attrs();
         }
-        hideJkraftsOwnProc(t, p);
-        dir = p.startsWith("/") || dirfd == OpenFlags.AT_FDCWD ? null : directory(t, (int) dirfd, "x");
-        t.memory().write(buf, HostFile.statx(dir, p, (int) flags, (int) mask));
+        t.memory().write(buf, a.toStatx((int) mask));
         return 0;
     }
 
-    private static final int AT_STATX_SYNC_TYPE = 0x6000;
-    private static final int STATX_RESERVED = 0x80000000;
-
-    /** fadvise64(2): advice is accepted and changes nothing; ESPIPE for streams, EINVAL for unknown advice. */
+    /** fadvise64(2): advice is accepted and changes nothing; ESPIPE for pipes, EINVAL for unknown advice. */
     public static long fadvise64(Task t, long fd, long offset, long len, long advice, long a4, long a5)
             throws SyscallException {
         OpenFile f = t.process().files().get((int) fd);
-        if (!(f instanceof HostFile) && !(f instanceof GeneratedFile)) {
+        if (FileModes.isType(Attrs.fromStat(f.stat()).mode(), FileModes.S_IFIFO)) {
             throw new SyscallException(Errno.ESPIPE);
         }
         if (advice < 0 || advice > 5 || len < 0) {
@@ -148,83 +271,68 @@ public final class SysOpen {
         return faccessat2(t, dirfd, path, mode, 0, 0, 0);
     }
 
+    /** faccessat2: the real ids unless AT_EACCESS; W_OK on a read-only mount is EROFS. */
     public static long faccessat2(Task t, long dirfd, long path, long mode, long flags, long a4, long a5)
             throws SyscallException {
         if ((mode & ~ACCESS_MODES) != 0
                 || (flags & ~(OpenFlags.AT_EACCESS | OpenFlags.AT_SYMLINK_NOFOLLOW | OpenFlags.AT_EMPTY_PATH)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        String p = SysFile.path(t, path);
-        if (p.isEmpty() && (flags & OpenFlags.AT_EMPTY_PATH) == 0) {
-            throw new SyscallException(Errno.ENOENT);
+        String p = Paths.read(t, path);
+        Location l;
+        if (p.isEmpty() && (flags & OpenFlags.AT_EMPTY_PATH) != 0) {
+            l = Paths.emptyPathLocation(t, (int) dirfd);
+            if (l == null) {
+                return 0;
+            }
+        } else {
+            l = Paths.resolve(t, (int) dirfd, p, (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0);
         }
-        hideJkraftsOwnProc(t, p);
-        HostFile.access(directory(t, (int) dirfd, p), p.isEmpty() ? "." : p, (int) mode,
-                (int) flags & (OpenFlags.AT_EACCESS | OpenFlags.AT_SYMLINK_NOFOLLOW));
+        Credentials c = t.process().credentials();
+        boolean effective = (flags & OpenFlags.AT_EACCESS) != 0;
+        Attrs a = l.attrs();
+        if ((mode & FileModes.W_OK) != 0 && (a.isRegular() || a.isDirectory() || a.isSymlink())) {
+            Paths.notReadOnly(l);
+        }
+        int mask = ((mode & FileModes.R_OK) != 0 ? Access.MAY_READ : 0) | ((mode & FileModes.W_OK) != 0 ? Access.MAY_WRITE : 0)
+                | ((mode & FileModes.X_OK) != 0 ? Access.MAY_EXEC : 0);
+        Access.check(a, effective ? c.euid() : c.uid(), effective ? c.egid() : c.gid(), mask);
         return 0;
     }
 
-    /** readlinkat for paths other than the process's own /proc entries (see SysFile). */
-    static long readlinkHost(Task t, long dirfd, String p, long buf, long size) throws SyscallException {
-        hideJkraftsOwnProc(t, p);
-        byte[] target = HostFile.readlink(directory(t, (int) dirfd, p), p, (int) Math.min(size, 1 << 16));
-        t.memory().write(buf, target);
-        return target.length;
+    public static long readlink(Task t, long path, long buf, long size, long a3, long a4, long a5)
+            throws SyscallException {
+        return readlinkat(t, OpenFlags.AT_FDCWD, path, buf, size, 0, 0);
+    }
+
+    public static long readlinkat(Task t, long dirfd, long path, long buf, long size, long a4, long a5)
+            throws SyscallException {
+        if ((int) size <= 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        String p = Paths.read(t, path);
+        Location l;
+        if (p.isEmpty()) {
+            // An O_PATH|O_NOFOLLOW descriptor of a symlink reads as that link.
+            l = Paths.emptyPathLocation(t, (int) dirfd);
+            if (l == null || !l.attrs().isSymlink()) {
+                throw new SyscallException(Errno.ENOENT);
+            }
+        } else {
+            l = Paths.resolve(t, (int) dirfd, p, false);
+        }
+        byte[] target = Paths.bytes(l.node().readlink());
+        int n = (int) Math.min(target.length, size);
+        t.memory().write(buf, target, 0, n);
+        return n;
     }
 
     public static long getdents64(Task t, long fd, long buf, long count, long a3, long a4, long a5)
             throws SyscallException {
         OpenFile f = t.process().files().get((int) fd);
-        if (!(f instanceof HostFile h)) {
-            throw new SyscallException(Errno.ENOTDIR);
-        }
-        byte[] d = h.getdents((int) Math.min(count, GETDENTS_MAX));
+        SysReadWrite.accessOk(buf, count);
+        byte[] d = f.getdents((int) Math.min(count & 0xFFFFFFFFL, GETDENTS_MAX));
         t.memory().write(buf, d);
         return d.length;
-    }
-
-    /**
-     * The guest's own /proc entries that exist before procfs (issue #4): /proc/self/maps (also as
-     * /proc/thread-self/maps and /proc/PID/maps). Null for every other path.
-     */
-    private static OpenFile procFile(Task t, String p, int flags) throws SyscallException {
-        String pid = Integer.toString(t.process().pid());
-        boolean maps = p.equals("/proc/self/maps") || p.equals("/proc/thread-self/maps")
-                || p.equals("/proc/" + pid + "/maps") || p.equals("/proc/" + pid + "/task/" + t.tid() + "/maps");
-        if (!maps) {
-            return null;
-        }
-        if ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY) {
-            throw new SyscallException(Errno.EACCES);
-        }
-        return new GeneratedFile(t.process().addressSpace().mapsText().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The directory a relative path starts from: the working directory, or a directory descriptor. */
-    static HostFile directory(Task t, int dirfd, String path) throws SyscallException {
-        if (path.startsWith("/") || dirfd == OpenFlags.AT_FDCWD) {
-            return null;
-        }
-        OpenFile f = t.process().files().get(dirfd);
-        if (!(f instanceof HostFile h)) {
-            throw new SyscallException(Errno.ENOTDIR);
-        }
-        return h;
-    }
-
-    /**
-     * /proc/self (and jkraft's own pid) on the host describe the JVM, not the guest: refuse them
-     * until procfs (issue #4) shows the guest's own.
-     */
-    private static void hideJkraftsOwnProc(Task t, String p) throws SyscallException {
-        String self = "/proc/" + ProcessHandle.current().pid();
-        if (p.equals("/proc/self") || p.startsWith("/proc/self/") || p.equals("/proc/thread-self")
-                || p.startsWith("/proc/thread-self/") || p.equals(self) || p.startsWith(self + "/")) {
-            throw new SyscallException(Errno.ENOENT, "no procfs yet: " + p);
-        }
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,6 @@ package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
-import dev.jkraft.kernel.file.HostFile;
 import dev.jkraft.kernel.nofault.StringTooLongException;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -70,10 +69,10 @@ public final class SysXattr {
     }
 
     private static void lookUp(Task t, long addr, int atFlags) throws SyscallException {
-        String p = SysFile.path(t, addr);
+        String p = Paths.read(t, addr);
         if (p.isEmpty()) {
             throw new SyscallException(Errno.ENOENT);
         }
-        HostFile.statPath(SysOpen.directory(t, OpenFlags.AT_FDCWD, p), p, atFlags);
+        Paths.resolve(t, OpenFlags.AT_FDCWD, p, (atFlags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0);
     }
 }
