@@ -31,12 +31,14 @@ import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.Dispatcher;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
+import dev.jkraft.kernel.syscall.linux.SysMount;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.time.Timekeeper;
-import dev.jkraft.kernel.vfs.FsContext;
-import dev.jkraft.kernel.vfs.MountTable;
 import dev.jkraft.kernel.vdso.VdsoImage;
 import dev.jkraft.kernel.vdso.Vvar;
+import dev.jkraft.kernel.vfs.FsContext;
+import dev.jkraft.kernel.vfs.MountSpec;
+import dev.jkraft.kernel.vfs.PathWalk;
 import dev.jkraft.kernel.vmem.AddressSpace;
 import dev.jkraft.kernel.vmem.Vma;
 import java.io.IOException;
@@ -74,9 +76,22 @@ public final class Kernel {
      * @param log kernel log
      * @param strace where strace lines go, or null
      * @param diagnostics where jkraft's own one-line reports go
+     * @param mounts the guest's fstab, "/" first ({@link MountSpec#defaults} for the default view)
+     * @param workdir the guest's working directory; null for the host's own when the guest can see
+     *     it, else "/"
      */
     public record Config(Path program, String execfn, List<String> argv, List<String> envp, OpenFile[] stdio,
-            long ramBytes, Map<String, String> options, KernelLog log, PrintStream strace, PrintStream diagnostics) {}
+            long ramBytes, Map<String, String> options, KernelLog log, PrintStream strace, PrintStream diagnostics,
+            List<MountSpec> mounts, String workdir) {
+
+        /** The default view of the files ({@link MountSpec#defaults}) and the host's working directory. */
+        public Config(Path program, String execfn, List<String> argv, List<String> envp, OpenFile[] stdio,
+                long ramBytes, Map<String, String> options, KernelLog log, PrintStream strace,
+                PrintStream diagnostics) {
+            this(program, execfn, argv, envp, stdio, ramBytes, options, log, strace, diagnostics,
+                    MountSpec.defaults(null, null), null);
+        }
+    }
 
     private final Platform platform;
     private final Config config;
@@ -286,10 +301,16 @@ public final class Kernel {
             CpuState initial = CpuState.initial(entry, si.sp(), space.pageTables().root());
             Cpu cpu = machine.newCpu(initial);
             Timekeeper clocks = new Timekeeper(machine.tsc(), vvar != null ? vvar : (m, b, x, y) -> {});
+            FsContext view;
+            try {
+                view = fileView(frames, creds);
+            } catch (SyscallException | IllegalArgumentException e) {
+                err.println("jkraft: " + config.execfn() + ": cannot set up the guest's files: " + e.getMessage());
+                return STATUS_FAILED;
+            }
             Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
                     programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames,
-                    clocks, new FsContext(new MountTable(
-                            new RamFs(frames, config.ramBytes() / 2, "tmpfs", 0755, creds.uid(), creds.gid()), 0, "none")));
+                    clocks, view);
             phase("process built");
             task = new Task(1, process, cpu);
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
@@ -452,6 +473,47 @@ public final class Kernel {
     }
 
     /** Linux's defaults for a process started by init, with RLIMIT_STACK and RLIMIT_NOFILE as configured. */
+    /**
+     * The guest's mounts from its fstab (the configured view, then {@code vfs.fstab}) and its
+     * working directory. Host directories are mounted only from the configuration, never by the
+     * guest's own mount(2).
+     */
+    private FsContext fileView(FrameAllocator frames, Credentials creds) throws SyscallException {
+        long tmpfsDefault = libs.tmpfsSize.get() > 0 ? libs.tmpfsSize.get() : config.ramBytes() / 2;
+        Map<String, Mounts.Maker> makers = new java.util.HashMap<>();
+        makers.put("tmpfs", spec -> tmpfs(frames, spec.options(), tmpfsDefault));
+        makers.put("ramfs", spec -> tmpfs(frames, spec.options(), tmpfsDefault));
+        SysMount.setTypes(type -> type.equals("tmpfs") || type.equals("ramfs")
+                ? (t, data) -> tmpfs(frames, data, tmpfsDefault) : null);
+        List<MountSpec> specs = new java.util.ArrayList<>(config.mounts());
+        specs.addAll(MountSpec.parseAll(libs.fstab.get()));
+        FsContext fs = Mounts.build(specs, makers, config.log());
+        String hostCwd = System.getProperty("user.dir");
+        String wd = config.workdir() != null ? config.workdir() : hostCwd;
+        try {
+            fs.setCwd(new PathWalk(fs, 0, 0).resolve(fs.root(), wd, PathWalk.FOLLOW | PathWalk.DIRECTORY));
+        } catch (SyscallException e) {
+            if (config.workdir() != null) {
+                throw new SyscallException(e.errno(), "working directory " + wd + ": " + e.getMessage());
+            }
+        }
+        return fs;
+    }
+
+    private static RamFs tmpfs(FrameAllocator frames, String options, long dflt) {
+        int mode = 01777;
+        for (String o : options.split(",")) {
+            if (o.startsWith("mode=")) {
+                try {
+                    mode = Integer.parseInt(o.substring(5), 8) & 07777;
+                } catch (NumberFormatException e) {
+                    // keep 1777
+                }
+            }
+        }
+        return new RamFs(frames, SysMount.sizeOption(options, dflt), "tmpfs", mode, 0, 0);
+    }
+
     private static long[][] defaultRlimits(long stack, int nofile) {
         long inf = -1L;
         long[][] r = new long[Process.RLIMITS][];

@@ -25,6 +25,10 @@ public final class Libraries {
             "map the vDSO (clock_gettime, gettimeofday, time, clock_getres, getcpu without a VM exit)");
     final Option<Boolean> vsyscall = Option.ofBool("vdso.vsyscall", true,
             "emulate calls into the legacy vsyscall page (Linux's vsyscall=xonly); false: they fault");
+    final Option<String> fstab = Option.ofString("vfs.fstab", "",
+            "extra mounts after the default view, 'SOURCE:TARGET:TYPE[:OPTIONS]' separated by ';' (TYPE tmpfs, proc, devtmpfs)");
+    final Option<Long> tmpfsSize = Option.ofSize("ramfs.default_size", 0L, 0L, 1L << 40,
+            "size limit of a tmpfs without size= (0: half of guest memory, as Linux)");
     final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
     final Counter enosys = Counter.of("syscall.enosys", "calls answered ENOSYS because jkraft lacks them");
     final Counter pageFaults = Counter.of("vmem.page_faults", "page faults resolved by demand paging");
@@ -47,6 +51,8 @@ public final class Libraries {
         registry.register(Library.builder("vdso", InitStage.LIB, "the vDSO image and its data page [vvar]")
                 .option(vdso).option(vsyscall).build());
         registry.register(Library.builder("fdtab", InitStage.LIB, "file descriptor tables").option(nofile).build());
+        registry.register(Library.builder("vfs", InitStage.LIB, "mounts, path walk, the fstab").option(fstab).build());
+        registry.register(Library.builder("ramfs", InitStage.LIB, "tmpfs in guest memory").option(tmpfsSize).build());
         registry.register(Library.builder("uts", InitStage.LIB, "uname(2) identity").option(hostname).option(release)
                 .build());
         registry.register(Library.builder("syscall", InitStage.SYSCALL, "system call table, dispatch, strace")
