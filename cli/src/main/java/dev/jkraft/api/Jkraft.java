@@ -1,5 +1,6 @@
 package dev.jkraft.api;
 
+import dev.jkraft.kernel.vfs.MountSpec;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -51,6 +52,10 @@ public final class Jkraft {
         OutputStream straceOut;
         String logLevel = "warn";
         OutputStream diagnostics;
+        Path rootfs;
+        boolean shareCwd;
+        String workdir;
+        final List<MountSpec> volumes = new ArrayList<>();
 
         Builder() {}
 
@@ -155,6 +160,33 @@ public final class Jkraft {
         /** Kernel log threshold: error, warn, info, debug or trace ({@code --log-level}). */
         public Builder logLevel(String level) {
             this.logLevel = level;
+            return this;
+        }
+
+        /** The guest's root: host directory {@code dir}, read-write, instead of the host's own root read-only. */
+        public Builder rootfs(Path dir) {
+            this.rootfs = dir;
+            return this;
+        }
+
+        /** Mounts host directory {@code hostDir} at {@code guestPath} ({@code jkraft run -v}). */
+        public Builder volume(Path hostDir, String guestPath, boolean readOnly) {
+            volumes.add(MountSpec.hostDir(hostDir.toString(), guestPath, readOnly));
+            return this;
+        }
+
+        /**
+         * Whether the host's working directory is mounted read-write at its own path (jkraft run
+         * does this; the default, for embedding, is to show the guest only the read-only root).
+         */
+        public Builder shareWorkingDirectory(boolean share) {
+            this.shareCwd = share;
+            return this;
+        }
+
+        /** The guest's working directory, a guest path ({@code jkraft run -w}). */
+        public Builder workdir(String guestPath) {
+            this.workdir = guestPath;
             return this;
         }
 

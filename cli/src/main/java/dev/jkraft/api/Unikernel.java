@@ -6,6 +6,7 @@ import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.file.StreamFile;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.platform.Platform;
+import dev.jkraft.kernel.vfs.MountSpec;
 import dev.jkraft.plat.kvm.KvmPlatform;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,7 +55,7 @@ public final class Unikernel {
                 : null;
         Kernel.Config cfg = new Kernel.Config(config.program,
                 config.execName != null ? config.execName : config.program.toString(), argv, envp, stdio(),
-                config.memory, Map.copyOf(config.options), log, strace, diagnostics);
+                config.memory, Map.copyOf(config.options), log, strace, diagnostics, mounts(), config.workdir);
         try {
             kernel = new Kernel(platform, cfg);
             return kernel.run();
@@ -62,6 +63,15 @@ public final class Unikernel {
             diagnostics.println("jkraft: internal error: " + e);
             return Kernel.STATUS_FAILED;
         }
+    }
+
+    /** The fstab: the default view (or --rootfs), then the volumes in order. */
+    private List<MountSpec> mounts() {
+        List<MountSpec> specs = new ArrayList<>(MountSpec.defaults(
+                config.rootfs == null ? null : config.rootfs.toAbsolutePath().toString(),
+                config.shareCwd ? System.getProperty("user.dir") : null));
+        specs.addAll(config.volumes);
+        return specs;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.jkraft.kernel.config.OptionAssignments.Assignment;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.lib.OptionException;
 import dev.jkraft.kernel.lib.Size;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,11 +61,11 @@ final class RunCommand implements Callable<Integer> {
     String platform;
 
     @Option(names = "--rootfs", paramLabel = "DIR",
-            description = "Use DIR as the guest's root instead of the host's / (not supported yet).")
+            description = "Use DIR (read-write) as the guest's root instead of the host's / (read-only); the working directory is then not mounted.")
     String rootfs;
 
     @Option(names = "-v", paramLabel = "HOST:GUEST[:ro]",
-            description = "Mount host directory HOST at GUEST, read-only with :ro; repeatable (not supported yet).")
+            description = "Mount host directory HOST at GUEST, read-only with :ro; repeatable.")
     List<String> volumes = new ArrayList<>();
 
     @Option(names = "-e", paramLabel = "K=V",
@@ -88,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> ports = new ArrayList<>();
 
     @Option(names = "-w", paramLabel = "DIR",
-            description = "The guest's working directory (not supported yet).")
+            description = "The guest's working directory (a guest path). Default: jkraft's own when the guest sees it, else /.")
     String workdir;
 
     @Option(names = "--strace", description = "Trace the guest's system calls to standard error.")
@@ -122,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         rejectUnsupported();
         Map<String, String> guestEnv = guestEnvironment();
-        Path resolved = ProgramLookup.resolve(program, searchPath(guestEnv));
+        Path resolved = ProgramLookup.resolve(inRoot(program), inRootPath(searchPath(guestEnv)));
         // A shell sets "_" to the program it runs; the launcher's exec set it to java instead.
         String underscore = guestEnv.get("_");
         if (underscore != null && underscore.endsWith("/java") && !explicitlySet("_")) {
@@ -136,8 +137,32 @@ final class RunCommand implements Callable<Integer> {
         if (spec != null) {
             spec.commandLine().getOut().flush();
         }
+        List<Volume> vols = new ArrayList<>();
+        for (String v : volumes) {
+            vols.add(Volume.parse(v));
+        }
         return launcher.launch(new RunRequest(resolved, program, args, guestEnv, memory, platform,
-                options, strace, logLevel.label()));
+                options, strace, logLevel.label(), rootfs == null ? null : Path.of(rootfs).toAbsolutePath().normalize(),
+                vols, workdir));
+    }
+
+    /** PROGRAM as typed, seen from the host: an absolute path lies under --rootfs when one is given. */
+    private String inRoot(String typed) {
+        return rootfs != null && typed.startsWith("/") ? Path.of(rootfs, typed).toString() : typed;
+    }
+
+    private String inRootPath(String searchPath) {
+        if (rootfs == null) {
+            return searchPath;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String dir : (searchPath == null ? "/usr/local/bin:/usr/bin:/bin" : searchPath).split(":", -1)) {
+            if (sb.length() > 0) {
+                sb.append(':');
+            }
+            sb.append(dir.startsWith("/") ? Path.of(rootfs, dir).toString() : dir);
+        }
+        return sb.toString();
     }
 
     private boolean explicitlySet(String name) {
@@ -162,17 +187,17 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "-M " + Size.format(memory) + " is too small; give the guest at least " + Size.format(MIN_MEMORY));
         }
-        if (rootfs != null) {
-            throw unsupported("--rootfs");
+        if (rootfs != null && !Files.isDirectory(Path.of(rootfs))) {
+            throw new ParameterException(spec.commandLine(), "--rootfs " + rootfs + ": not a directory");
         }
-        if (!volumes.isEmpty()) {
-            throw unsupported("-v");
+        for (String v : volumes) {
+            Volume.parse(v);
+        }
+        if (workdir != null && !workdir.startsWith("/")) {
+            throw new ParameterException(spec.commandLine(), "-w " + workdir + ": the working directory must be an absolute guest path");
         }
         if (!ports.isEmpty()) {
             throw unsupported("-p");
-        }
-        if (workdir != null) {
-            throw unsupported("-w");
         }
         if (cpus > 1) {
             throw unsupported("--cpus " + cpus + " (more than one CPU)");

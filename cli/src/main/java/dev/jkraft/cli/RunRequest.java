@@ -21,10 +21,15 @@ import java.util.Map;
  * @param options {@code --set} assignments, later ones overriding earlier ones
  * @param strace whether to trace system calls to standard error
  * @param logLevel the kernel log threshold in lower case
+ * @param rootfs {@code --rootfs}, absolute, or null for the host's root
+ * @param volumes {@code -v} mounts in order
+ * @param workdir {@code -w}, or null
  */
 record RunRequest(Path program, String argv0, List<String> args, Map<String, String> env, long memory,
-        String platform, Map<String, String> options, boolean strace, String logLevel) {
+        String platform, Map<String, String> options, boolean strace, String logLevel, Path rootfs,
+        List<Volume> volumes, String workdir) {
     RunRequest {
+        volumes = List.copyOf(volumes);
         args = List.copyOf(args);
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -44,6 +49,17 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
                 .platform(platform)
                 .logLevel(logLevel);
         options.forEach(b::option);
+        // jkraft run shares the working directory read-write, as DESIGN.md's default view says.
+        b.shareWorkingDirectory(rootfs == null);
+        if (rootfs != null) {
+            b.rootfs(rootfs);
+        }
+        for (Volume v : volumes) {
+            b.volume(v.host(), v.guest(), v.readOnly());
+        }
+        if (workdir != null) {
+            b.workdir(workdir);
+        }
         if (strace) {
             b.strace(straceOut);
         }
