@@ -1,0 +1,119 @@
+package dev.jkraft.kernel.fs.host;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Location;
+
+/**
+ * An open regular file of a {@link HostFs}: a host descriptor of the verified inode, so the file
+ * position, O_APPEND and the data are the host kernel's, and the file stays usable after a rename
+ * or unlink exactly as on Linux. Transfers larger than {@link HostSys#CHUNK} take several host
+ * calls.
+ */
+final class HostOpenFile extends OpenFile {
+    private final HostFs fs;
+    private final Location at;
+    private final int fd;
+
+    HostOpenFile(HostFs fs, Location at, int fd, int flags) {
+        super(flags);
+        this.fs = fs;
+        this.at = at;
+        this.fd = fd;
+    }
+
+    /** A host transfer of at most one chunk at {@code position} (-1: the file position). */
+    @FunctionalInterface
+    private interface Transfer {
+        long apply(int fd, byte[] buf, int off, int len, long position);
+    }
+
+    /** Moves up to {@code len} bytes chunk by chunk, stopping at a short transfer; an error after some bytes is not reported. */
+    private int transfer(Transfer t, byte[] buf, int off, int len, long position) throws SyscallException {
+        int done = 0;
+        do {
+            int chunk = Math.min(len - done, HostSys.CHUNK);
+            long n = t.apply(fd, buf, off + done, chunk, position < 0 ? -1 : position + done);
+            if (n < 0) {
+                if (done > 0) {
+                    break;
+                }
+                throw new SyscallException((int) -n);
+            }
+            done += (int) n;
+            if (n < chunk) {
+                break;
+            }
+        } while (done < len);
+        return done;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws SyscallException {
+        return transfer(HostSys::read, buf, off, len, -1);
+    }
+
+    @Override
+    public int write(byte[] buf, int off, int len) throws SyscallException {
+        return transfer(HostSys::write, buf, off, len, -1);
+    }
+
+    @Override
+    public int pread(long position, byte[] buf, int off, int len) throws SyscallException {
+        if (position < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return transfer(HostSys::read, buf, off, len, position);
+    }
+
+    @Override
+    public int pwrite(long position, byte[] buf, int off, int len) throws SyscallException {
+        if (position < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return transfer(HostSys::write, buf, off, len, position);
+    }
+
+    @Override
+    public long seek(long offset, int whence) throws SyscallException {
+        return HostFs.check(HostSys.lseek(fd, offset, whence));
+    }
+
+    @Override
+    public byte[] stat() throws SyscallException {
+        return fs.attrs(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH)).withDev(fs.dev()).toStat();
+    }
+
+    @Override
+    public void truncate(long size) throws SyscallException {
+        if (!writable()) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        HostFs.check(HostSys.ftruncate(fd, size));
+    }
+
+    @Override
+    public void sync() throws SyscallException {
+        HostFs.check(HostSys.fsync(fd));
+    }
+
+    @Override
+    public void setStatusFlags(int flags) throws SyscallException {
+        super.setStatusFlags(flags);
+        // The host descriptor appends for us, so it must follow F_SETFL's O_APPEND.
+        long host = HostFs.check(HostSys.fcntl(fd, HostSys.F_GETFL, 0));
+        HostFs.check(HostSys.fcntl(fd, HostSys.F_SETFL, (host & ~OpenFlags.O_APPEND) | (statusFlags() & OpenFlags.O_APPEND)));
+    }
+
+    @Override
+    protected void closed() {
+        HostSys.close(fd);
+    }
+
+    @Override
+    public String describe() {
+        return at.path();
+    }
+}
