@@ -28,6 +28,7 @@ public final class Process {
     private final Timekeeper clocks;
     private final FsContext fs;
     private final SignalActions signalActions = new SignalActions();
+    private final long startTime;
     private volatile int exitStatus = -1;
     private volatile int killedBy;
 
@@ -47,6 +48,12 @@ public final class Process {
         this.argv = List.copyOf(argv);
         this.envp = List.copyOf(envp);
         this.rlimits = rlimits;
+        this.startTime = clocks == null ? 0 : clocks.nanos(dev.jkraft.kernel.abi.Clocks.CLOCK_BOOTTIME);
+    }
+
+    /** CLOCK_BOOTTIME when the process was made, in nanoseconds (/proc/PID/stat's starttime). */
+    public long startTime() {
+        return startTime;
     }
 
     /** The process's view of the files: mounts, root, working directory, umask. */

@@ -24,6 +24,11 @@ public final class SysInfo {
 
     private static volatile Uts uts = new Uts("Linux", "jkraft", "6.8.0-jkraft", "#1 SMP jkraft", "x86_64", "(none)");
 
+    /** What uname(2) answers now (also /proc/sys/kernel/osrelease, hostname ...). */
+    public static Uts uts() {
+        return uts;
+    }
+
     public static void setUts(Uts value) {
         uts = value;
     }

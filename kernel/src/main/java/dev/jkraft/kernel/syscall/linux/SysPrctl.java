@@ -144,8 +144,21 @@ public final class SysPrctl {
         int thpDisable;
 
         public PrctlState(String comm) {
-            byte[] b = comm.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            name = Arrays.copyOf(b, Math.min(b.length, COMM_LEN - 1));
+            setComm(comm.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** The thread's name (PR_GET_NAME, /proc/PID/comm), at most 15 bytes. */
+        public synchronized String comm() {
+            return new String(name, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        /** Sets the name as PR_SET_NAME and a write to /proc/PID/comm do: cut to 15 bytes, up to a NUL. */
+        public synchronized void setComm(byte[] b) {
+            int n = 0;
+            while (n < b.length && n < COMM_LEN - 1 && b[n] != 0) {
+                n++;
+            }
+            name = Arrays.copyOf(b, n);
         }
     }
 }

@@ -1,0 +1,61 @@
+package dev.jkraft.kernel.fs.proc;
+
+import dev.jkraft.kernel.process.Process;
+import dev.jkraft.kernel.process.Task;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** What procfs knows of the processes: who is asking ("self"), and every live process by id. */
+public interface ProcessDirectory {
+    /** The task making the current system call: what "self" and "thread-self" name. */
+    Task current();
+
+    /** The live process {@code pid}, or null. */
+    Process process(int pid);
+
+    /** The ids of the live processes, ascending. */
+    List<Integer> pids();
+
+    /** The threads of live process {@code p}, its main thread first. */
+    List<Task> threads(Process p);
+
+    /** The last process id handed out (/proc/loadavg's last column). */
+    int lastPid();
+
+    /**
+     * A machine running one process, whose calling thread {@code current} gives (read at each
+     * lookup, so it may be set after procfs is mounted). Its threads are the one asking.
+     */
+    static ProcessDirectory single(Supplier<Task> current) {
+        return new ProcessDirectory() {
+            @Override
+            public Task current() {
+                return current.get();
+            }
+
+            @Override
+            public Process process(int pid) {
+                Task t = current.get();
+                return t != null && t.process().pid() == pid && !t.process().exited() ? t.process() : null;
+            }
+
+            @Override
+            public List<Integer> pids() {
+                Task t = current.get();
+                return t == null || t.process().exited() ? List.of() : List.of(t.process().pid());
+            }
+
+            @Override
+            public List<Task> threads(Process p) {
+                Task t = current.get();
+                return t != null && t.process() == p ? List.of(t) : List.of();
+            }
+
+            @Override
+            public int lastPid() {
+                Task t = current.get();
+                return t == null ? 0 : t.tid();
+            }
+        };
+    }
+}
