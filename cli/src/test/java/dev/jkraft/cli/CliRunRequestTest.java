@@ -16,7 +16,7 @@ class CliRunRequestTest {
     void copiesItsCollections() {
         List<String> args = new ArrayList<>(List.of("a"));
         Map<String, String> env = new LinkedHashMap<>(Map.of("K", "V"));
-        RunRequest r = new RunRequest(Path.of("/bin/true"), "true", args, env, 1 << 20, "kvm", Map.of(), false, "warn");
+        RunRequest r = new RunRequest(Path.of("/bin/true"), "true", args, env, 1 << 20, "kvm", Map.of(), false, "warn", null, List.of(), null);
         args.add("b");
         env.put("X", "Y");
         assertThat(r.args()).containsExactly("a");
@@ -28,7 +28,7 @@ class CliRunRequestTest {
     @Test
     void becomesABuilderThatBuilds() {
         RunRequest r = new RunRequest(Path.of("/bin/true"), "true", List.of("x"), Map.of("K", "V"), 64 << 20,
-                "auto", Map.of("vmem.aslr", "false"), true, "debug");
+                "auto", Map.of("vmem.aslr", "false"), true, "debug", null, List.of(), null);
         assertThat(r.toBuilder(new ByteArrayOutputStream()).build()).isNotNull();
     }
 }

@@ -11,6 +11,10 @@ import dev.jkraft.kernel.elf.InitialStack;
 import dev.jkraft.kernel.elf.StackImage;
 import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.fs.dev.DevFs;
+import dev.jkraft.kernel.fs.host.HostFs;
+import dev.jkraft.kernel.fs.proc.ProcFs;
+import dev.jkraft.kernel.fs.proc.ProcessDirectory;
 import dev.jkraft.kernel.fs.ram.RamFs;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.lib.OptionException;
@@ -32,6 +36,7 @@ import dev.jkraft.kernel.syscall.Dispatcher;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysMount;
+import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.time.Timekeeper;
 import dev.jkraft.kernel.vdso.VdsoImage;
@@ -302,8 +307,9 @@ public final class Kernel {
             Cpu cpu = machine.newCpu(initial);
             Timekeeper clocks = new Timekeeper(machine.tsc(), vvar != null ? vvar : (m, b, x, y) -> {});
             FsContext view;
+            java.util.concurrent.atomic.AtomicReference<Task> current = new java.util.concurrent.atomic.AtomicReference<>();
             try {
-                view = fileView(frames, creds);
+                view = fileView(frames, current);
             } catch (SyscallException | IllegalArgumentException e) {
                 err.println("jkraft: " + config.execfn() + ": cannot set up the guest's files: " + e.getMessage());
                 return STATUS_FAILED;
@@ -313,6 +319,7 @@ public final class Kernel {
                     clocks, view);
             phase("process built");
             task = new Task(1, process, cpu);
+            current.set(task);
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
         } catch (SyscallException e) {
@@ -478,13 +485,22 @@ public final class Kernel {
      * working directory. Host directories are mounted only from the configuration, never by the
      * guest's own mount(2).
      */
-    private FsContext fileView(FrameAllocator frames, Credentials creds) throws SyscallException {
+    private FsContext fileView(FrameAllocator frames, java.util.concurrent.atomic.AtomicReference<Task> current)
+            throws SyscallException {
         long tmpfsDefault = libs.tmpfsSize.get() > 0 ? libs.tmpfsSize.get() : config.ramBytes() / 2;
         Map<String, Mounts.Maker> makers = new java.util.HashMap<>();
         makers.put("tmpfs", spec -> tmpfs(frames, spec.options(), tmpfsDefault));
         makers.put("ramfs", spec -> tmpfs(frames, spec.options(), tmpfsDefault));
-        SysMount.setTypes(type -> type.equals("tmpfs") || type.equals("ramfs")
-                ? (t, data) -> tmpfs(frames, data, tmpfsDefault) : null);
+        makers.put("hostfs", spec -> new HostFs(spec.source(), spec.readOnly()));
+        makers.put("devtmpfs", spec -> new DevFs(SysRandom.generator(), config.stdio()[1]));
+        ProcFs proc = new ProcFs(ProcessDirectory.single(current::get), 1, SysRandom.generator());
+        makers.put("proc", spec -> proc);
+        SysMount.setTypes(type -> switch (type) {
+            case "tmpfs", "ramfs" -> (t, data) -> tmpfs(frames, data, tmpfsDefault);
+            case "proc" -> (t, data) -> proc;
+            case "devtmpfs" -> (t, data) -> new DevFs(SysRandom.generator(), config.stdio()[1]);
+            default -> null;
+        });
         List<MountSpec> specs = new java.util.ArrayList<>(config.mounts());
         specs.addAll(MountSpec.parseAll(libs.fstab.get()));
         FsContext fs = Mounts.build(specs, makers, config.log());

@@ -72,7 +72,10 @@ public final class HostFs extends FileSystem {
     public HostFs(String hostDir, boolean readOnly) throws SyscallException {
         this.hostDir = hostDir;
         this.readOnly = readOnly;
-        int fd = HostSys.openat(OpenFlags.AT_FDCWD, hostDir,
+        // Host paths are UTF-8; names inside hostfs travel as byte strings (one char a byte).
+        String hostBytes = new String(hostDir.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        int fd = HostSys.openat(OpenFlags.AT_FDCWD, hostBytes,
                 OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
         if (fd < 0) {
             throw new SyscallException(-fd, hostDir);

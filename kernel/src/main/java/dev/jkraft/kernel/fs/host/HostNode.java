@@ -37,6 +37,8 @@ final class HostNode extends Vnode {
     private HostNode parent;
     private String name;
     private final ConcurrentHashMap<String, WeakReference<HostNode>> children;
+    /** A host procfs/sysfs mount point: it exists (the vfs may mount on it) but cannot be entered. */
+    private volatile boolean sealed;
 
     HostNode(HostFs fs, HostNode parent, String name, byte[] statx) {
         super(fs);
@@ -143,7 +145,9 @@ final class HostNode extends Vnode {
         inThisDir(child, (fd, n) -> HostSys.statx(fd, n, OpenFlags.AT_SYMLINK_NOFOLLOW, sx));
         if ((HostFs.mode(sx) & FileModes.S_IFMT) == FileModes.S_IFDIR && HostFs.hostDev(sx) != hostDev) {
             // A host mount point: no entering procfs, sysfs and the like.
-            inThisDir(child, (fd, n) -> {
+            boolean pseudo = false;
+            try {
+                inThisDir(child, (fd, n) -> {
                 int c = HostSys.openat2(fd, n, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0,
                         HostSys.CONFINED);
                 if (c < 0) {
@@ -155,7 +159,18 @@ final class HostNode extends Vnode {
                     HostSys.close(c);
                 }
                 return 0;
-            });
+                });
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.EACCES) {
+                    throw e;
+                }
+                pseudo = true;
+            }
+            if (pseudo) {
+                HostNode n = child(child, sx);
+                n.sealed = true;
+                return n;
+            }
         }
         return child(child, sx);
     }
@@ -175,6 +190,9 @@ final class HostNode extends Vnode {
     private void requireDir() throws SyscallException {
         if (children == null) {
             throw new SyscallException(Errno.ENOTDIR);
+        }
+        if (sealed) {
+            throw new SyscallException(Errno.EACCES);
         }
     }
 
@@ -210,7 +228,7 @@ final class HostNode extends Vnode {
             while (end < at + reclen && recs[end] != 0) {
                 end++;
             }
-            String n = new String(recs, at + 19, end - at - 19, StandardCharsets.UTF_8);
+            String n = new String(recs, at + 19, end - at - 19, StandardCharsets.ISO_8859_1);
             if (!n.equals(".") && !n.equals("..")) {
                 // d_ino of a mount point inside is the covered inode's: close enough for readdir.
                 out.add(new DirEntry(n, hfs.guestIno(hostDev, b.getLong(at)), recs[at + 18]));
@@ -349,7 +367,7 @@ final class HostNode extends Vnode {
             target[0] = HostSys.readlinkat(fd, n, err);
             return target[0] == null ? -err[0] : 0;
         });
-        return new String(target[0], StandardCharsets.UTF_8);
+        return new String(target[0], StandardCharsets.ISO_8859_1);
     }
 
     @Override

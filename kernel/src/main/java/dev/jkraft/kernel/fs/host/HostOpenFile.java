@@ -113,6 +113,11 @@ final class HostOpenFile extends OpenFile {
     }
 
     @Override
+    public Location location() {
+        return at;
+    }
+
+    @Override
     public String describe() {
         return at.path();
     }

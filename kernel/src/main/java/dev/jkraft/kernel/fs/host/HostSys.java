@@ -114,7 +114,7 @@ final class HostSys {
 
     /** {@code s} as a C string in {@code buf}; null (ENAMETOOLONG) when it does not fit. */
     private static MemorySegment cString(MemorySegment buf, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         if (b.length >= buf.byteSize()) {
             return null;
         }

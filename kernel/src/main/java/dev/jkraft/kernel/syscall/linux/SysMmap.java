@@ -3,7 +3,6 @@ package dev.jkraft.kernel.syscall.linux;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.OpenFlags;
-import dev.jkraft.kernel.file.HostFile;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -62,22 +61,29 @@ public final class SysMmap {
     private static long mapFile(Task t, long addr, long length, int prot, int flags, int fd, long offset)
             throws SyscallException {
         OpenFile file = t.process().files().get(fd);
-        if (!(file instanceof HostFile h) || (h.statusFlags() & OpenFlags.O_PATH) != 0) {
-            throw new SyscallException(file instanceof HostFile ? Errno.EBADF : Errno.ENODEV);
+        if ((file.statusFlags() & OpenFlags.O_PATH) != 0) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        byte[] stat = file.stat();
+        int fileType = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(24) & 0170000;
+        if (fileType != 0100000 && fileType != 0020000) {
+            throw new SyscallException(Errno.ENODEV);
+        }
+        if (!file.readable()) {
+            throw new SyscallException(Errno.EACCES);
         }
         int type = flags & Mman.MAP_TYPE;
-        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0) {
-            // Shared and writable needs a descriptor open for writing; this view has none.
+        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0 && !file.writable()) {
             throw new SyscallException(Errno.EACCES);
         }
         AddressSpace as = t.process().addressSpace();
-        java.nio.ByteBuffer st = java.nio.ByteBuffer.wrap(h.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer st = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         long start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
-                Vma.Kind.FILE, h.path(), false, new Vma.Origin(offset, st.getLong(0), st.getLong(8)));
+                Vma.Kind.FILE, file.describe(), false, new Vma.Origin(offset, st.getLong(0), st.getLong(8)));
         byte[] chunk = new byte[1 << 16];
         long done = 0;
         while (done < length) {
-            int n = h.readAt(offset + done, chunk, 0, (int) Math.min(chunk.length, length - done));
+            int n = file.pread(offset + done, chunk, 0, (int) Math.min(chunk.length, length - done));
             if (n <= 0) {
                 break;
             }
