@@ -50,6 +50,9 @@ static const char *errname(int e) {
     case ENODATA: return "ENODATA";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EOVERFLOW: return "EOVERFLOW";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case EXDEV: return "EXDEV";
+    case EROFS: return "EROFS";
     default: {
         static char buf[32];
         snprintf(buf, sizeof buf, "errno %d", e);
@@ -221,6 +224,48 @@ static void file_checks(void) {
     CHECK(syscall(SYS_close, dir));
 }
 
+/* The path calls that make, remove or change names: every path and struct argument bad in turn. */
+static void name_checks(void) {
+    CHECK(syscall(SYS_mkdir, BAD, 0755));
+    CHECK(syscall(SYS_mkdirat, AT_FDCWD, BAD, 0755));
+    CHECK(syscall(SYS_mknod, BAD, 0100644, 0));
+    CHECK(syscall(SYS_mknodat, AT_FDCWD, BAD, 0100644, 0));
+    CHECK(syscall(SYS_unlink, BAD));
+    CHECK(syscall(SYS_unlinkat, AT_FDCWD, BAD, 0));
+    CHECK(syscall(SYS_rmdir, BAD));
+    CHECK(syscall(SYS_rename, BAD, "/tmp/jk-nothing"));
+    CHECK(syscall(SYS_rename, "/tmp/jk-nothing", BAD));
+    CHECK(syscall(SYS_renameat, AT_FDCWD, BAD, AT_FDCWD, "/tmp/jk-nothing"));
+    CHECK(syscall(SYS_renameat2, AT_FDCWD, "/tmp/jk-nothing", AT_FDCWD, BAD, 0));
+    CHECK(syscall(SYS_link, BAD, "/tmp/jk-nothing"));
+    CHECK(syscall(SYS_linkat, AT_FDCWD, "/etc/passwd", AT_FDCWD, BAD, 0));
+    CHECK(syscall(SYS_symlink, BAD, "/tmp/jk-nothing"));
+    CHECK(syscall(SYS_symlinkat, "x", AT_FDCWD, BAD));
+    CHECK(syscall(SYS_chmod, BAD, 0644));
+    CHECK(syscall(SYS_fchmodat, AT_FDCWD, BAD, 0644));
+    CHECK(syscall(452 /* fchmodat2 */, AT_FDCWD, BAD, 0644, 0));
+    CHECK(syscall(SYS_chown, BAD, 0, 0));
+    CHECK(syscall(SYS_lchown, BAD, 0, 0));
+    CHECK(syscall(SYS_fchownat, AT_FDCWD, BAD, 0, 0, 0));
+    CHECK(syscall(SYS_utime, BAD, NULL));
+    CHECK(syscall(SYS_utime, "/tmp", BAD));
+    CHECK(syscall(SYS_utimes, BAD, NULL));
+    CHECK(syscall(SYS_utimes, "/tmp", BAD));
+    CHECK(syscall(SYS_futimesat, AT_FDCWD, BAD, NULL));
+    CHECK(syscall(SYS_utimensat, AT_FDCWD, BAD, NULL, 0));
+    CHECK(syscall(SYS_utimensat, AT_FDCWD, "/tmp", BAD, 0));
+    CHECK(syscall(SYS_truncate, BAD, 0));
+    CHECK(syscall(SYS_statfs, BAD, BAD));
+    CHECK(syscall(SYS_statfs, "/", BAD));
+    CHECK(syscall(SYS_fstatfs, 0, BAD));
+    CHECK(syscall(SYS_chdir, BAD));
+    CHECK(syscall(SYS_chroot, BAD));
+    CHECK(syscall(SYS_mount, "none", BAD, "tmpfs", 0, NULL));
+    CHECK(syscall(SYS_umount2, BAD, 0));
+    CHECK(syscall(SYS_openat2, AT_FDCWD, BAD, BAD, 24));
+    CHECK(syscall(SYS_getcwd, BAD, 4096));
+}
+
 /* The pointer arguments of the time, process and signal calls. */
 static void misc_checks(void) {
     char name[16];
@@ -361,6 +406,7 @@ int main(int argc, char **argv) {
     signal_checks();
     process_checks();
     file_checks();
+    name_checks();
     misc_checks();
     memory_checks();
     printf("done\n");

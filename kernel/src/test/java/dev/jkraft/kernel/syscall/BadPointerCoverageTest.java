@@ -25,6 +25,8 @@ class BadPointerCoverageTest {
             // compared by badptr.c, madv.c and remap.c all the same.
             "mmap", "munmap", "mprotect", "mremap", "madvise", "brk", "msync", "mlock", "munlock",
             "mlock2", "mlockall", "munlockall",
+            // Descriptor calls whose only pointer-free arguments are a descriptor and numbers.
+            "fchmod", "fchown", "ftruncate", "fsync", "fdatasync", "sync", "syncfs", "fchdir", "umask", "fallocate",
             // Linux stores these addresses and touches them only at thread exit.
             "set_tid_address", "set_robust_list");
 

@@ -47,17 +47,17 @@ public final class SysMount {
 
     public static long mount(Task t, long source, long target, long fstype, long flags, long data, long a5)
             throws SyscallException {
-        if (t.process().credentials().euid() != 0) {
-            throw new SyscallException(Errno.EPERM);
-        }
-        String tgt = Paths.read(t, target);
-        Location at = Paths.walk(t).resolve(Paths.start(t, OpenFlags.AT_FDCWD, tgt), tgt, PathWalk.FOLLOW);
-        if ((flags & (MS_REMOUNT | MS_BIND | MS_MOVE)) != 0) {
-            throw new SyscallException(Errno.EINVAL, "bind, move and remount");
-        }
         String type = fstype == 0 ? "" : Paths.read(t, fstype);
         String src = source == 0 ? "none" : Paths.read(t, source);
         String opts = data == 0 ? "" : Paths.read(t, data);
+        String tgt = Paths.read(t, target);
+        Location at = Paths.walk(t).resolve(Paths.start(t, OpenFlags.AT_FDCWD, tgt), tgt, PathWalk.FOLLOW);
+        if (t.process().credentials().euid() != 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        if ((flags & (MS_REMOUNT | MS_BIND | MS_MOVE)) != 0) {
+            throw new SyscallException(Errno.EINVAL, "bind, move and remount");
+        }
         FileSystemMaker maker = types.apply(type);
         if (maker == null) {
             throw new SyscallException(Errno.ENODEV);
@@ -76,12 +76,12 @@ public final class SysMount {
                 || ((flags & MNT_EXPIRE) != 0 && (flags & (MNT_FORCE | MNT_DETACH)) != 0)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (t.process().credentials().euid() != 0) {
-            throw new SyscallException(Errno.EPERM);
-        }
         String tgt = Paths.read(t, target);
         Location at = Paths.walk(t).resolve(Paths.start(t, OpenFlags.AT_FDCWD, tgt), tgt,
                 (flags & UMOUNT_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW);
+        if (t.process().credentials().euid() != 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
         Location cwd = t.process().fs().cwd();
         for (Location l = cwd; l != null; l = l.parent()) {
             if (l.mount() == at.mount() && (flags & MNT_DETACH) == 0) {
