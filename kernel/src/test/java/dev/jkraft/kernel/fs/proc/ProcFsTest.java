@@ -231,6 +231,17 @@ class ProcFsTest {
                 "VmExe:\t       8 kB\n", "VmData:\t       4 kB\n", "SigBlk:\t0000000000000000\n",
                 "Cpus_allowed_list:\t0\n");
         assertThat(read("/proc/42/task/42/status")).contains("Name:\tprog\n");
+        byte[] caught = new byte[32];
+        caught[0] = 0x34; // a handler address
+        byte[] ignored = new byte[32];
+        ignored[0] = 1; // SIG_IGN
+        process.signalActions().set(2, caught);
+        process.signalActions().set(13, ignored);
+        process.signalActions().setBlocked(1L << 9);
+        assertThat(read("/proc/self/status")).contains("SigBlk:\t0000000000000200\n", "SigIgn:\t0000000000001000\n",
+                "SigCgt:\t0000000000000002\n");
+        String[] f = read("/proc/self/stat").split(" ");
+        assertThat(List.of(f[31], f[32], f[33])).containsExactly("512", "4096", "2"); // blocked sigignore sigcatch
         assertThat(read("/proc/42/statm")).isEqualTo("6 " + frames.framesInUse() + " 0 2 0 4 0\n");
     }
 
