@@ -246,6 +246,23 @@ class ProcFsTest {
     }
 
     @Test
+    void openFilesReadTheirSnapshot() throws SyscallException {
+        Location l = walk("/proc/self/cmdline", PathWalk.FOLLOW);
+        OpenFile f = l.node().open(l, OpenFlags.O_RDONLY);
+        byte[] b = new byte[8];
+        assertThat(f.pread(5, b, 0, 8)).isEqualTo(3);
+        assertThat(new String(b, 0, 3, StandardCharsets.UTF_8)).isEqualTo("-x\0");
+        assertThat(f.seek(2, dev.jkraft.kernel.abi.Seek.SEEK_SET)).isEqualTo(2);
+        assertThat(f.read(b, 0, 8)).isEqualTo(6);
+        assertThat(f.seek(0, dev.jkraft.kernel.abi.Seek.SEEK_CUR)).isEqualTo(8);
+        errno(Errno.EINVAL, () -> f.seek(0, dev.jkraft.kernel.abi.Seek.SEEK_END));
+        assertThat(f.describe()).isEqualTo("/proc/42/cmdline");
+        assertThat(Arrays.copyOfRange(f.stat(), 8, 16)).isEqualTo(Arrays.copyOfRange(l.attrs().toStat(), 8, 16));
+        errno(Errno.ENOTDIR, () -> l.node().create("x", 0644, 0, 0));
+        errno(Errno.ENOTDIR, () -> l.node().unlink("x"));
+    }
+
+    @Test
     void commFollowsPrctlAndTakesWrites() throws SyscallException {
         assertThat(read("/proc/self/comm")).isEqualTo("prog\n");
         Location l = walk("/proc/self/task/42/comm", PathWalk.FOLLOW);
