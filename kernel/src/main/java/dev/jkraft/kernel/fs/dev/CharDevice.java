@@ -41,8 +41,7 @@ final class CharDevice extends Vnode {
 
     @Override
     public Attrs attrs() {
-        long t = devfs.bootTime();
-        return Attrs.builder(ino, mode).rdev(rdev).size(0).blocks(0).times(t, t, t).build();
+        return devfs.attrs(ino, mode).rdev(rdev).build();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Attrs;
 import dev.jkraft.kernel.vfs.DirEntry;
+import dev.jkraft.kernel.vfs.FixedNode;
 import dev.jkraft.kernel.vfs.Vnode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,9 +15,9 @@ import java.util.Map;
 /**
  * A devfs directory: a fixed set of entries. Linux's devtmpfs lets root make and remove names;
  * jkraft's tree is the kernel's alone, so every change answers EPERM (as for a user without
- * CAP_MKNOD), which the vfs's default already does for chmod, chown and utimes.
+ * CAP_MKNOD), as the vfs's defaults already do for chmod, chown and utimes.
  */
-final class DevDir extends Vnode {
+final class DevDir extends FixedNode {
     private final DevFs devfs;
     private final long ino;
     private final int mode;
@@ -41,10 +42,8 @@ final class DevDir extends Vnode {
     @Override
     public Attrs attrs() {
         long subdirs = children.values().stream().filter(DevDir.class::isInstance).count();
-        long t = devfs.bootTime();
         // tmpfs gives a directory a size of 20 bytes per entry plus 40 for "." and "..".
-        return Attrs.builder(ino, mode).nlink(2 + subdirs).size(40 + 20L * children.size()).blocks(0)
-                .times(t, t, t).build();
+        return devfs.attrs(ino, mode).nlink(2 + subdirs).size(40 + 20L * children.size()).build();
     }
 
     @Override
@@ -63,38 +62,5 @@ final class DevDir extends Vnode {
             out.add(new DirEntry(e.getKey(), e.getValue().ino(), DirEntry.typeOf(e.getValue().attrs().mode())));
         }
         return out;
-    }
-
-    @Override
-    public Vnode create(String name, int mode, int uid, int gid) throws SyscallException {
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public Vnode mkdir(String name, int mode, int uid, int gid) throws SyscallException {
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public Vnode symlink(String name, String target, int uid, int gid) throws SyscallException {
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public void unlink(String name) throws SyscallException {
-        lookup(name);
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public void rmdir(String name) throws SyscallException {
-        lookup(name);
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public void rename(String name, Vnode newDir, String newName, int flags) throws SyscallException {
-        lookup(name);
-        throw new SyscallException(Errno.EPERM);
     }
 }

@@ -5,6 +5,7 @@ import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.random.Csprng;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Attrs;
 import dev.jkraft.kernel.vfs.FileSystem;
 import dev.jkraft.kernel.vfs.StatFs;
 import dev.jkraft.kernel.vfs.Vnode;
@@ -89,9 +90,9 @@ public final class DevFs extends FileSystem {
         return nextIno.getAndIncrement();
     }
 
-    /** When the nodes were made: the times stat shows for all of them. */
-    long bootTime() {
-        return bootTime;
+    /** The attributes every node starts from: root's, no blocks, and the time devfs was made as all three times. */
+    Attrs.Builder attrs(long ino, int mode) {
+        return Attrs.builder(ino, mode).blocks(0).times(bootTime, bootTime, bootTime);
     }
 
     static long now() {

@@ -25,9 +25,7 @@ final class DevLink extends Vnode {
 
     @Override
     public Attrs attrs() {
-        long t = devfs.bootTime();
-        return Attrs.builder(ino, FileModes.S_IFLNK | 0777).size(target.getBytes(StandardCharsets.UTF_8).length)
-                .blocks(0).times(t, t, t).build();
+        return devfs.attrs(ino, FileModes.S_IFLNK | 0777).size(target.getBytes(StandardCharsets.UTF_8).length).build();
     }
 
     @Override

@@ -10,8 +10,7 @@ import java.util.List;
 
 /**
  * A procfs directory whose entries are computed at each lookup and listing (the processes, a
- * process's descriptors ...). Nothing may be made or removed in one: EPERM, EACCES through the
- * vfs's permission check for the read-only modes, as Linux.
+ * process's descriptors ...). Nothing may be made or removed in one ({@link ProcNode}).
  */
 final class ProcDir extends ProcNode {
     /** The entries now; ENOENT if the directory's process is gone. */
@@ -72,38 +71,5 @@ final class ProcDir extends ProcNode {
             out.add(new DirEntry(n.name(), n.ino(), DirEntry.typeOf(n.mode())));
         }
         return out;
-    }
-
-    @Override
-    public Vnode create(String name, int mode, int uid, int gid) throws SyscallException {
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public Vnode mkdir(String name, int mode, int uid, int gid) throws SyscallException {
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public Vnode symlink(String name, String target, int uid, int gid) throws SyscallException {
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public void unlink(String name) throws SyscallException {
-        lookup(name);
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public void rmdir(String name) throws SyscallException {
-        lookup(name);
-        throw new SyscallException(Errno.EPERM);
-    }
-
-    @Override
-    public void rename(String name, Vnode newDir, String newName, int flags) throws SyscallException {
-        lookup(name);
-        throw new SyscallException(Errno.EPERM);
     }
 }

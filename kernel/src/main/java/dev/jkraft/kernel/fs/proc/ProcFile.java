@@ -45,7 +45,7 @@ final class ProcFile extends ProcNode {
         int mode = flags & OpenFlags.O_ACCMODE;
         boolean reads = mode == OpenFlags.O_RDONLY || mode == OpenFlags.O_RDWR;
         byte[] text = reads ? content.text().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        return new SnapshotFile(at, flags, text, this);
+        return new SnapshotFile(at, flags, this, text);
     }
 
     int write(byte[] buf, int off, int len) throws SyscallException {

@@ -143,10 +143,10 @@ public final class ProcFs extends FileSystem {
         out.add(file("version", "version", SystemText::version));
         for (int pid : processes.pids()) {
             Process p = processes.process(pid);
-            if (p != null) {
-                List<Task> threads = processes.threads(p);
-                Task main = threads.isEmpty() ? self() : threads.get(0);
-                out.add(PidEntries.directory(this, p, main, true));
+            List<Task> threads = p == null ? List.of() : processes.threads(p);
+            // A process without threads has exited: Linux shows a zombie, jkraft nothing.
+            if (!threads.isEmpty()) {
+                out.add(PidEntries.directory(this, p, threads.get(0), true));
             }
         }
         return out;

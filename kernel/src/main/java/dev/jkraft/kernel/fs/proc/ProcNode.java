@@ -1,14 +1,15 @@
 package dev.jkraft.kernel.fs.proc;
 
 import dev.jkraft.kernel.vfs.Attrs;
-import dev.jkraft.kernel.vfs.Vnode;
+import dev.jkraft.kernel.vfs.FixedNode;
 
 /**
  * What every procfs node has: its name in its directory, an inode number stable for its place
  * (so that two lookups give the same node), a mode, an owner (the process's, for PID entries) and
- * the time it was looked up, which Linux's proc inodes show as all three times.
+ * the time it was looked up, which Linux's proc inodes show as all three times. No name can be
+ * made or removed anywhere in procfs (EPERM).
  */
-abstract class ProcNode extends Vnode {
+abstract class ProcNode extends FixedNode {
     final ProcFs procfs;
     private final String name;
     private final long ino;

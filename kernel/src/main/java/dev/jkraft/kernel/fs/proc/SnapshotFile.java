@@ -2,72 +2,63 @@ package dev.jkraft.kernel.fs.proc;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Seek;
-import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Attrs;
 import dev.jkraft.kernel.vfs.Location;
+import dev.jkraft.kernel.vfs.NodeFile;
+import dev.jkraft.kernel.vfs.Vnode;
 
-/** An open procfs file: the text made at open, a position over it, and seq_lseek's SEEK_SET/SEEK_CUR. */
-final class SnapshotFile extends OpenFile {
-    private final Location at;
-    private final byte[] content;
-    private final ProcFile node;
-    private long position;
-
-    SnapshotFile(Location at, int flags, byte[] content, ProcFile node) {
-        super(flags);
-        this.at = at;
-        this.content = content;
-        this.node = node;
+/**
+ * An open procfs file: a {@link NodeFile} over the text made at open (a stand-in node with the
+ * file's identity and that text), with seq_lseek's SEEK_SET and SEEK_CUR only.
+ */
+final class SnapshotFile extends NodeFile {
+    SnapshotFile(Location at, int flags, ProcFile file, byte[] text) {
+        super(new Location(at.mount(), new Snapshot(file, text), at.parent(), at.name()), flags);
     }
 
     @Override
-    public synchronized int read(byte[] buf, int off, int len) {
-        int n = pread(position, buf, off, len);
-        position += n;
-        return n;
-    }
-
-    @Override
-    public int pread(long pos, byte[] buf, int off, int len) {
-        if (pos >= content.length || pos < 0) {
-            return 0;
-        }
-        int n = (int) Math.min(len, content.length - pos);
-        System.arraycopy(content, (int) pos, buf, off, n);
-        return n;
-    }
-
-    @Override
-    public int write(byte[] buf, int off, int len) throws SyscallException {
-        return node.write(buf, off, len);
-    }
-
-    @Override
-    public int pwrite(long pos, byte[] buf, int off, int len) throws SyscallException {
-        return node.write(buf, off, len);
-    }
-
-    @Override
-    public synchronized long seek(long offset, int whence) throws SyscallException {
-        long target = switch (whence) {
-            case Seek.SEEK_SET -> offset;
-            case Seek.SEEK_CUR -> position + offset;
-            default -> throw new SyscallException(Errno.EINVAL);
-        };
-        if (target < 0) {
+    public long seek(long offset, int whence) throws SyscallException {
+        if (whence != Seek.SEEK_SET && whence != Seek.SEEK_CUR) {
             throw new SyscallException(Errno.EINVAL);
         }
-        position = target;
-        return target;
+        return super.seek(offset, whence);
     }
 
-    @Override
-    public byte[] stat() throws SyscallException {
-        return at.attrs().toStat();
-    }
+    /** The procfs file as one open sees it: its attributes, the text of that open, its writes. */
+    private static final class Snapshot extends Vnode {
+        private final ProcFile file;
+        private final byte[] text;
 
-    @Override
-    public String describe() {
-        return at.path();
+        Snapshot(ProcFile file, byte[] text) {
+            super(file.fs());
+            this.file = file;
+            this.text = text;
+        }
+
+        @Override
+        public long ino() {
+            return file.ino();
+        }
+
+        @Override
+        public Attrs attrs() throws SyscallException {
+            return file.attrs();
+        }
+
+        @Override
+        public int read(long position, byte[] buf, int off, int len) {
+            if (position >= text.length) {
+                return 0;
+            }
+            int n = (int) Math.min(len, text.length - position);
+            System.arraycopy(text, (int) position, buf, off, n);
+            return n;
+        }
+
+        @Override
+        public int write(long position, byte[] buf, int off, int len) throws SyscallException {
+            return file.write(buf, off, len);
+        }
     }
 }
