@@ -134,6 +134,16 @@ public final class HostFdFile extends OpenFile {
         }
     }
 
+    /** What the host's /proc/self/fd names for the descriptor: "/dev/pts/0", "pipe:[1234]" ... */
+    @Override
+    public String describe() {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return super.describe();
+        }
+    }
+
     @Override
     public int statusFlags() {
         try (Arena arena = Arena.ofConfined()) {

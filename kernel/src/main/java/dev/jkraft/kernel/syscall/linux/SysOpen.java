@@ -4,6 +4,7 @@ import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.fs.proc.ProcFs;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -136,8 +137,17 @@ public final class SysOpen {
                 l = existing;
             }
         } else {
-            l = walk.resolve(start, path, ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
-                    | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+            try {
+                l = walk.resolve(start, path, ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
+                        | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+            } catch (SyscallException e) {
+                OpenFile behind = e.errno() == Errno.ENOENT && (flags & OpenFlags.O_NOFOLLOW) == 0
+                        ? magicLink(t, start, path) : null;
+                if (behind == null) {
+                    throw e;
+                }
+                return behind;
+            }
         }
         Attrs a = l.attrs();
         if (a.isSymlink()) {
@@ -164,6 +174,27 @@ public final class SysOpen {
             }
         }
         return l.node().open(l, flags);
+    }
+
+    /**
+     * /proc/PID/fd/N of a file with no path (a pipe, a standard stream, a deleted file): Linux's
+     * magic link reaches the file itself, which is shared here rather than reopened.
+     */
+    private static OpenFile magicLink(Task t, Location start, String path) throws SyscallException {
+        try {
+            PathWalk walk = Paths.walk(t);
+            Location l = walk.resolve(start, path, 0);
+            for (int hops = 0; hops < PathWalk.MAX_SYMLINKS && l.attrs().isSymlink(); hops++) {
+                OpenFile f = ProcFs.openFileBehind(l.node());
+                if (f != null) {
+                    return f;
+                }
+                l = walk.resolve(l.parent() == null ? l : l.parent(), l.node().readlink(), 0);
+            }
+            return null;
+        } catch (SyscallException e) {
+            return null;
+        }
     }
 
     private static Location lookupOrNull(PathWalk walk, Location dir, String name) throws SyscallException {
