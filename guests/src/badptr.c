@@ -178,6 +178,11 @@ static void memory_checks(void) {
     /* Read-only and inaccessible memory as a destination. */
     CHECK(syscall(SYS_mprotect, p, PAGE, PROT_READ));
     CHECK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, p));
+    /* mincore's vector is written like any other kernel output: unmapped, kernel half, read-only. */
+    CHECK(syscall(SYS_mincore, p, PAGE, BAD));
+    CHECK(syscall(SYS_mincore, p, PAGE, (void *)-4096L));
+    CHECK(syscall(SYS_mincore, p, PAGE, p));
+    CHECK(syscall(SYS_mincore, p, 2 * PAGE, p + PAGE - 1));
     CHECK(syscall(SYS_getrandom, p, 8, 0));
     CHECK(syscall(SYS_write, 1, p + PAGE - 5, 5));
     CHECK(syscall(SYS_mprotect, p, PAGE, PROT_NONE));

@@ -10,14 +10,18 @@ import dev.jkraft.kernel.syscall.SyscallException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * A process's user address space: VMAs kept in a TreeMap by start address, backed by the page
  * tables. Anonymous pages are allocated on first touch (a page fault, or a kernel copy through
- * {@code nofault}), zero-filled, with fault-around. All methods are synchronized: faults and
+ * {@code nofault}), zero-filled, with fault-around; a file mapping's pages are read from its
+ * {@link PageSource} on first touch the same way, and a page wholly past the end of the file is
+ * not mapped (the access gets SIGBUS). All methods are synchronized: faults and
  * system calls of one process serialize on it.
  */
 public final class AddressSpace {
@@ -35,8 +39,12 @@ public final class AddressSpace {
     private final PageTables tables;
     private final MemorySegment ram;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** The page sources some area uses; released when the last such area goes. */
+    private final Set<PageSource> sources = new HashSet<>();
     private final int faultAroundPages;
     private long mmapBase;
+    /** Lock flags new areas get (mlockall MCL_FUTURE), as Linux's mm->def_flags. */
+    private int futureFlags;
     private long brkStart;
     private long brk;
     private String gateLine = "";
@@ -181,7 +189,11 @@ public final class AddressSpace {
                 start = findGap(len);
             }
         }
-        insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode()));
+        if (origin.pages() != null) {
+            sources.add(origin.pages());
+        }
+        insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode(),
+                (origin.shared() ? Vma.VM_SHARED : 0) | futureFlags, origin.pages()));
         return start;
     }
 
@@ -212,37 +224,64 @@ public final class AddressSpace {
     }
 
     /**
-     * MADV_DONTNEED: drops the pages of {@code [addr, addr+length)} so that they read back as
-     * zero; ENOMEM if part of the range is unmapped, as Linux answers.
+     * The checks madvise makes for every advice: EINVAL for a bad range, ENOMEM for a hole in it;
+     * with {@code refuseLocked} (MADV_FREE) EINVAL for a locked area, as Linux's
+     * madvise_dontneed_free_valid_vma.
      */
-    /** The checks madvise makes for every advice: EINVAL for a bad range, ENOMEM for a hole in it. */
-    public synchronized void checkAdvice(long addr, long length) throws SyscallException {
-        long len = pageAlign(length);
-        long end = addr + len;
-        if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
-                || Long.compareUnsigned(end, TASK_SIZE) > 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        long at = addr;
-        while (at < end) {
-            Vma v = find(at);
-            if (v == null) {
-                throw new SyscallException(Errno.ENOMEM);
-            }
-            at = v.end();
+    public synchronized void checkAdvice(long addr, long length, boolean refuseLocked) throws SyscallException {
+        long end = adviceEnd(addr, length);
+        boolean hole = forEachArea(addr, end, (v, from, to) -> refuseIfLocked(v, refuseLocked));
+        if (hole) {
+            throw new SyscallException(Errno.ENOMEM);
         }
     }
 
+    /**
+     * MADV_DONTNEED: drops the pages of {@code [addr, addr+length)} so that they read back as
+     * zero (a file mapping's from the file again); ENOMEM if part of the range is unmapped, EINVAL
+     * at a locked area, as Linux answers.
+     */
     public synchronized void discard(long addr, long length) throws SyscallException {
+        long end = adviceEnd(addr, length);
+        boolean hole = forEachArea(addr, end, (v, from, to) -> {
+            refuseIfLocked(v, true);
+            tables.forEachEntry(from, to, this::dropPage);
+        });
+        if (hole) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    private static void refuseIfLocked(Vma v, boolean refuse) throws SyscallException {
+        if (refuse && v.locked()) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    /** The end of an madvise range; as mm/madvise.c, a length that wraps or runs past the address space is EINVAL. */
+    private static long adviceEnd(long addr, long length) throws SyscallException {
         long len = pageAlign(length);
         long end = addr + len;
-        // As mm/madvise.c: a length that wraps, or a range past the address space, is EINVAL.
         if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
                 || Long.compareUnsigned(end, TASK_SIZE) > 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        // Walk the VMAs (not the pages) of the range; a hole makes the answer ENOMEM.
-        long at = addr;
+        return end;
+    }
+
+    /** What {@link #forEachArea} does with each area, clipped to {@code [from, to)}. */
+    private interface AreaVisitor {
+        void visit(Vma v, long from, long to) throws SyscallException;
+    }
+
+    /**
+     * Visits the areas of {@code [start, end)} in order (not their pages), each clipped to the
+     * range; a visitor's exception stops the walk.
+     *
+     * @return whether the range has a hole (madvise and msync then answer ENOMEM)
+     */
+    private boolean forEachArea(long start, long end, AreaVisitor visitor) throws SyscallException {
+        long at = start;
         boolean hole = false;
         while (at < end) {
             Vma v = find(at);
@@ -256,12 +295,172 @@ public final class AddressSpace {
                 continue;
             }
             long stop = Math.min(v.end(), end);
-            tables.forEachEntry(at, stop, this::dropPage);
+            visitor.visit(v, at, stop);
             at = stop;
         }
+        return hole;
+    }
+
+    /**
+     * msync's walk over {@code [start, end)}: EBUSY at a locked area when {@code invalidate}
+     * (MS_INVALIDATE), else ENOMEM if part of the range is unmapped.
+     */
+    public synchronized void checkSync(long start, long end, boolean invalidate) throws SyscallException {
+        boolean hole = forEachArea(start, end, (v, from, to) -> {
+            if (invalidate && v.locked()) {
+                throw new SyscallException(Errno.EBUSY);
+            }
+        });
         if (hole) {
             throw new SyscallException(Errno.ENOMEM);
         }
+    }
+
+    // ---- residency and locking (mincore, mlock, MAP_POPULATE) ----
+
+    /**
+     * Faults in every missing page of the areas in {@code [start, start+length)}, as Linux's
+     * __mm_populate for MAP_POPULATE and mlock: holes are skipped, and so are areas locked on
+     * fault and PROT_NONE areas.
+     *
+     * @return 0, ENOMEM when guest memory ran out, or EFAULT at a file page past the end of its file
+     */
+    public synchronized int populate(long start, long length) {
+        try {
+            forEachArea(start, start + pageAlign(length), (v, from, to) -> {
+                if ((v.flags() & Vma.VM_LOCKONFAULT) != 0 || v.prot() == Mman.PROT_NONE
+                        || v.kind() == Vma.Kind.SPECIAL) {
+                    return;
+                }
+                for (long va = from; va < to; va += PAGE) {
+                    if (tables.entry(va) == 0 && !populateOrFull(va, v)) {
+                        throw new SyscallException(Errno.EFAULT);
+                    }
+                }
+            });
+            return 0;
+        } catch (SyscallException e) {
+            return e.errno();
+        }
+    }
+
+    private boolean populateOrFull(long va, Vma v) throws SyscallException {
+        try {
+            return populate(va, v);
+        } catch (OutOfFramesException full) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    /**
+     * mincore(2) for the area at {@code start}: one byte per page from {@code start} to the end of
+     * that area, at most {@code maxPages}, 1 for a resident page. A page is resident when the page
+     * tables hold it; a file page also when it lies inside the file, since Linux counts the page
+     * cache and the host's cache holds the file; the kernel's own pages ([vdso], [vvar]) always.
+     *
+     * @throws SyscallException ENOMEM when no area holds {@code start}
+     */
+    public synchronized byte[] residency(long start, int maxPages) throws SyscallException {
+        Vma v = find(start);
+        if (v == null) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        int n = (int) Math.min(maxPages, (v.end() - start) / PAGE);
+        byte[] out = new byte[n];
+        long size = v.pages() != null ? v.pages().size() : 0;
+        for (int i = 0; i < n; i++) {
+            long va = start + i * PAGE;
+            boolean cached = v.pages() != null && v.offsetOf(va) < size;
+            out[i] = (byte) (tables.entry(va) != 0 || cached || v.kind() == Vma.Kind.SPECIAL ? 1 : 0);
+        }
+        return out;
+    }
+
+    /**
+     * Sets the lock flags ({@link Vma#LOCK_FLAGS}) of the areas in {@code [start, start+length)}
+     * to {@code lockFlags}, as Linux's apply_vma_lock_flags: the areas up to the first hole
+     * change, then a hole is ENOMEM. The kernel's own areas are left as they are. Populates nothing.
+     */
+    public synchronized void lock(long start, long length, int lockFlags) throws SyscallException {
+        long end = start + length;
+        if (Long.compareUnsigned(end, start) < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (end == start) {
+            return;
+        }
+        long covered = start;
+        while (covered < end) {
+            Vma v = find(covered);
+            if (v == null) {
+                break;
+            }
+            covered = Math.min(v.end(), end);
+        }
+        if (covered == start) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        relock(start, covered, lockFlags);
+        if (covered < end) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    /** mlockall(MCL_CURRENT) and munlockall: every area's lock flags become {@code lockFlags}. */
+    public synchronized void lockAll(int lockFlags) {
+        relock(0, TASK_SIZE, lockFlags);
+    }
+
+    /** mlockall(MCL_FUTURE): the lock flags areas created from now on get (0 after munlockall). */
+    public synchronized void setFutureLockFlags(int lockFlags) {
+        futureFlags = lockFlags & Vma.LOCK_FLAGS;
+    }
+
+    public synchronized int futureLockFlags() {
+        return futureFlags;
+    }
+
+    private void relock(long start, long end, int lockFlags) {
+        splitAt(start);
+        splitAt(end);
+        for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
+            // As mlock_fixup: special mappings (VM_DONTEXPAND) never become locked.
+            if (v.kind() != Vma.Kind.SPECIAL && v.kind() != Vma.Kind.GUARD) {
+                vmas.put(v.start(), v.withFlags((v.flags() & ~Vma.LOCK_FLAGS) | lockFlags));
+            }
+        }
+        mergeAround(start, end, false);
+    }
+
+    /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */
+    public synchronized long lockedBytes(long start, long end) {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            if (v.locked()) {
+                n += Math.max(0, Math.min(v.end(), end) - Math.max(v.start(), start));
+            }
+        }
+        return n;
+    }
+
+    /** Bytes of all areas (Linux's total_vm). */
+    public synchronized long mappedBytes() {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            n += v.kind() == Vma.Kind.GUARD ? 0 : v.length();
+        }
+        return n;
+    }
+
+    /**
+     * Whether a fault at {@code address} is an allowed access to a page of a file mapping wholly
+     * past the end of the file: Linux sends SIGBUS (BUS_ADRERR) for it, not SIGSEGV.
+     */
+    public synchronized boolean beyondEndOfFile(long address, boolean write, boolean exec) {
+        Vma v = find(address);
+        long page = address & ~(PAGE - 1);
+        return v != null && v.pages() != null && allows(v.prot(), write, exec) && tables.entry(page) == 0
+                && v.offsetOf(page) >= v.pages().size();
     }
 
     /**
@@ -280,7 +479,9 @@ public final class AddressSpace {
             long e = tables.entry(page);
             if (e == 0) {
                 try {
-                    populate(page, v);
+                    if (!populate(page, v)) {
+                        throw new SyscallException(Errno.EFAULT);
+                    }
                 } catch (OutOfFramesException full) {
                     throw new SyscallException(Errno.ENOMEM);
                 }
@@ -367,7 +568,7 @@ public final class AddressSpace {
         }
         // The pages moved; whatever is left of the old range (a shrink) is dropped.
         removeRange(oldAddr, oldAddr + oldLen);
-        insert(new Vma(to, to + newLen, v.prot(), v.kind(), v.name(), v.fileOffset(), v.device(), v.inode()));
+        insert(v.movedTo(oldAddr, to, newLen));
         return to;
     }
 
@@ -442,6 +643,10 @@ public final class AddressSpace {
                     return brk;
                 }
                 map(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, true, false, Vma.Kind.HEAP, "[heap]");
+                if (futureFlags != 0) {
+                    // Under mlockall(MCL_FUTURE) the heap grows locked and populated, as Linux's brk.
+                    populate(oldTop, newTop - oldTop);
+                }
             } else if (newTop < oldTop) {
                 removeRange(newTop, oldTop);
             }
@@ -470,14 +675,22 @@ public final class AddressSpace {
             // Present with the right rights: a stale translation the CPU has since dropped.
             return true;
         }
-        populate(page, v);
+        if (!populate(page, v)) {
+            return false;
+        }
+        if ((v.flags() & Vma.VM_LOCKONFAULT) != 0) {
+            // Locked on fault: only the pages touched are locked in memory, so none around them.
+            return true;
+        }
         // Fault-around: map neighbours of the same VMA now, saving a fault each.
         long from = Math.max(v.start(), page - (faultAroundPages / 2) * PAGE);
         long to = Math.min(v.end(), from + faultAroundPages * PAGE);
         for (long va = from; va < to; va += PAGE) {
             if (tables.entry(va) == 0) {
                 try {
-                    populate(va, v);
+                    if (!populate(va, v)) {
+                        break;
+                    }
                 } catch (OutOfFramesException full) {
                     break;
                 }
@@ -518,6 +731,8 @@ public final class AddressSpace {
         removeRange(0, TASK_SIZE);
         tables.freeTables();
         changedCount = 0;
+        sources.forEach(PageSource::release);
+        sources.clear();
     }
 
     public synchronized long brkStart() {
@@ -551,13 +766,19 @@ public final class AddressSpace {
         return f;
     }
 
-    private void populate(long va, Vma v) throws OutOfFramesException {
+    /** Maps a fresh frame at {@code va}, filled from the area's file if it has one; false past its end. */
+    private boolean populate(long va, Vma v) throws OutOfFramesException {
         long pa = frames.allocate();
+        if (v.pages() != null && !v.pages().read(v.offsetOf(va), ram.asSlice(pa, PAGE))) {
+            frames.free(pa);
+            return false;
+        }
         if (v.prot() == Mman.PROT_NONE) {
             tables.mapRaw(va, pa | KEPT);
         } else {
             tables.map(va, pa, pteFlags(v.prot()));
         }
+        return true;
     }
 
     private void reprotect(long va, long e, int newProt) {
@@ -580,9 +801,30 @@ public final class AddressSpace {
         }
         splitAt(start);
         splitAt(end);
+        boolean files = false;
         for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
             vmas.remove(v.start());
             tables.forEachEntry(v.start(), v.end(), this::dropPage);
+            files |= v.pages() != null;
+        }
+        if (files) {
+            releaseUnusedSources();
+        }
+    }
+
+    /** Releases the page sources no area uses any more (the last mapping of a file is gone). */
+    private void releaseUnusedSources() {
+        Set<PageSource> used = new HashSet<>();
+        for (Vma v : vmas.values()) {
+            if (v.pages() != null) {
+                used.add(v.pages());
+            }
+        }
+        for (PageSource p : new ArrayList<>(sources)) {
+            if (!used.contains(p)) {
+                p.release();
+                sources.remove(p);
+            }
         }
     }
 
