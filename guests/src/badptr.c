@@ -18,35 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
+
 #define PAGE 4096UL
 #define BAD ((void *)8)
 #define ARCH_SET_FS 0x1002
 #ifndef TCGETS
 #define TCGETS 0x5401
 #endif
-
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case ESRCH: return "ESRCH";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EEXIST: return "EEXIST";
-    case EINVAL: return "EINVAL";
-    case ENOTTY: return "ENOTTY";
-    case ENOSYS: return "ENOSYS";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
 
 /* "what: result=R errno=NAME"; stdout is flushed first so that raw writes to fd 1 stay in order. */
 static void report(const char *what, long rc) {

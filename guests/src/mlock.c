@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "guest.h"
+
 #define PAGE 4096UL
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 1
@@ -17,26 +19,6 @@
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT 4
 #endif
-
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EFAULT: return "EFAULT";
-    case EBUSY: return "EBUSY";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
-
-static const char *rc_name(long rc) { return rc < 0 ? errname(errno) : "0"; }
 
 #define SHOW(what, call) printf("%s: %s\n", what, rc_name(call))
 
@@ -46,18 +28,6 @@ static unsigned char *anon(size_t n, int extra) {
                                                 MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);
     if (p != MAP_FAILED) syscall(SYS_madvise, p, n * PAGE, MADV_NOHUGEPAGE);
     return p;
-}
-
-static void print_mincore(const char *what, void *p, size_t pages) {
-    unsigned char vec[64];
-    long rc = syscall(SYS_mincore, p, pages * PAGE, vec);
-    printf("%s: ", what);
-    if (rc < 0) {
-        printf("%s\n", errname(errno));
-        return;
-    }
-    for (size_t i = 0; i < pages; i++) putchar('0' + (vec[i] & 1));
-    putchar('\n');
 }
 
 static void touch(unsigned char *p, size_t from, size_t to) {

@@ -17,47 +17,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
+
 #define PAGE 4096UL
-
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EBUSY: return "EBUSY";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
-
-static const char *yes(int b) { return b ? "yes" : "no"; }
-
-static const char *rc_name(long rc) { return rc < 0 ? errname(errno) : "0"; }
 
 static void *map(void *at, size_t len, int prot, int flags, int fd, off_t off) {
     return (void *)syscall(SYS_mmap, at, len, prot, flags, fd, off);
 }
 
 /* mincore's vector as digits, one per page. */
-static void print_mincore(const char *what, void *p, size_t pages) {
-    unsigned char vec[64];
-    long rc = syscall(SYS_mincore, p, pages * PAGE, vec);
-    printf("%s: ", what);
-    if (rc < 0) {
-        printf("%s\n", errname(errno));
-        return;
-    }
-    for (size_t i = 0; i < pages; i++) putchar('0' + (vec[i] & 1));
-    putchar('\n');
-}
 
 /* The rights column of the /proc/self/maps line for the area starting at p. */
 static void print_maps_rights(const char *what, void *p) {

@@ -389,14 +389,7 @@ public final class AddressSpace {
         if (end == start) {
             return;
         }
-        long covered = start;
-        while (covered < end) {
-            Vma v = find(covered);
-            if (v == null) {
-                break;
-            }
-            covered = Math.min(v.end(), end);
-        }
+        long covered = mappedUpTo(start, end);
         if (covered == start) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -606,14 +599,7 @@ public final class AddressSpace {
             throw new SyscallException(Errno.ENOMEM);
         }
         // Linux changes the VMAs up to the first hole, then answers ENOMEM.
-        long covered = addr;
-        while (covered < end) {
-            Vma v = find(covered);
-            if (v == null) {
-                break;
-            }
-            covered = Math.min(v.end(), end);
-        }
+        long covered = mappedUpTo(addr, end);
         splitAt(addr);
         splitAt(covered);
         for (Vma v : new ArrayList<>(vmas.subMap(addr, covered).values())) {
@@ -845,6 +831,19 @@ public final class AddressSpace {
             changed = Arrays.copyOf(changed, changed.length * 2);
         }
         changed[changedCount++] = entry;
+    }
+
+    /** Where the areas that run on without a hole from {@code start} stop, at most {@code end}. */
+    private long mappedUpTo(long start, long end) {
+        long covered = start;
+        while (covered < end) {
+            Vma v = find(covered);
+            if (v == null) {
+                break;
+            }
+            covered = Math.min(v.end(), end);
+        }
+        return covered;
     }
 
     private boolean overlaps(long start, long end) {

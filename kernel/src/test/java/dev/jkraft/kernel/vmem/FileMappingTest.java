@@ -18,25 +18,23 @@ import org.junit.jupiter.api.Test;
 
 /** Demand-paged file mappings: pages come from the {@link PageSource} on first touch, not at mmap. */
 class FileMappingTest {
-    private static final long P = AddressSpace.PAGE;
+    private static final long P = SpaceFixture.P;
+    private static final long X = SpaceFixture.X;
     private static final int R = Mman.PROT_READ;
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
-    private static final long X = 0x1000_0000L;
 
-    private final FakePhysicalMemory ram = FakePhysicalMemory.ofFrames(256);
-    private final FrameAllocator frames = new FrameAllocator(ram);
-    private final AddressSpace space;
+    private final SpaceFixture fixture = new SpaceFixture(256);
+    private final FrameAllocator frames = fixture.frames;
+    private final FakePhysicalMemory ram = fixture.ram;
+    private final AddressSpace space = fixture.space;
     /** Two and a half pages: byte i is (i % 251) + 1, never zero. */
     private final ArrayFile file = new ArrayFile(5 * (int) P / 2);
 
-    FileMappingTest() throws OutOfFramesException {
-        space = new AddressSpace(frames, 1);
-        space.setMmapBase(0x7000_0000_0000L);
-    }
+    FileMappingTest() throws OutOfFramesException {}
 
     @AfterEach
     void freeRam() {
-        ram.close();
+        fixture.close();
     }
 
     @Test

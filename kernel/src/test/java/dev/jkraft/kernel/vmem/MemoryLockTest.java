@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
-import dev.jkraft.kernel.mem.FakePhysicalMemory;
 import dev.jkraft.kernel.mem.FrameAllocator;
 import dev.jkraft.kernel.mem.OutOfFramesException;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -14,22 +13,19 @@ import org.junit.jupiter.api.Test;
 
 /** VM_LOCKED areas, populate and mincore residency, as mm/mlock.c and mm/mincore.c behave. */
 class MemoryLockTest {
-    private static final long P = AddressSpace.PAGE;
+    private static final long P = SpaceFixture.P;
+    private static final long X = SpaceFixture.X;
     private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
-    private static final long X = 0x1000_0000L;
 
-    private final FakePhysicalMemory ram = FakePhysicalMemory.ofFrames(64);
-    private final FrameAllocator frames = new FrameAllocator(ram);
-    private final AddressSpace space;
+    private final SpaceFixture fixture = new SpaceFixture(64);
+    private final FrameAllocator frames = fixture.frames;
+    private final AddressSpace space = fixture.space;
 
-    MemoryLockTest() throws OutOfFramesException {
-        space = new AddressSpace(frames, 1);
-        space.setMmapBase(0x7000_0000_0000L);
-    }
+    MemoryLockTest() throws OutOfFramesException {}
 
     @AfterEach
     void freeRam() {
-        ram.close();
+        fixture.close();
     }
 
     @Test
