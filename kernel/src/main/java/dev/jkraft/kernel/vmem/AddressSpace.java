@@ -12,12 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * A process's user address space: VMAs kept in a TreeMap by start address, backed by the page
+ * A process's user address space: VMAs (a {@link VmaTree}) backed by the page
  * tables. Anonymous pages are allocated on first touch (a page fault, or a kernel copy through
  * {@code nofault}), zero-filled, with fault-around; a file mapping's pages are read from its
  * {@link PageSource} on first touch the same way, and a page wholly past the end of the file is
@@ -38,7 +36,7 @@ public final class AddressSpace {
     private final FrameAllocator frames;
     private final PageTables tables;
     private final MemorySegment ram;
-    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final VmaTree vmas = new VmaTree();
     /** The page sources some area uses; released when the last such area goes. */
     private final Set<PageSource> sources = new HashSet<>();
     private final int faultAroundPages;
@@ -79,30 +77,22 @@ public final class AddressSpace {
     }
 
     public synchronized List<Vma> vmas() {
-        return List.copyOf(vmas.values());
+        return vmas.list();
     }
 
     /** The text of /proc/self/maps for this address space. */
     public synchronized String mapsText() {
-        StringBuilder b = new StringBuilder();
-        for (Vma v : vmas.values()) {
-            if (v.kind() != Vma.Kind.GUARD) {
-                b.append(v.mapsLine());
-            }
-        }
-        return b.append(gateLine).toString();
+        return vmas.mapsText() + gateLine;
     }
 
     /** The area containing {@code address}, or null; a guard area counts as no area, as Linux's gap. */
     public synchronized Vma find(long address) {
-        Vma v = findAny(address);
-        return v == null || v.kind() == Vma.Kind.GUARD ? null : v;
+        return vmas.find(address);
     }
 
     /** The guard area containing {@code address}, or null (for fault reports). */
     public synchronized Vma guardAt(long address) {
-        Vma v = findAny(address);
-        return v != null && v.kind() == Vma.Kind.GUARD ? v : null;
+        return vmas.guardAt(address);
     }
 
     /**
@@ -111,23 +101,7 @@ public final class AddressSpace {
      * map over it (as Linux's stack guard gap). Parts already mapped are left alone.
      */
     public synchronized void reserveGuard(long start, long end, String name) {
-        long at = start;
-        while (at < end) {
-            Map.Entry<Long, Vma> next = vmas.ceilingEntry(at);
-            Vma cur = findAny(at);
-            if (cur != null) {
-                at = cur.end();
-                continue;
-            }
-            long stop = next == null ? end : Math.min(end, next.getKey());
-            vmas.put(at, new Vma(at, stop, Mman.PROT_NONE, Vma.Kind.GUARD, name));
-            at = stop;
-        }
-    }
-
-    private Vma findAny(long address) {
-        Map.Entry<Long, Vma> e = vmas.floorEntry(address);
-        return e != null && e.getValue().contains(address) ? e.getValue() : null;
+        vmas.reserveGuard(start, end, name);
     }
 
     // ---- mapping ----
@@ -175,7 +149,7 @@ public final class AddressSpace {
             if (Long.compareUnsigned(hint, TASK_SIZE) > 0 || Long.compareUnsigned(len, TASK_SIZE - hint) > 0) {
                 throw new SyscallException(Errno.ENOMEM);
             }
-            if (noReplace && overlaps(hint, hint + len)) {
+            if (noReplace && vmas.overlaps(hint, hint + len)) {
                 throw new SyscallException(Errno.EEXIST);
             }
             start = hint;
@@ -183,7 +157,7 @@ public final class AddressSpace {
         } else {
             long h = hint & ~(PAGE - 1);
             // Linux ignores hints below vm.mmap_min_addr (64 KiB).
-            if (h >= MMAP_MIN_ADDR && h < TASK_SIZE && len <= TASK_SIZE - h && !overlaps(h, h + len)) {
+            if (h >= MMAP_MIN_ADDR && h < TASK_SIZE && len <= TASK_SIZE - h && !vmas.overlaps(h, h + len)) {
                 start = h;
             } else {
                 start = findGap(len);
@@ -192,7 +166,7 @@ public final class AddressSpace {
         if (origin.pages() != null) {
             sources.add(origin.pages());
         }
-        insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode(),
+        vmas.insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode(),
                 (origin.shared() ? Vma.VM_SHARED : 0) | futureFlags, origin.pages()));
         return start;
     }
@@ -208,7 +182,7 @@ public final class AddressSpace {
             throw new SyscallException(Errno.EINVAL);
         }
         removeRange(at, at + len);
-        insert(new Vma(at, at + len, prot, Vma.Kind.SPECIAL, name));
+        vmas.insert(new Vma(at, at + len, prot, Vma.Kind.SPECIAL, name));
         for (int i = 0; i < physical.length; i++) {
             try {
                 tables.map(at + i * PAGE, physical[i], pteFlags(prot) | PINNED);
@@ -230,7 +204,7 @@ public final class AddressSpace {
      */
     public synchronized void checkAdvice(long addr, long length, boolean refuseLocked) throws SyscallException {
         long end = adviceEnd(addr, length);
-        boolean hole = forEachArea(addr, end, (v, from, to) -> refuseIfLocked(v, refuseLocked));
+        boolean hole = vmas.forEachArea(addr, end, (v, from, to) -> refuseIfLocked(v, refuseLocked));
         if (hole) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -243,7 +217,7 @@ public final class AddressSpace {
      */
     public synchronized void discard(long addr, long length) throws SyscallException {
         long end = adviceEnd(addr, length);
-        boolean hole = forEachArea(addr, end, (v, from, to) -> {
+        boolean hole = vmas.forEachArea(addr, end, (v, from, to) -> {
             refuseIfLocked(v, true);
             tables.forEachEntry(from, to, this::dropPage);
         });
@@ -269,44 +243,12 @@ public final class AddressSpace {
         return end;
     }
 
-    /** What {@link #forEachArea} does with each area, clipped to {@code [from, to)}. */
-    private interface AreaVisitor {
-        void visit(Vma v, long from, long to) throws SyscallException;
-    }
-
-    /**
-     * Visits the areas of {@code [start, end)} in order (not their pages), each clipped to the
-     * range; a visitor's exception stops the walk.
-     *
-     * @return whether the range has a hole (madvise and msync then answer ENOMEM)
-     */
-    private boolean forEachArea(long start, long end, AreaVisitor visitor) throws SyscallException {
-        long at = start;
-        boolean hole = false;
-        while (at < end) {
-            Vma v = find(at);
-            if (v == null) {
-                hole = true;
-                Map.Entry<Long, Vma> next = vmas.higherEntry(at);
-                if (next == null || next.getKey() >= end) {
-                    break;
-                }
-                at = next.getKey();
-                continue;
-            }
-            long stop = Math.min(v.end(), end);
-            visitor.visit(v, at, stop);
-            at = stop;
-        }
-        return hole;
-    }
-
     /**
      * msync's walk over {@code [start, end)}: EBUSY at a locked area when {@code invalidate}
      * (MS_INVALIDATE), else ENOMEM if part of the range is unmapped.
      */
     public synchronized void checkSync(long start, long end, boolean invalidate) throws SyscallException {
-        boolean hole = forEachArea(start, end, (v, from, to) -> {
+        boolean hole = vmas.forEachArea(start, end, (v, from, to) -> {
             if (invalidate && v.locked()) {
                 throw new SyscallException(Errno.EBUSY);
             }
@@ -327,7 +269,7 @@ public final class AddressSpace {
      */
     public synchronized int populate(long start, long length) {
         try {
-            forEachArea(start, start + pageAlign(length), (v, from, to) -> {
+            vmas.forEachArea(start, start + pageAlign(length), (v, from, to) -> {
                 if ((v.flags() & Vma.VM_LOCKONFAULT) != 0 || v.prot() == Mman.PROT_NONE
                         || v.kind() == Vma.Kind.SPECIAL) {
                     return;
@@ -389,7 +331,7 @@ public final class AddressSpace {
         if (end == start) {
             return;
         }
-        long covered = mappedUpTo(start, end);
+        long covered = vmas.mappedUpTo(start, end);
         if (covered == start) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -414,35 +356,25 @@ public final class AddressSpace {
     }
 
     private void relock(long start, long end, int lockFlags) {
-        splitAt(start);
-        splitAt(end);
-        for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
+        vmas.splitAt(start);
+        vmas.splitAt(end);
+        for (Vma v : vmas.startingIn(start, end)) {
             // As mlock_fixup: special mappings (VM_DONTEXPAND) never become locked.
             if (v.kind() != Vma.Kind.SPECIAL && v.kind() != Vma.Kind.GUARD) {
-                vmas.put(v.start(), v.withFlags((v.flags() & ~Vma.LOCK_FLAGS) | lockFlags));
+                vmas.replace(v.withFlags((v.flags() & ~Vma.LOCK_FLAGS) | lockFlags));
             }
         }
-        mergeAround(start, end, false);
+        vmas.mergeAround(start, end, false);
     }
 
     /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */
     public synchronized long lockedBytes(long start, long end) {
-        long n = 0;
-        for (Vma v : vmas.values()) {
-            if (v.locked()) {
-                n += Math.max(0, Math.min(v.end(), end) - Math.max(v.start(), start));
-            }
-        }
-        return n;
+        return vmas.lockedBytes(start, end);
     }
 
     /** Bytes of all areas (Linux's total_vm). */
     public synchronized long mappedBytes() {
-        long n = 0;
-        for (Vma v : vmas.values()) {
-            n += v.kind() == Vma.Kind.GUARD ? 0 : v.length();
-        }
-        return n;
+        return vmas.mappedBytes();
     }
 
     /**
@@ -530,8 +462,8 @@ public final class AddressSpace {
             throw new SyscallException(Errno.ENOMEM);
         }
         long growEnd = oldAddr + newLen;
-        if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !overlaps(v.end(), growEnd)) {
-            insert(v.withRange(v.end(), growEnd));
+        if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !vmas.overlaps(v.end(), growEnd)) {
+            vmas.insert(v.withRange(v.end(), growEnd));
             return oldAddr;
         }
         if (!mayMove) {
@@ -543,8 +475,8 @@ public final class AddressSpace {
     /** Moves {@code [oldAddr, oldAddr+oldLen)} of {@code v} to {@code to}, {@code newLen} long. */
     private long move(Vma v, long oldAddr, long oldLen, long newLen, long to) throws SyscallException {
         long keep = Math.min(oldLen, newLen);
-        splitAt(oldAddr);
-        splitAt(oldAddr + oldLen);
+        vmas.splitAt(oldAddr);
+        vmas.splitAt(oldAddr + oldLen);
         // Collect first: writing the destination while walking could meet moved entries again.
         List<long[]> entries = new ArrayList<>();
         tables.forEachEntry(oldAddr, oldAddr + keep, (va, e) -> entries.add(new long[] {va, e}));
@@ -561,7 +493,7 @@ public final class AddressSpace {
         }
         // The pages moved; whatever is left of the old range (a shrink) is dropped.
         removeRange(oldAddr, oldAddr + oldLen);
-        insert(v.movedTo(oldAddr, to, newLen));
+        vmas.insert(v.movedTo(oldAddr, to, newLen));
         return to;
     }
 
@@ -599,17 +531,17 @@ public final class AddressSpace {
             throw new SyscallException(Errno.ENOMEM);
         }
         // Linux changes the VMAs up to the first hole, then answers ENOMEM.
-        long covered = mappedUpTo(addr, end);
-        splitAt(addr);
-        splitAt(covered);
-        for (Vma v : new ArrayList<>(vmas.subMap(addr, covered).values())) {
-            vmas.put(v.start(), v.withProt(prot));
+        long covered = vmas.mappedUpTo(addr, end);
+        vmas.splitAt(addr);
+        vmas.splitAt(covered);
+        for (Vma v : vmas.startingIn(addr, covered)) {
+            vmas.replace(v.withProt(prot));
             tables.forEachEntry(v.start(), v.end(), (va, e) -> reprotect(va, e, prot));
         }
         // A file mapping's written (copied-on-write) part never merges back with its untouched
         // neighbour on Linux (their anon_vmas differ): after ld.so's RELRO mprotect the read-only
         // part stays apart. So mprotect merges anonymous areas only.
-        mergeAround(addr, covered, false);
+        vmas.mergeAround(addr, covered, false);
         if (covered < end) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -625,7 +557,7 @@ public final class AddressSpace {
         try {
             if (newTop > oldTop) {
                 // Linux keeps a guard page between the heap and the next mapping above it.
-                if (overlaps(oldTop, newTop + PAGE) || newTop + PAGE > mmapFloor()) {
+                if (vmas.overlaps(oldTop, newTop + PAGE) || newTop + PAGE > mmapFloor()) {
                     return brk;
                 }
                 map(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, true, false, Vma.Kind.HEAP, "[heap]");
@@ -782,14 +714,14 @@ public final class AddressSpace {
     }
 
     private void removeRange(long start, long end) {
-        if (!overlaps(start, end)) {
+        if (!vmas.overlaps(start, end)) {
             return;
         }
-        splitAt(start);
-        splitAt(end);
+        vmas.splitAt(start);
+        vmas.splitAt(end);
         boolean files = false;
-        for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
-            vmas.remove(v.start());
+        for (Vma v : vmas.startingIn(start, end)) {
+            vmas.remove(v);
             tables.forEachEntry(v.start(), v.end(), this::dropPage);
             files |= v.pages() != null;
         }
@@ -800,12 +732,7 @@ public final class AddressSpace {
 
     /** Releases the page sources no area uses any more (the last mapping of a file is gone). */
     private void releaseUnusedSources() {
-        Set<PageSource> used = new HashSet<>();
-        for (Vma v : vmas.values()) {
-            if (v.pages() != null) {
-                used.add(v.pages());
-            }
-        }
+        Set<PageSource> used = vmas.pageSources();
         for (PageSource p : new ArrayList<>(sources)) {
             if (!used.contains(p)) {
                 p.release();
@@ -833,85 +760,13 @@ public final class AddressSpace {
         changed[changedCount++] = entry;
     }
 
-    /** Where the areas that run on without a hole from {@code start} stop, at most {@code end}. */
-    private long mappedUpTo(long start, long end) {
-        long covered = start;
-        while (covered < end) {
-            Vma v = find(covered);
-            if (v == null) {
-                break;
-            }
-            covered = Math.min(v.end(), end);
-        }
-        return covered;
-    }
-
-    private boolean overlaps(long start, long end) {
-        Map.Entry<Long, Vma> below = vmas.lowerEntry(end);
-        return below != null && below.getValue().end() > start;
-    }
-
-    private Vma vmaAt(long va) {
-        return find(va);
-    }
-
-    /** Splits the VMA containing {@code at} so that a VMA starts at {@code at}. */
-    private void splitAt(long at) {
-        Vma v = findAny(at);
-        if (v == null || v.start() == at) {
-            return;
-        }
-        vmas.put(v.start(), v.withRange(v.start(), at));
-        vmas.put(at, v.withRange(at, v.end()));
-    }
-
-    private void insert(Vma v) {
-        vmas.put(v.start(), v);
-        mergeAround(v.start(), v.end(), true);
-    }
-
-    /** Merges neighbours with equal rights, kind and name, as Linux merges compatible VMAs. */
-    private void mergeAround(long start, long end, boolean files) {
-        Map.Entry<Long, Vma> e = vmas.lowerEntry(start);
-        long from = e != null ? e.getKey() : start;
-        Vma prev = null;
-        for (Vma v : new ArrayList<>(vmas.tailMap(from).values())) {
-            if (prev != null && prev.canMerge(v) && (files || v.inode() == 0)) {
-                vmas.remove(v.start());
-                prev = prev.withRange(prev.start(), v.end());
-                vmas.put(prev.start(), prev);
-            } else {
-                prev = v;
-            }
-            if (v.start() > end) {
-                break;
-            }
-        }
-    }
-
     /** Lowest address mmap has handed out top-down, which brk must not grow into. */
     private long mmapFloor() {
-        Map.Entry<Long, Vma> e = vmas.ceilingEntry(pageAlign(brk) + 1);
-        return e == null ? TASK_SIZE : e.getKey();
+        return vmas.firstStartFrom(pageAlign(brk) + 1, TASK_SIZE);
     }
 
     private long findGap(long len) throws SyscallException {
-        long top = mmapBase;
-        for (Vma v : vmas.descendingMap().values()) {
-            if (v.start() >= top) {
-                top = Math.min(top, v.start());
-                continue;
-            }
-            if (v.end() <= top - len) {
-                return top - len;
-            }
-            top = v.start();
-        }
-        long floor = Math.max(PAGE * 16, pageAlign(brk));
-        if (top - len >= floor) {
-            return top - len;
-        }
-        throw new SyscallException(Errno.ENOMEM);
+        return vmas.findGap(len, mmapBase, Math.max(PAGE * 16, pageAlign(brk)));
     }
 
     static long pageAlign(long v) {
