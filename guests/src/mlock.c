@@ -13,6 +13,9 @@
 #include "guest.h"
 
 #define PAGE 4096UL
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#endif
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 1
 #endif
@@ -98,6 +101,15 @@ static void mlock_checks(void) {
     SHOW("mlock2 no flags", syscall(SYS_mlock2, q, 4 * PAGE, 0));
     print_mincore("after mlock2 without flags", q, 4);
     syscall(SYS_munmap, q, 4 * PAGE);
+
+    /* A locked area that grows is populated as it grows. */
+    unsigned char *g = anon(2, 0);
+    syscall(SYS_mlock, g, 2 * PAGE);
+    unsigned char *grown = (unsigned char *)syscall(SYS_mremap, g, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE);
+    if (grown != MAP_FAILED) {
+        print_mincore("locked area grown by mremap", grown, 4);
+        syscall(SYS_munmap, grown, 4 * PAGE);
+    }
 
     unsigned char *l = anon(4, MAP_LOCKED);
     print_mincore("MAP_LOCKED", l, 4);

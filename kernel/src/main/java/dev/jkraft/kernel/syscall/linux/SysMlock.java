@@ -34,7 +34,7 @@ public final class SysMlock {
             throws SyscallException {
         AddressSpace as = t.process().addressSpace();
         long from = start & ~(Mman.PAGE_SIZE - 1);
-        as.lock(from, pageAlign(length + (start - from)), 0);
+        as.lock(from, SysMmap.pageAlign(length + (start - from)), 0);
         return 0;
     }
 
@@ -49,7 +49,7 @@ public final class SysMlock {
         }
         AddressSpace as = t.process().addressSpace();
         long from = start & ~(Mman.PAGE_SIZE - 1);
-        long len = pageAlign(length + (start - from));
+        long len = SysMmap.pageAlign(length + (start - from));
         if (!capIpcLock(t)) {
             long locked = len + as.lockedBytes(0, AddressSpace.TASK_SIZE);
             if (Long.compareUnsigned(locked, memlockLimit(t)) > 0) {
@@ -112,7 +112,7 @@ public final class SysMlock {
         }
         AddressSpace as = t.process().addressSpace();
         if ((locked || as.futureLockFlags() != 0) && !capIpcLock(t)) {
-            long total = pageAlign(length) + as.lockedBytes(0, AddressSpace.TASK_SIZE);
+            long total = SysMmap.pageAlign(length) + as.lockedBytes(0, AddressSpace.TASK_SIZE);
             if (Long.compareUnsigned(total, memlockLimit(t)) > 0) {
                 throw new SyscallException(Errno.EAGAIN);
             }
@@ -133,9 +133,5 @@ public final class SysMlock {
     /** jkraft has no capability sets yet: effective uid 0 holds them all, as root does on Linux. */
     private static boolean capIpcLock(Task t) {
         return t.process().credentials().euid() == 0;
-    }
-
-    private static long pageAlign(long v) {
-        return (v + Mman.PAGE_SIZE - 1) & ~(Mman.PAGE_SIZE - 1);
     }
 }

@@ -60,7 +60,7 @@ public final class SysMmap {
     private static long finishMap(Task t, long start, long length, int flags) throws SyscallException {
         AddressSpace as = t.process().addressSpace();
         if ((flags & Mman.MAP_LOCKED) != 0) {
-            as.lock(start, length, Vma.VM_LOCKED | as.futureLockFlags());
+            as.lock(start, pageAlign(length), Vma.VM_LOCKED | as.futureLockFlags());
         }
         boolean populate = (flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE;
         if (populate || as.find(start).locked()) {
@@ -136,7 +136,13 @@ public final class SysMmap {
             throws SyscallException {
         AddressSpace as = t.process().addressSpace();
         try {
-            return as.remap(oldAddr, oldLen, newLen, (int) flags, newAddr);
+            long at = as.remap(oldAddr, oldLen, newLen, (int) flags, newAddr);
+            long grown = pageAlign(newLen) - pageAlign(oldLen);
+            if (grown > 0 && as.find(at).locked()) {
+                // A locked area grows populated, as mremap's mm_populate of the new part.
+                as.populate(at + pageAlign(oldLen), grown);
+            }
+            return at;
         } finally {
             as.flushTo(t.cpu());
         }
@@ -189,8 +195,7 @@ public final class SysMmap {
                 || ((flags & Mman.MS_ASYNC) != 0 && (flags & Mman.MS_SYNC) != 0)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        long len = (length + Mman.PAGE_SIZE - 1) & ~(Mman.PAGE_SIZE - 1);
-        long end = addr + len;
+        long end = addr + pageAlign(length);
         if (Long.compareUnsigned(end, addr) < 0) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -235,5 +240,9 @@ public final class SysMmap {
             start += chunk.length * Mman.PAGE_SIZE;
         }
         return 0;
+    }
+
+    static long pageAlign(long v) {
+        return (v + Mman.PAGE_SIZE - 1) & ~(Mman.PAGE_SIZE - 1);
     }
 }
