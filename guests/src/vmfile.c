@@ -113,6 +113,11 @@ int main(int argc, char **argv) {
     printf("offset mapping: %s\n", yes(r != MAP_FAILED && memcmp(r, copy + PAGE, size - PAGE) == 0
                                          && all_zero(r + size - PAGE, 2 * PAGE - size)));
     printf("unaligned offset: %s\n", rc_name((long)map(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 100)));
+    printf("offset past the largest file: %s\n",
+           rc_name((long)map(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0x7ffffffffffff000L)));
+    printf("negative offset: %s\n", rc_name((long)map(0, PAGE, PROT_READ, MAP_PRIVATE, fd, -4096L)));
+    unsigned char *far = map(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0x7fffffffffffe000L);
+    printf("offset far past the end: %s\n", far == MAP_FAILED ? errname(errno) : "mapped");
 
     /* Shared: read-only is fine and shows 's'; writable needs a descriptor open for writing. */
     unsigned char *s = map(0, size, PROT_READ, MAP_SHARED, fd, 0);

@@ -83,6 +83,10 @@ public final class SysMmap {
         if (!(file instanceof HostFile h) || (h.statusFlags() & OpenFlags.O_PATH) != 0) {
             throw new SyscallException(file instanceof HostFile ? Errno.EBADF : Errno.ENODEV);
         }
+        // As file_mmap_ok: the mapping must end within the largest file size (LLONG_MAX).
+        if (Long.compareUnsigned(offset >>> 12, (Long.MAX_VALUE - pageAlign(length)) >>> 12) > 0) {
+            throw new SyscallException(Errno.EOVERFLOW);
+        }
         int type = flags & Mman.MAP_TYPE;
         if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0) {
             // Shared and writable needs a descriptor open for writing; this view has none.
