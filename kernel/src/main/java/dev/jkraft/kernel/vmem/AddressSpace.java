@@ -364,7 +364,9 @@ public final class AddressSpace {
                 vmas.replace(v.withFlags((v.flags() & ~Vma.LOCK_FLAGS) | lockFlags));
             }
         }
-        vmas.mergeAround(start, end, false);
+        // The pieces of one area split by mlock share its anon_vma on Linux, so munlock merges
+        // them back, file areas included.
+        vmas.mergeAround(start, end, true);
     }
 
     /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */

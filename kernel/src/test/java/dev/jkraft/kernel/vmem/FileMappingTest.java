@@ -128,6 +128,17 @@ class FileMappingTest {
         assertErrno(Errno.ENOMEM, () -> space.residency(X + 4 * P, 1));
     }
 
+    @Test
+    void munlockMergesTheLockedPieceOfAFileMappingBack() throws Exception {
+        mapFile(X, 3 * P, R, 0, file);
+        space.lock(X + P, P, Vma.VM_LOCKED);
+        assertThat(space.vmas()).hasSize(3);
+        assertThat(space.find(X + P).fileOffset()).isEqualTo(P);
+        space.lock(X, 3 * P, 0);
+        assertThat(space.vmas()).hasSize(1);
+        assertThat(space.find(X).fileOffset()).isZero();
+    }
+
     // ---- helpers ----
 
     private void mapFile(long at, long length, int prot, long offset, PageSource pages) throws SyscallException {
