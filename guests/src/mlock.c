@@ -113,6 +113,19 @@ static void mlock_checks(void) {
         syscall(SYS_munmap, grown, 4 * PAGE);
     }
 
+    /* Populating needs read or write access: PROT_NONE and PROT_EXEC alone are ENOMEM, but the
+     * area is locked all the same; write-only is populated. */
+    static const struct { const char *name; int prot; } rights[] = {
+        {"PROT_NONE", PROT_NONE}, {"PROT_EXEC", PROT_EXEC}, {"PROT_WRITE", PROT_WRITE}};
+    for (size_t i = 0; i < sizeof rights / sizeof rights[0]; i++) {
+        unsigned char *r = (unsigned char *)syscall(SYS_mmap, 0, 4 * PAGE, rights[i].prot,
+                                                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        printf("mlock of %s: %s", rights[i].name, rc_name(syscall(SYS_mlock, r, 4 * PAGE)));
+        printf(", then MADV_DONTNEED: %s\n", rc_name(syscall(SYS_madvise, r, PAGE, MADV_DONTNEED)));
+        print_mincore("  resident", r, 4);
+        syscall(SYS_munmap, r, 4 * PAGE);
+    }
+
     unsigned char *l = anon(4, MAP_LOCKED);
     print_mincore("MAP_LOCKED", l, 4);
     SHOW("MADV_DONTNEED of MAP_LOCKED", syscall(SYS_madvise, l, PAGE, MADV_DONTNEED));

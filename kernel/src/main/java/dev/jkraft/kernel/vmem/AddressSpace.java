@@ -262,22 +262,18 @@ public final class AddressSpace {
 
     /**
      * Faults in every missing page of the areas in {@code [start, start+length)}, as Linux's
-     * __mm_populate for MAP_POPULATE and mlock: holes are skipped, and so are areas locked on
-     * fault and PROT_NONE areas.
+     * __mm_populate for MAP_POPULATE, mlock and mlockall: holes are skipped, so are areas locked
+     * on fault; with {@code ignoreErrors} (mm_populate) an area that fails is left for the next.
      *
-     * @return 0, ENOMEM when guest memory ran out, or EFAULT at a file page past the end of its file
+     * @return 0, ENOMEM when guest memory ran out, or EFAULT for an area that allows neither
+     *     reading nor writing or a file page past the end of its file
      */
-    public synchronized int populate(long start, long length) {
+    public synchronized int populate(long start, long length, boolean ignoreErrors) {
         try {
             vmas.forEachArea(start, start + pageAlign(length), (v, from, to) -> {
-                if ((v.flags() & Vma.VM_LOCKONFAULT) != 0 || v.prot() == Mman.PROT_NONE
-                        || v.kind() == Vma.Kind.SPECIAL) {
-                    return;
-                }
-                for (long va = from; va < to; va += PAGE) {
-                    if (tables.entry(va) == 0 && !populateOrFull(va, v)) {
-                        throw new SyscallException(Errno.EFAULT);
-                    }
+                int error = populateArea(v, from, to);
+                if (error != 0 && !ignoreErrors) {
+                    throw new SyscallException(error);
                 }
             });
             return 0;
@@ -286,12 +282,26 @@ public final class AddressSpace {
         }
     }
 
-    private boolean populateOrFull(long va, Vma v) throws SyscallException {
-        try {
-            return populate(va, v);
-        } catch (OutOfFramesException full) {
-            throw new SyscallException(Errno.ENOMEM);
+    /** populate_vma_page_range for {@code [from, to)} of {@code v}: 0 or an errno. */
+    private int populateArea(Vma v, long from, long to) {
+        if ((v.flags() & Vma.VM_LOCKONFAULT) != 0 || v.kind() == Vma.Kind.SPECIAL) {
+            return 0;
         }
+        // get_user_pages reads an area it may read and writes one it may write; one that allows
+        // neither (PROT_NONE, or PROT_EXEC alone) is EFAULT, and mlock then answers ENOMEM.
+        if ((v.prot() & (Mman.PROT_READ | Mman.PROT_WRITE)) == 0) {
+            return Errno.EFAULT;
+        }
+        for (long va = from; va < to; va += PAGE) {
+            try {
+                if (tables.entry(va) == 0 && !populate(va, v)) {
+                    return Errno.EFAULT;
+                }
+            } catch (OutOfFramesException full) {
+                return Errno.ENOMEM;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -565,7 +575,7 @@ public final class AddressSpace {
                 map(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, true, false, Vma.Kind.HEAP, "[heap]");
                 if (futureFlags != 0) {
                     // Under mlockall(MCL_FUTURE) the heap grows locked and populated, as Linux's brk.
-                    populate(oldTop, newTop - oldTop);
+                    populate(oldTop, newTop - oldTop, true);
                 }
             } else if (newTop < oldTop) {
                 removeRange(newTop, oldTop);

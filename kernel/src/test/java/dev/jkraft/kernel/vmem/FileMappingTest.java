@@ -122,9 +122,9 @@ class FileMappingTest {
     void populateReadsFilePagesAndResidencyCountsTheFile() throws Exception {
         mapFile(X, 4 * P, R, 0, file);
         assertThat(space.residency(X, 4)).as("inside the file: cached").containsExactly(1, 1, 1, 0);
-        assertThat(space.populate(X, 4 * P)).as("the page past the end").isEqualTo(Errno.EFAULT);
+        assertThat(space.populate(X, 4 * P, false)).as("the page past the end").isEqualTo(Errno.EFAULT);
         assertThat(file.reads).containsExactly(0L, P, 2 * P, 3 * P);
-        assertThat(space.populate(X, 3 * P)).isZero();
+        assertThat(space.populate(X, 3 * P, false)).isZero();
         assertErrno(Errno.ENOMEM, () -> space.residency(X + 4 * P, 1));
     }
 

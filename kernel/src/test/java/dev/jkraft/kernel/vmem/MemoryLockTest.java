@@ -63,10 +63,23 @@ class MemoryLockTest {
     void populateAndResidency() throws SyscallException {
         anon(X, 4 * P);
         assertThat(space.residency(X, 8)).as("up to the end of the area").containsExactly(0, 0, 0, 0);
-        assertThat(space.populate(X + P, 2 * P)).isZero();
+        assertThat(space.populate(X + P, 2 * P, false)).isZero();
         assertThat(space.residency(X, 4)).containsExactly(0, 1, 1, 0);
         assertThat(space.residency(X + 2 * P, 1)).containsExactly(1);
         assertErrno(Errno.ENOMEM, () -> space.residency(X + 4 * P, 1));
+    }
+
+    @Test
+    void anAreaNeitherReadableNorWritableIsEfaultAndIgnoringErrorsMovesOn() throws SyscallException {
+        space.map(X, P, Mman.PROT_NONE, true, false, Vma.Kind.ANONYMOUS, "");
+        space.map(X + P, P, Mman.PROT_EXEC, true, false, Vma.Kind.ANONYMOUS, "");
+        space.map(X + 2 * P, P, Mman.PROT_WRITE, true, false, Vma.Kind.ANONYMOUS, "");
+        assertThat(space.populate(X, 3 * P, false)).isEqualTo(Errno.EFAULT);
+        assertThat(space.residency(X + 2 * P, 1)).containsExactly(0);
+        assertThat(space.populate(X, 3 * P, true)).isZero();
+        assertThat(space.residency(X, 1)).containsExactly(0);
+        assertThat(space.residency(X + P, 1)).containsExactly(0);
+        assertThat(space.residency(X + 2 * P, 1)).as("write-only is populated").containsExactly(1);
     }
 
     @Test
@@ -74,7 +87,7 @@ class MemoryLockTest {
         AddressSpace around = new AddressSpace(frames, 16);
         around.map(X, 8 * P, RW, true, false, Vma.Kind.ANONYMOUS, "");
         around.lock(X, 8 * P, Vma.VM_LOCKED | Vma.VM_LOCKONFAULT);
-        assertThat(around.populate(X, 8 * P)).isZero();
+        assertThat(around.populate(X, 8 * P, false)).isZero();
         assertThat(around.residency(X, 8)).containsOnly(0);
         assertThat(around.handleFault(X + 3 * P, true, false)).isTrue();
         assertThat(around.residency(X, 8)).containsExactly(0, 0, 0, 1, 0, 0, 0, 0);
@@ -85,9 +98,9 @@ class MemoryLockTest {
     void populatingBeyondGuestRamIsEnomemNotAHostFailure() throws SyscallException {
         space.map(X, 128 * P, RW, true, false, Vma.Kind.ANONYMOUS, "", false);
         space.lock(X, 128 * P, Vma.VM_LOCKED);
-        assertThat(space.populate(X, 128 * P)).isEqualTo(Errno.ENOMEM);
+        assertThat(space.populate(X, 128 * P, false)).isEqualTo(Errno.ENOMEM);
         space.unmap(X, 128 * P);
-        assertThat(space.populate(X, P)).as("a hole is skipped").isZero();
+        assertThat(space.populate(X, P, false)).as("a hole is skipped").isZero();
     }
 
     @Test

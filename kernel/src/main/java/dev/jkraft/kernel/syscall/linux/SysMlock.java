@@ -60,7 +60,7 @@ public final class SysMlock {
             }
         }
         as.lock(from, len, lockFlags);
-        int error = as.populate(from, len);
+        int error = as.populate(from, len, false);
         as.flushTo(t.cpu());
         return switch (error) {
             case 0 -> 0;
@@ -87,8 +87,8 @@ public final class SysMlock {
         as.setFutureLockFlags((flags & Mman.MCL_FUTURE) != 0 ? lockFlags : 0);
         if (current) {
             as.lockAll(lockFlags);
-            // mm_populate(0, TASK_SIZE): errors are ignored.
-            as.populate(0, AddressSpace.TASK_SIZE);
+            // mm_populate(0, TASK_SIZE): an area that fails is passed over.
+            as.populate(0, AddressSpace.TASK_SIZE, true);
             as.flushTo(t.cpu());
         }
         return 0;

@@ -64,7 +64,7 @@ public final class SysMmap {
         }
         boolean populate = (flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE;
         if (populate || as.find(start).locked()) {
-            as.populate(start, length);
+            as.populate(start, length, true);
         }
         as.flushTo(t.cpu());
         return start;
@@ -144,7 +144,7 @@ public final class SysMmap {
             long grown = pageAlign(newLen) - pageAlign(oldLen);
             if (grown > 0 && as.find(at).locked()) {
                 // A locked area grows populated, as mremap's mm_populate of the new part.
-                as.populate(at + pageAlign(oldLen), grown);
+                as.populate(at + pageAlign(oldLen), grown, true);
             }
             return at;
         } finally {
