@@ -128,6 +128,13 @@ int main(int argc, char **argv) {
     unsigned char *pop = map(0, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     print_mincore("MAP_POPULATE", pop, pages);
 
+    /* mlock reads the file's pages in; a page past the end cannot be, which mlock answers ENOMEM. */
+    unsigned char *lk = map(0, maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+    printf("mlock of the file's pages: %s\n", rc_name(syscall(SYS_mlock, lk, pages * PAGE)));
+    printf("mlock past the end: %s\n", rc_name(syscall(SYS_mlock, lk, maplen)));
+    printf("locked pages are the file's: %s\n", yes(memcmp(lk, copy, size) == 0));
+    syscall(SYS_munmap, lk, maplen);
+
     /* The mapping outlives the descriptor: its untouched pages still come from the file. */
     unsigned char *late = map(0, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
