@@ -331,29 +331,15 @@ public final class AddressSpace {
     /**
      * Sets the lock flags ({@link Vma#LOCK_FLAGS}) of the areas in {@code [start, start+length)}
      * to {@code lockFlags}, as Linux's apply_vma_lock_flags: the areas up to the first hole
-     * change, then a hole is ENOMEM. The kernel's own areas are left as they are. Populates nothing.
+     * change, then a hole is ENOMEM; a wrapping range is EINVAL. Populates nothing.
      */
     public synchronized void lock(long start, long length, int lockFlags) throws SyscallException {
-        long end = start + length;
-        if (Long.compareUnsigned(end, start) < 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        if (end == start) {
-            return;
-        }
-        long covered = vmas.mappedUpTo(start, end);
-        if (covered == start) {
-            throw new SyscallException(Errno.ENOMEM);
-        }
-        relock(start, covered, lockFlags);
-        if (covered < end) {
-            throw new SyscallException(Errno.ENOMEM);
-        }
+        vmas.lock(start, length, lockFlags);
     }
 
     /** mlockall(MCL_CURRENT) and munlockall: every area's lock flags become {@code lockFlags}. */
     public synchronized void lockAll(int lockFlags) {
-        relock(0, TASK_SIZE, lockFlags);
+        vmas.setLockFlags(0, TASK_SIZE, lockFlags);
     }
 
     /** mlockall(MCL_FUTURE): the lock flags areas created from now on get (0 after munlockall). */
@@ -363,20 +349,6 @@ public final class AddressSpace {
 
     public synchronized int futureLockFlags() {
         return futureFlags;
-    }
-
-    private void relock(long start, long end, int lockFlags) {
-        vmas.splitAt(start);
-        vmas.splitAt(end);
-        for (Vma v : vmas.startingIn(start, end)) {
-            // As mlock_fixup: special mappings (VM_DONTEXPAND) never become locked.
-            if (v.kind() != Vma.Kind.SPECIAL && v.kind() != Vma.Kind.GUARD) {
-                vmas.replace(v.withFlags((v.flags() & ~Vma.LOCK_FLAGS) | lockFlags));
-            }
-        }
-        // The pieces of one area split by mlock share its anon_vma on Linux, so munlock merges
-        // them back, file areas included.
-        vmas.mergeAround(start, end, true);
     }
 
     /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */

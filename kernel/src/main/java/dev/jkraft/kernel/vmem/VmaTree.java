@@ -192,6 +192,40 @@ final class VmaTree {
         throw new SyscallException(Errno.ENOMEM);
     }
 
+    /** See {@link AddressSpace#lock}. */
+    void lock(long start, long length, int lockFlags) throws SyscallException {
+        long end = start + length;
+        if (Long.compareUnsigned(end, start) < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (end == start) {
+            return;
+        }
+        long covered = mappedUpTo(start, end);
+        if (covered == start) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        setLockFlags(start, covered, lockFlags);
+        if (covered < end) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    /** Sets the lock flags of every area in {@code [start, end)}, splitting at the ends. */
+    void setLockFlags(long start, long end, int lockFlags) {
+        splitAt(start);
+        splitAt(end);
+        for (Vma v : startingIn(start, end)) {
+            // As mlock_fixup: special mappings (VM_DONTEXPAND) never become locked.
+            if (v.kind() != Vma.Kind.SPECIAL && v.kind() != Vma.Kind.GUARD) {
+                replace(v.withFlags((v.flags() & ~Vma.LOCK_FLAGS) | lockFlags));
+            }
+        }
+        // The pieces of one area split by mlock share its anon_vma on Linux, so munlock merges
+        // them back, file areas included.
+        mergeAround(start, end, true);
+    }
+
     /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */
     long lockedBytes(long start, long end) {
         long n = 0;
