@@ -95,6 +95,8 @@ static void mlock_checks(void) {
 
     unsigned char *q = anon(4, 0);
     SHOW("mlock2 unknown flag", syscall(SYS_mlock2, q, PAGE, 2));
+    SHOW("mlock2 with only bit 32", syscall(SYS_mlock2, q, PAGE, 1L << 32));
+    SHOW("munlock after it", syscall(SYS_munlock, q, PAGE));
     SHOW("mlock2 MLOCK_ONFAULT", syscall(SYS_mlock2, q, 4 * PAGE, MLOCK_ONFAULT));
     print_mincore("after mlock2 MLOCK_ONFAULT", q, 4);
     touch(q, 1, 2);
@@ -136,6 +138,8 @@ static void mlockall_checks(void) {
     SHOW("mlockall 0", syscall(SYS_mlockall, 0));
     SHOW("mlockall MCL_ONFAULT alone", syscall(SYS_mlockall, MCL_ONFAULT));
     SHOW("mlockall unknown bit", syscall(SYS_mlockall, MCL_CURRENT | 0x100));
+    /* The flags are an int: bits above the low 32 are not seen. */
+    SHOW("mlockall with only bit 32", syscall(SYS_mlockall, 1L << 32));
     SHOW("mlockall MCL_FUTURE", syscall(SYS_mlockall, MCL_FUTURE));
     unsigned char *p = anon(4, 0);
     print_mincore("mapped under MCL_FUTURE", p, 4);

@@ -149,6 +149,7 @@ int main(int argc, char **argv) {
     printf("msync MS_ASYNC: %s\n", rc_name(syscall(SYS_msync, s, size, MS_ASYNC)));
     printf("msync MS_INVALIDATE: %s\n", rc_name(syscall(SYS_msync, s, size, MS_INVALIDATE)));
     printf("msync no flags: %s\n", rc_name(syscall(SYS_msync, p, PAGE, 0)));
+    printf("msync MS_SYNC with bit 32: %s\n", rc_name(syscall(SYS_msync, p, PAGE, (1L << 32) | MS_SYNC)));
     printf("msync length 0: %s\n", rc_name(syscall(SYS_msync, p, 0, MS_SYNC)));
     syscall(SYS_munmap, p + PAGE, PAGE);
     printf("msync over a hole: %s\n", rc_name(syscall(SYS_msync, p, 3 * PAGE, MS_SYNC)));

@@ -22,9 +22,10 @@ public final class SysMlock {
         return doMlock(t, start, length, Vma.VM_LOCKED);
     }
 
-    public static long mlock2(Task t, long start, long length, long flags, long a3, long a4, long a5)
+    public static long mlock2(Task t, long start, long length, long flagsArg, long a3, long a4, long a5)
             throws SyscallException {
-        if ((flags & ~(long) Mman.MLOCK_ONFAULT) != 0) {
+        int flags = (int) flagsArg; // unsigned int in Linux: the upper half of the register is ignored
+        if ((flags & ~Mman.MLOCK_ONFAULT) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         return doMlock(t, start, length, Vma.VM_LOCKED | ((flags & Mman.MLOCK_ONFAULT) != 0 ? Vma.VM_LOCKONFAULT : 0));
@@ -69,10 +70,11 @@ public final class SysMlock {
         };
     }
 
-    public static long mlockall(Task t, long flags, long a1, long a2, long a3, long a4, long a5)
+    public static long mlockall(Task t, long flagsArg, long a1, long a2, long a3, long a4, long a5)
             throws SyscallException {
+        int flags = (int) flagsArg; // an int in Linux's mlockall
         int known = Mman.MCL_CURRENT | Mman.MCL_FUTURE | Mman.MCL_ONFAULT;
-        if (flags == 0 || (flags & ~(long) known) != 0 || flags == Mman.MCL_ONFAULT) {
+        if (flags == 0 || (flags & ~known) != 0 || flags == Mman.MCL_ONFAULT) {
             throw new SyscallException(Errno.EINVAL);
         }
         if (!canLock(t)) {

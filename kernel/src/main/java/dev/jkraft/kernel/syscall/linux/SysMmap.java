@@ -192,10 +192,11 @@ public final class SysMmap {
      * range that wraps or has unmapped pages. There is nothing to write back: private pages never go to the file,
      * and a shared mapping of the read-only host view cannot be writable.
      */
-    public static long msync(Task t, long addr, long length, long flags, long a3, long a4, long a5)
+    public static long msync(Task t, long addr, long length, long flagsArg, long a3, long a4, long a5)
             throws SyscallException {
+        int flags = (int) flagsArg; // an int in Linux's msync: the upper half of the register is ignored
         if ((addr & (Mman.PAGE_SIZE - 1)) != 0
-                || (flags & ~(long) (Mman.MS_ASYNC | Mman.MS_INVALIDATE | Mman.MS_SYNC)) != 0
+                || (flags & ~(Mman.MS_ASYNC | Mman.MS_INVALIDATE | Mman.MS_SYNC)) != 0
                 || ((flags & Mman.MS_ASYNC) != 0 && (flags & Mman.MS_SYNC) != 0)) {
             throw new SyscallException(Errno.EINVAL);
         }
