@@ -52,6 +52,9 @@ static void mincore_checks(void) {
     SHOW("mincore partial page length", syscall(SYS_mincore, p, 100, vec));
     SHOW("mincore past the user half", syscall(SYS_mincore, (void *)0x7ffffffff000UL, 2 * PAGE, vec));
     SHOW("mincore kernel half", syscall(SYS_mincore, (void *)-8192L, PAGE, vec));
+    SHOW("mincore at the top, length 0", syscall(SYS_mincore, (void *)0x7ffffffff000UL, 0, vec));
+    SHOW("mincore ending at the top", syscall(SYS_mincore, (void *)0x7fffffffe000UL, PAGE, vec));
+    SHOW("mincore vector at the top", syscall(SYS_mincore, p, PAGE, (void *)0x7ffffffff000UL));
     SHOW("mincore bad vector", syscall(SYS_mincore, p, PAGE, (void *)8));
     SHOW("mincore kernel vector", syscall(SYS_mincore, p, PAGE, (void *)-4096L));
     /* A hole after the first page: the first page's byte is written, then ENOMEM. */
@@ -80,6 +83,9 @@ static void mlock_checks(void) {
     SHOW("mlock unaligned start", syscall(SYS_mlock, p + 100, 10));
     print_mincore("after mlock of a few bytes", p, 4);
     SHOW("mlock wrapping", syscall(SYS_mlock, p, -PAGE));
+    SHOW("mlock of the last kernel page", syscall(SYS_mlock, (void *)-4096L, PAGE));
+    SHOW("munlock wrapping", syscall(SYS_munlock, (void *)-4096L, 2 * PAGE));
+    SHOW("mlock at the top, length 0", syscall(SYS_mlock, (void *)0x7ffffffff000UL, 0));
     SHOW("munlock all 4", syscall(SYS_munlock, p, 4 * PAGE));
 
     /* A hole in the middle: the part before it is locked (and populated), then ENOMEM. */
