@@ -57,4 +57,5 @@ public final class Mman {
     public static final int MLOCK_ONFAULT = 1;
 
     public static final long PAGE_SIZE = 4096;
+    public static final int PAGE_SHIFT = 12;
 }

@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.file;
 
 import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.abi.Stat;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.PageSource;
 import java.lang.foreign.MemorySegment;
@@ -13,9 +14,6 @@ import java.nio.ByteOrder;
  * frame. The view is read-only, so nothing is ever written back.
  */
 final class HostFilePages implements PageSource {
-    /** st_size in the x86-64 struct stat. */
-    private static final int ST_SIZE = 48;
-
     private final int hostFd;
     private boolean released;
 
@@ -57,11 +55,11 @@ final class HostFilePages implements PageSource {
         if (released) {
             return 0;
         }
-        byte[] st = new byte[StatBuilder.SIZE];
+        byte[] st = new byte[Stat.SIZE];
         if (HostCalls.fstatat(hostFd, new byte[0], OpenFlags.AT_EMPTY_PATH, st) < 0) {
             return 0;
         }
-        return ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getLong(ST_SIZE);
+        return ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getLong(Stat.ST_SIZE_OFFSET);
     }
 
     @Override

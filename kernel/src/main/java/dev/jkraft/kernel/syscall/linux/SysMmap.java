@@ -3,6 +3,7 @@ package dev.jkraft.kernel.syscall.linux;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.abi.Stat;
 import dev.jkraft.kernel.file.HostFile;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.nofault.BadAddressException;
@@ -84,7 +85,7 @@ public final class SysMmap {
             throw new SyscallException(file instanceof HostFile ? Errno.EBADF : Errno.ENODEV);
         }
         // As file_mmap_ok: the mapping must end within the largest file size (LLONG_MAX).
-        if (Long.compareUnsigned(offset >>> 12, (Long.MAX_VALUE - pageAlign(length)) >>> 12) > 0) {
+        if (Long.compareUnsigned(offset >>> Mman.PAGE_SHIFT, (Long.MAX_VALUE - pageAlign(length)) >>> Mman.PAGE_SHIFT) > 0) {
             throw new SyscallException(Errno.EOVERFLOW);
         }
         int type = flags & Mman.MAP_TYPE;
@@ -100,7 +101,8 @@ public final class SysMmap {
         try {
             start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
                     Vma.Kind.FILE, h.path(), false,
-                    new Vma.Origin(offset, st.getLong(0), st.getLong(8), pages, type != Mman.MAP_PRIVATE));
+                    new Vma.Origin(offset, st.getLong(Stat.ST_DEV_OFFSET), st.getLong(Stat.ST_INO_OFFSET), pages,
+                            type != Mman.MAP_PRIVATE));
         } catch (SyscallException e) {
             pages.release();
             throw e;
@@ -228,7 +230,7 @@ public final class SysMmap {
                 || Long.compareUnsigned(start + length, AddressSpace.TASK_SIZE) > 0) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        long pages = (length >>> 12) + ((length & (Mman.PAGE_SIZE - 1)) != 0 ? 1 : 0);
+        long pages = (length >>> Mman.PAGE_SHIFT) + ((length & (Mman.PAGE_SIZE - 1)) != 0 ? 1 : 0);
         if (Long.compareUnsigned(vec + pages, AddressSpace.TASK_SIZE) > 0 || vec + pages < vec) {
             throw new SyscallException(Errno.EFAULT);
         }
