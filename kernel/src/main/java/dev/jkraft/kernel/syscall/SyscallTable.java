@@ -3,6 +3,7 @@ package dev.jkraft.kernel.syscall;
 import dev.jkraft.kernel.syscall.linux.SysFile;
 import dev.jkraft.kernel.syscall.linux.SysFutex;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
+import dev.jkraft.kernel.syscall.linux.SysMlock;
 import dev.jkraft.kernel.syscall.linux.SysMmap;
 import dev.jkraft.kernel.syscall.linux.SysOpen;
 import dev.jkraft.kernel.syscall.linux.SysPrctl;
@@ -46,6 +47,8 @@ public final class SyscallTable {
         def(20, SysReadWrite::writev);
         def(21, SysOpen::access);
         def(25, SysMmap::mremap);
+        def(26, SysMmap::msync);
+        def(27, SysMmap::mincore);
         def(28, SysMmap::madvise);
         def(32, SysFile::dup);
         def(33, SysFile::dup2);
@@ -67,6 +70,10 @@ public final class SyscallTable {
         def(108, SysThread::getegid);
         def(110, SysThread::getppid);
         def(131, SysSignal::sigaltstack);
+        def(149, SysMlock::mlock);
+        def(150, SysMlock::munlock);
+        def(151, SysMlock::mlockall);
+        def(152, SysMlock::munlockall);
         def(157, SysPrctl::prctl);
         def(158, SysThread::archPrctl);
         def(160, SysInfo::setrlimit);
@@ -98,6 +105,7 @@ public final class SyscallTable {
         def(302, SysInfo::prlimit64);
         def(309, SysTime::getcpu);
         def(318, SysRandom::getrandom);
+        def(325, SysMlock::mlock2);
         def(332, SysOpen::statx);
         def(334, SysThread::rseq);
         def(439, SysOpen::faccessat2);
