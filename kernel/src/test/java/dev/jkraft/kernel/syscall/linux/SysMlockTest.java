@@ -7,6 +7,7 @@ import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.Rlimits;
 import dev.jkraft.kernel.fdtab.FdTable;
+import dev.jkraft.kernel.fs.ram.RamFs;
 import dev.jkraft.kernel.mem.FakePhysicalMemory;
 import dev.jkraft.kernel.mem.FrameAllocator;
 import dev.jkraft.kernel.nofault.GuestMemory;
@@ -15,6 +16,8 @@ import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.time.Timekeeper;
+import dev.jkraft.kernel.vfs.FsContext;
+import dev.jkraft.kernel.vfs.MountTable;
 import dev.jkraft.kernel.vmem.AddressSpace;
 import dev.jkraft.kernel.vmem.RecordingCpu;
 import java.util.List;
@@ -95,7 +98,8 @@ class SysMlockTest {
         limits[Rlimits.RLIMIT_MEMLOCK] = new long[] {memlock, memlock};
         Process p = new Process(1, 0, new Credentials(euid, euid, euid, euid), space,
                 new GuestMemory(space, frames.ram()), new FdTable(), "/bin/test", List.of("test"), List.of(),
-                limits, frames, new Timekeeper(Optional.empty(), (m, b, x, y) -> {}));
+                limits, frames, new Timekeeper(Optional.empty(), (m, b, x, y) -> {}),
+                new FsContext(new MountTable(new RamFs(frames, 1 << 20, "tmpfs", 0755, 0, 0), 0, "none")));
         return new Task(1, p, new RecordingCpu());
     }
 
