@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
+
 #define PAGE 4096UL
 #define BAD ((void *)8)
 #define ARCH_SET_FS 0x1002
@@ -28,38 +30,6 @@
 #ifndef TCGETS
 #define TCGETS 0x5401
 #endif
-
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case ESRCH: return "ESRCH";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EEXIST: return "EEXIST";
-    case EINVAL: return "EINVAL";
-    case ENOTTY: return "ENOTTY";
-    case ENOSYS: return "ENOSYS";
-    case ERANGE: return "ERANGE";
-    case ENOTDIR: return "ENOTDIR";
-    case EBUSY: return "EBUSY";
-    case ENODATA: return "ENODATA";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EOVERFLOW: return "EOVERFLOW";
-    case ENOTEMPTY: return "ENOTEMPTY";
-    case EXDEV: return "EXDEV";
-    case EROFS: return "EROFS";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
 
 /* "what: result=R errno=NAME"; stdout is flushed first so that raw writes to fd 1 stay in order. */
 static void report(const char *what, long rc) {
@@ -341,6 +311,11 @@ static void memory_checks(void) {
     /* Read-only and inaccessible memory as a destination. */
     CHECK(syscall(SYS_mprotect, p, PAGE, PROT_READ));
     CHECK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, p));
+    /* mincore's vector is written like any other kernel output: unmapped, kernel half, read-only. */
+    CHECK(syscall(SYS_mincore, p, PAGE, BAD));
+    CHECK(syscall(SYS_mincore, p, PAGE, (void *)-4096L));
+    CHECK(syscall(SYS_mincore, p, PAGE, p));
+    CHECK(syscall(SYS_mincore, p, 2 * PAGE, p + PAGE - 1));
     CHECK(syscall(SYS_getrandom, p, 8, 0));
     CHECK(syscall(SYS_write, 1, p + PAGE - 5, 5));
     CHECK(syscall(SYS_mprotect, p, PAGE, PROT_NONE));

@@ -11,31 +11,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "guest.h"
+
 #define PAGE 4096UL
-
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EEXIST: return "EEXIST";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    case EOVERFLOW: return "EOVERFLOW";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
-
-static const char *yes(int b) { return b ? "yes" : "no"; }
 
 static uint32_t fnv1a(const unsigned char *p, size_t n) {
     uint32_t h = 2166136261u;

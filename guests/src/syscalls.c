@@ -13,29 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EINTR: return "EINTR";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EINVAL: return "EINVAL";
-    case ENOTTY: return "ENOTTY";
-    case ERANGE: return "ERANGE";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSYS: return "ENOSYS";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
+#include "guest.h"
 
 /* "result=R errno=NAME" for a raw system call's libc-normalised return value. */
 static void report(const char *what, long rc) {

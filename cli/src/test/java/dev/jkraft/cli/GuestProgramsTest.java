@@ -56,6 +56,10 @@ class GuestProgramsTest {
         }
     }
 
+    /** The file vmfile maps: its own source, whose size is not a page multiple. */
+    private static final String VMFILE_INPUT =
+            Path.of("..", "guests", "src", "vmfile.c").toAbsolutePath().normalize().toString();
+
     static List<Case> cases() {
         return List.of(
                 Case.of("hello", 0),
@@ -75,6 +79,13 @@ class GuestProgramsTest {
                 Case.of("badptr", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
                 Case.of("madv", 0),
+                // mincore, and the mlock family with each of its errors.
+                Case.of("mlock", 0),
+                // A demand-paged file mapping of the program's own source (several pages, the last
+                // partial); reading the page past the end of the file is SIGBUS.
+                new Case("vmfile", "vmfile", List.of(VMFILE_INPUT), new byte[0], 0, null),
+                new Case("vmfile bus", "vmfile", List.of(VMFILE_INPUT, "bus"), new byte[0], 128 + 7,
+                        "killed by SIGBUS (Bus error): read of address 0x"),
                 // 64 MiB touched in 1 MiB steps: fits the default guest memory (see MemoryLimitTest).
                 Case.of("mem_limit", 0),
                 // The page-fault benchmark of bench/run.sh, small: 4 MiB touched page by page.
@@ -133,9 +144,13 @@ class GuestProgramsTest {
                 case "faults guard" -> " in the stack guard gap at rip";
                 case "divzero" -> "[FPE_INTDIV si_addr=0x";
                 case "ud2" -> "[ILL_ILLOPN si_addr=0x";
+                case "vmfile bus" -> " past the end of the file in " + VMFILE_INPUT + " rw-p 0x";
                 default -> "[SEGV_MAPERR si_addr=0xffffffffff600000]";
             };
             assertThat(guest.diagnostics()).contains(expected);
+            if (c.label().equals("vmfile bus")) {
+                assertThat(guest.diagnostics()).contains("[BUS_ADRERR si_addr=0x");
+            }
         } else {
             // Nothing but the once-per-number report of a system call jkraft lacks.
             assertThat(guest.diagnostics().lines())

@@ -62,6 +62,19 @@ class MemoryLimitTest {
         assertThat(lines).hasSize(65).endsWith("touched 64 MiB", "all 64 MiB intact");
     }
 
+    /** mlock populates from guest memory only: past it the answer is EAGAIN, as Linux's, and the guest lives on. */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void mlockBeyondGuestMemoryIsEagain(String variant) {
+        KvmRequirement.require();
+        var out = new ByteArrayOutputStream();
+        var diag = new ByteArrayOutputStream();
+        int status = Jkraft.builder().program(GuestRun.guest("mlock", variant)).args("beyond-ram").platform("kvm")
+                .memory(32 * MIB).stdout(out).diagnostics(diag).build().run();
+        assertThat(status).as("diagnostics:%n%s", diag).isZero();
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("mlock of 128 MiB: EAGAIN\nstill running\n");
+    }
+
     @Test
     void theHostCarriesOnAfterAGuestRanOutOfMemory() {
         memLimit("glibc-pie", 32 * MIB);

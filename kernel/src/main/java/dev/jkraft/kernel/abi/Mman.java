@@ -1,6 +1,9 @@
 package dev.jkraft.kernel.abi;
 
-/** mmap(2), mprotect(2), munmap(2), mremap(2), madvise(2) constants (asm-generic/mman-common.h). */
+/**
+ * mmap(2), mprotect(2), munmap(2), mremap(2), madvise(2), msync(2), mlock(2) constants
+ * (asm-generic/mman-common.h, asm-generic/mman.h).
+ */
 public final class Mman {
     private Mman() {}
 
@@ -42,5 +45,17 @@ public final class Mman {
     public static final int MADV_DONTNEED = 4;
     public static final int MADV_FREE = 8;
 
+    public static final int MS_ASYNC = 1;
+    public static final int MS_INVALIDATE = 2;
+    public static final int MS_SYNC = 4;
+
+    public static final int MCL_CURRENT = 1;
+    public static final int MCL_FUTURE = 2;
+    public static final int MCL_ONFAULT = 4;
+
+    /** mlock2(2)'s one flag: lock pages as they are faulted in, populate nothing now. */
+    public static final int MLOCK_ONFAULT = 1;
+
     public static final long PAGE_SIZE = 4096;
+    public static final int PAGE_SHIFT = 12;
 }

@@ -20,8 +20,22 @@ final class FaultReport {
         };
     }
 
+    /**
+     * The signal for {@code f}: as {@link #signalFor(int)}, except that an allowed touch of a file
+     * mapping's page wholly past the end of the file is SIGBUS, as filemap_fault answers.
+     */
+    static int signalFor(Exit.Fault f, AddressSpace space) {
+        return beyondEndOfFile(f, space) ? Signals.SIGBUS : signalFor(f.vector());
+    }
+
+    private static boolean beyondEndOfFile(Exit.Fault f, AddressSpace space) {
+        long err = f.errorCode();
+        return f.vector() == 14 && (err & 0x1) == 0
+                && space.beyondEndOfFile(f.address(), (err & 0x2) != 0, (err & 0x10) != 0);
+    }
+
     static String describe(Exit.Fault f, long rip, AddressSpace space, String program) {
-        int sig = signalFor(f.vector());
+        int sig = signalFor(f, space);
         StringBuilder b = new StringBuilder("jkraft: ").append(program).append(": killed by ")
                 .append(Signals.name(sig)).append(" (").append(Signals.description(sig)).append("): ");
         b.append(switch (f.vector()) {
@@ -43,11 +57,12 @@ final class FaultReport {
     /**
      * The si_code Linux puts in the siginfo: for a page fault SEGV_MAPERR when no area covers the
      * address (a guard gap is no area) and SEGV_ACCERR when one does but forbids the access; for
-     * the rest what traps.c sends.
+     * the rest what traps.c sends. BUS_ADRERR for a page past the end of a mapped file.
      */
     static String siCode(Exit.Fault f, AddressSpace space) {
         return switch (f.vector()) {
-            case 14 -> space.find(f.address()) == null ? "SEGV_MAPERR" : "SEGV_ACCERR";
+            case 14 -> beyondEndOfFile(f, space) ? "BUS_ADRERR"
+                    : space.find(f.address()) == null ? "SEGV_MAPERR" : "SEGV_ACCERR";
             case 0 -> "FPE_INTDIV";
             case 6 -> "ILL_ILLOPN";
             case 16, 19 -> "FPE_FLTINV";
@@ -72,6 +87,7 @@ final class FaultReport {
         Vma guard = v == null ? space.guardAt(f.address()) : null;
         String where = guard != null ? "address" : v == null ? "unmapped address" : "address";
         return access + " of " + where + " 0x" + Long.toHexString(f.address())
+                + (beyondEndOfFile(f, space) ? " past the end of the file" : "")
                 + (v != null ? " in " + v.describe() : guard != null ? " in the " + guard.name() : "");
     }
 }

@@ -404,7 +404,7 @@ public final class Kernel {
                                 && Vsyscall.emulate(task, dispatcher)) {
                             continue;
                         }
-                        int sig = FaultReport.signalFor(f.vector());
+                        int sig = FaultReport.signalFor(f, space);
                         err.println(FaultReport.describe(f, task.regs().get(Reg.RIP), space, config.execfn()));
                         process.kill(sig);
                         if (config.strace() != null) {

@@ -29,6 +29,7 @@ final class HostCalls {
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT), -1);
     private static final MethodHandle READ = handle("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG), -1);
     private static final MethodHandle PREAD = handle("pread64", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), -1);
+    private static final MethodHandle DUP = handle("dup", FunctionDescriptor.of(INT, INT), -1);
     private static final MethodHandle LSEEK = handle("lseek64", FunctionDescriptor.of(LONG, INT, LONG, INT), -1);
     private static final MethodHandle FSTATAT = handle("fstatat64", FunctionDescriptor.of(INT, INT, ADDR, ADDR, INT), -1);
     private static final MethodHandle FACCESSAT = handle("faccessat", FunctionDescriptor.of(INT, INT, ADDR, INT, INT), -1);
@@ -78,6 +79,25 @@ final class HostCalls {
                 MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
             }
             return n;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** pread(2) straight into {@code dst} (guest RAM): no copy through the Java heap. */
+    static long preadInto(int fd, MemorySegment dst, long position) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            return result((long) PREAD.invokeExact(st, fd, dst, dst.byteSize(), position), st);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int dup(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            return (int) result((int) DUP.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

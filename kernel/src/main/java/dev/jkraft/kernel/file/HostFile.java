@@ -129,6 +129,11 @@ public final class HostFile extends OpenFile {
         return out;
     }
 
+    /** The file's pages for a mapping, read on first touch through a descriptor of their own. */
+    public dev.jkraft.kernel.vmem.PageSource pages() throws SyscallException {
+        return HostFilePages.of(hostFd);
+    }
+
     /** getdents64(2) into a buffer of at most {@code size} bytes. */
     public byte[] getdents(int size) throws SyscallException {
         byte[] out = new byte[size];

@@ -6,6 +6,7 @@ import dev.jkraft.kernel.abi.Poll;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Location;
+import dev.jkraft.kernel.vmem.PageSource;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -156,6 +157,11 @@ public abstract class OpenFile {
     /** Where waiters for this file's events register; null for a file whose readiness never changes. */
     public WaitQueue waitQueue() {
         return null;
+    }
+
+    /** The file's pages for a file mapping (mmap); ENODEV for a file that cannot be mapped. */
+    public PageSource pages() throws SyscallException {
+        throw new SyscallException(Errno.ENODEV);
     }
 
     /** Where in the namespace the file was opened, for files of a file system (fchdir, fchmod, *at calls); null otherwise. */

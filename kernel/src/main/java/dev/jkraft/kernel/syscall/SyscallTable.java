@@ -5,6 +5,7 @@ import dev.jkraft.kernel.syscall.linux.SysCwd;
 import dev.jkraft.kernel.syscall.linux.SysFile;
 import dev.jkraft.kernel.syscall.linux.SysFutex;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
+import dev.jkraft.kernel.syscall.linux.SysMlock;
 import dev.jkraft.kernel.syscall.linux.SysMmap;
 import dev.jkraft.kernel.syscall.linux.SysMount;
 import dev.jkraft.kernel.syscall.linux.SysNames;
@@ -50,6 +51,8 @@ public final class SyscallTable {
         def(20, SysReadWrite::writev);
         def(21, SysOpen::access);
         def(25, SysMmap::mremap);
+        def(26, SysMmap::msync);
+        def(27, SysMmap::mincore);
         def(28, SysMmap::madvise);
         def(32, SysFile::dup);
         def(33, SysFile::dup2);
@@ -93,6 +96,10 @@ public final class SyscallTable {
         def(133, SysNames::mknod);
         def(137, SysAttrs::statfs);
         def(138, SysAttrs::fstatfs);
+        def(149, SysMlock::mlock);
+        def(150, SysMlock::munlock);
+        def(151, SysMlock::mlockall);
+        def(152, SysMlock::munlockall);
         def(157, SysPrctl::prctl);
         def(158, SysThread::archPrctl);
         def(160, SysInfo::setrlimit);
@@ -142,6 +149,7 @@ public final class SyscallTable {
         def(309, SysTime::getcpu);
         def(316, SysNames::renameat2);
         def(318, SysRandom::getrandom);
+        def(325, SysMlock::mlock2);
         def(332, SysOpen::statx);
         def(334, SysThread::rseq);
         def(437, SysOpen::openat2);

@@ -5,6 +5,7 @@ import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Seek;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vmem.PageSource;
 
 /**
  * An open non-directory of a file system that keeps data itself (ramfs files, device nodes):
@@ -103,6 +104,14 @@ public class NodeFile extends OpenFile {
             throw new SyscallException(Errno.EINVAL);
         }
         at.node().truncate(size);
+    }
+
+    @Override
+    public PageSource pages() throws SyscallException {
+        if (!at.attrs().isRegular()) {
+            throw new SyscallException(Errno.ENODEV);
+        }
+        return new NodePages(at.node());
     }
 
     @Override

@@ -10,14 +10,16 @@ import dev.jkraft.kernel.syscall.SyscallException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
- * A process's user address space: VMAs kept in a TreeMap by start address, backed by the page
+ * A process's user address space: VMAs (a {@link VmaTree}) backed by the page
  * tables. Anonymous pages are allocated on first touch (a page fault, or a kernel copy through
- * {@code nofault}), zero-filled, with fault-around. All methods are synchronized: faults and
+ * {@code nofault}), zero-filled, with fault-around; a file mapping's pages are read from its
+ * {@link PageSource} on first touch the same way, and a page wholly past the end of the file is
+ * not mapped (the access gets SIGBUS). All methods are synchronized: faults and
  * system calls of one process serialize on it.
  */
 public final class AddressSpace {
@@ -34,9 +36,13 @@ public final class AddressSpace {
     private final FrameAllocator frames;
     private final PageTables tables;
     private final MemorySegment ram;
-    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final VmaTree vmas = new VmaTree();
+    /** The page sources some area uses; released when the last such area goes. */
+    private final Set<PageSource> sources = new HashSet<>();
     private final int faultAroundPages;
     private long mmapBase;
+    /** Lock flags new areas get (mlockall MCL_FUTURE), as Linux's mm->def_flags. */
+    private int futureFlags;
     private long brkStart;
     private long brk;
     private String gateLine = "";
@@ -71,30 +77,22 @@ public final class AddressSpace {
     }
 
     public synchronized List<Vma> vmas() {
-        return List.copyOf(vmas.values());
+        return vmas.list();
     }
 
     /** The text of /proc/self/maps for this address space. */
     public synchronized String mapsText() {
-        StringBuilder b = new StringBuilder();
-        for (Vma v : vmas.values()) {
-            if (v.kind() != Vma.Kind.GUARD) {
-                b.append(v.mapsLine());
-            }
-        }
-        return b.append(gateLine).toString();
+        return vmas.mapsText() + gateLine;
     }
 
     /** The area containing {@code address}, or null; a guard area counts as no area, as Linux's gap. */
     public synchronized Vma find(long address) {
-        Vma v = findAny(address);
-        return v == null || v.kind() == Vma.Kind.GUARD ? null : v;
+        return vmas.find(address);
     }
 
     /** The guard area containing {@code address}, or null (for fault reports). */
     public synchronized Vma guardAt(long address) {
-        Vma v = findAny(address);
-        return v != null && v.kind() == Vma.Kind.GUARD ? v : null;
+        return vmas.guardAt(address);
     }
 
     /**
@@ -103,23 +101,7 @@ public final class AddressSpace {
      * map over it (as Linux's stack guard gap). Parts already mapped are left alone.
      */
     public synchronized void reserveGuard(long start, long end, String name) {
-        long at = start;
-        while (at < end) {
-            Map.Entry<Long, Vma> next = vmas.ceilingEntry(at);
-            Vma cur = findAny(at);
-            if (cur != null) {
-                at = cur.end();
-                continue;
-            }
-            long stop = next == null ? end : Math.min(end, next.getKey());
-            vmas.put(at, new Vma(at, stop, Mman.PROT_NONE, Vma.Kind.GUARD, name));
-            at = stop;
-        }
-    }
-
-    private Vma findAny(long address) {
-        Map.Entry<Long, Vma> e = vmas.floorEntry(address);
-        return e != null && e.getValue().contains(address) ? e.getValue() : null;
+        vmas.reserveGuard(start, end, name);
     }
 
     // ---- mapping ----
@@ -167,7 +149,7 @@ public final class AddressSpace {
             if (Long.compareUnsigned(hint, TASK_SIZE) > 0 || Long.compareUnsigned(len, TASK_SIZE - hint) > 0) {
                 throw new SyscallException(Errno.ENOMEM);
             }
-            if (noReplace && overlaps(hint, hint + len)) {
+            if (noReplace && vmas.overlaps(hint, hint + len)) {
                 throw new SyscallException(Errno.EEXIST);
             }
             start = hint;
@@ -175,13 +157,17 @@ public final class AddressSpace {
         } else {
             long h = hint & ~(PAGE - 1);
             // Linux ignores hints below vm.mmap_min_addr (64 KiB).
-            if (h >= MMAP_MIN_ADDR && h < TASK_SIZE && len <= TASK_SIZE - h && !overlaps(h, h + len)) {
+            if (h >= MMAP_MIN_ADDR && h < TASK_SIZE && len <= TASK_SIZE - h && !vmas.overlaps(h, h + len)) {
                 start = h;
             } else {
                 start = findGap(len);
             }
         }
-        insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode()));
+        if (origin.pages() != null) {
+            sources.add(origin.pages());
+        }
+        vmas.insert(new Vma(start, start + len, prot, kind, name, origin.offset(), origin.device(), origin.inode(),
+                (origin.shared() ? Vma.VM_SHARED : 0) | futureFlags, origin.pages()));
         return start;
     }
 
@@ -196,7 +182,7 @@ public final class AddressSpace {
             throw new SyscallException(Errno.EINVAL);
         }
         removeRange(at, at + len);
-        insert(new Vma(at, at + len, prot, Vma.Kind.SPECIAL, name));
+        vmas.insert(new Vma(at, at + len, prot, Vma.Kind.SPECIAL, name));
         for (int i = 0; i < physical.length; i++) {
             try {
                 tables.map(at + i * PAGE, physical[i], pteFlags(prot) | PINNED);
@@ -212,56 +198,178 @@ public final class AddressSpace {
     }
 
     /**
-     * MADV_DONTNEED: drops the pages of {@code [addr, addr+length)} so that they read back as
-     * zero; ENOMEM if part of the range is unmapped, as Linux answers.
+     * The checks madvise makes for every advice: EINVAL for a bad range, ENOMEM for a hole in it;
+     * with {@code refuseLocked} (MADV_FREE) EINVAL for a locked area, as Linux's
+     * madvise_dontneed_free_valid_vma.
      */
-    /** The checks madvise makes for every advice: EINVAL for a bad range, ENOMEM for a hole in it. */
-    public synchronized void checkAdvice(long addr, long length) throws SyscallException {
-        long len = pageAlign(length);
-        long end = addr + len;
-        if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
-                || Long.compareUnsigned(end, TASK_SIZE) > 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        long at = addr;
-        while (at < end) {
-            Vma v = find(at);
-            if (v == null) {
-                throw new SyscallException(Errno.ENOMEM);
-            }
-            at = v.end();
-        }
-    }
-
-    public synchronized void discard(long addr, long length) throws SyscallException {
-        long len = pageAlign(length);
-        long end = addr + len;
-        // As mm/madvise.c: a length that wraps, or a range past the address space, is EINVAL.
-        if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
-                || Long.compareUnsigned(end, TASK_SIZE) > 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        // Walk the VMAs (not the pages) of the range; a hole makes the answer ENOMEM.
-        long at = addr;
-        boolean hole = false;
-        while (at < end) {
-            Vma v = find(at);
-            if (v == null) {
-                hole = true;
-                Map.Entry<Long, Vma> next = vmas.higherEntry(at);
-                if (next == null || next.getKey() >= end) {
-                    break;
-                }
-                at = next.getKey();
-                continue;
-            }
-            long stop = Math.min(v.end(), end);
-            tables.forEachEntry(at, stop, this::dropPage);
-            at = stop;
-        }
+    public synchronized void checkAdvice(long addr, long length, boolean refuseLocked) throws SyscallException {
+        long end = adviceEnd(addr, length);
+        boolean hole = vmas.forEachArea(addr, end, (v, from, to) -> refuseIfLocked(v, refuseLocked));
         if (hole) {
             throw new SyscallException(Errno.ENOMEM);
         }
+    }
+
+    /**
+     * MADV_DONTNEED: drops the pages of {@code [addr, addr+length)} so that they read back as
+     * zero (a file mapping's from the file again); ENOMEM if part of the range is unmapped, EINVAL
+     * at a locked area, as Linux answers.
+     */
+    public synchronized void discard(long addr, long length) throws SyscallException {
+        long end = adviceEnd(addr, length);
+        boolean hole = vmas.forEachArea(addr, end, (v, from, to) -> {
+            refuseIfLocked(v, true);
+            tables.forEachEntry(from, to, this::dropPage);
+        });
+        if (hole) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    private static void refuseIfLocked(Vma v, boolean refuse) throws SyscallException {
+        if (refuse && v.locked()) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    /** The end of an madvise range; as mm/madvise.c, a length that wraps or runs past the address space is EINVAL. */
+    private static long adviceEnd(long addr, long length) throws SyscallException {
+        long len = pageAlign(length);
+        long end = addr + len;
+        if ((length != 0 && len == 0) || Long.compareUnsigned(end, addr) < 0
+                || Long.compareUnsigned(end, TASK_SIZE) > 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return end;
+    }
+
+    /**
+     * msync's walk over {@code [start, end)}: EBUSY at a locked area when {@code invalidate}
+     * (MS_INVALIDATE), else ENOMEM if part of the range is unmapped.
+     */
+    public synchronized void checkSync(long start, long end, boolean invalidate) throws SyscallException {
+        boolean hole = vmas.forEachArea(start, end, (v, from, to) -> {
+            if (invalidate && v.locked()) {
+                throw new SyscallException(Errno.EBUSY);
+            }
+        });
+        if (hole) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    // ---- residency and locking (mincore, mlock, MAP_POPULATE) ----
+
+    /**
+     * Faults in every missing page of the areas in {@code [start, start+length)}, as Linux's
+     * __mm_populate for MAP_POPULATE, mlock and mlockall: holes are skipped, so are areas locked
+     * on fault; with {@code ignoreErrors} (mm_populate) an area that fails is left for the next.
+     *
+     * @return 0, ENOMEM when guest memory ran out, or EFAULT for an area that allows neither
+     *     reading nor writing or a file page past the end of its file
+     */
+    public synchronized int populate(long start, long length, boolean ignoreErrors) {
+        try {
+            vmas.forEachArea(start, start + pageAlign(length), (v, from, to) -> {
+                int error = populateArea(v, from, to);
+                if (error != 0 && !ignoreErrors) {
+                    throw new SyscallException(error);
+                }
+            });
+            return 0;
+        } catch (SyscallException e) {
+            return e.errno();
+        }
+    }
+
+    /** populate_vma_page_range for {@code [from, to)} of {@code v}: 0 or an errno. */
+    private int populateArea(Vma v, long from, long to) {
+        if ((v.flags() & Vma.VM_LOCKONFAULT) != 0 || v.kind() == Vma.Kind.SPECIAL) {
+            return 0;
+        }
+        // get_user_pages reads an area it may read and writes one it may write; one that allows
+        // neither (PROT_NONE, or PROT_EXEC alone) is EFAULT, and mlock then answers ENOMEM.
+        if ((v.prot() & (Mman.PROT_READ | Mman.PROT_WRITE)) == 0) {
+            return Errno.EFAULT;
+        }
+        for (long va = from; va < to; va += PAGE) {
+            try {
+                if (tables.entry(va) == 0 && !populate(va, v)) {
+                    return Errno.EFAULT;
+                }
+            } catch (OutOfFramesException full) {
+                return Errno.ENOMEM;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * mincore(2) for the area at {@code start}: one byte per page from {@code start} to the end of
+     * that area, at most {@code maxPages}, 1 for a resident page. A page is resident when the page
+     * tables hold it; a file page also when it lies inside the file, since Linux counts the page
+     * cache and the host's cache holds the file; the kernel's own pages ([vdso], [vvar]) always.
+     *
+     * @throws SyscallException ENOMEM when no area holds {@code start}
+     */
+    public synchronized byte[] residency(long start, int maxPages) throws SyscallException {
+        Vma v = find(start);
+        if (v == null) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        int n = (int) Math.min(maxPages, (v.end() - start) / PAGE);
+        byte[] out = new byte[n];
+        long size = v.pages() != null ? v.pages().size() : 0;
+        for (int i = 0; i < n; i++) {
+            long va = start + i * PAGE;
+            boolean cached = v.pages() != null && v.offsetOf(va) < size;
+            out[i] = (byte) (tables.entry(va) != 0 || cached || v.kind() == Vma.Kind.SPECIAL ? 1 : 0);
+        }
+        return out;
+    }
+
+    /**
+     * Sets the lock flags ({@link Vma#LOCK_FLAGS}) of the areas in {@code [start, start+length)}
+     * to {@code lockFlags}, as Linux's apply_vma_lock_flags: the areas up to the first hole
+     * change, then a hole is ENOMEM; a wrapping range is EINVAL. Populates nothing.
+     */
+    public synchronized void lock(long start, long length, int lockFlags) throws SyscallException {
+        vmas.lock(start, length, lockFlags);
+    }
+
+    /** mlockall(MCL_CURRENT) and munlockall: every area's lock flags become {@code lockFlags}. */
+    public synchronized void lockAll(int lockFlags) {
+        vmas.setLockFlags(0, TASK_SIZE, lockFlags);
+    }
+
+    /** mlockall(MCL_FUTURE): the lock flags areas created from now on get (0 after munlockall). */
+    public synchronized void setFutureLockFlags(int lockFlags) {
+        futureFlags = lockFlags & Vma.LOCK_FLAGS;
+    }
+
+    public synchronized int futureLockFlags() {
+        return futureFlags;
+    }
+
+    /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */
+    public synchronized long lockedBytes(long start, long end) {
+        return vmas.lockedBytes(start, end);
+    }
+
+    /** Bytes of all areas (Linux's total_vm). */
+    public synchronized long mappedBytes() {
+        return vmas.mappedBytes();
+    }
+
+    /**
+     * Whether a fault at {@code address} is an allowed access to a page of a file mapping wholly
+     * past the end of the file: Linux sends SIGBUS (BUS_ADRERR) for it, not SIGSEGV.
+     */
+    public synchronized boolean beyondEndOfFile(long address, boolean write, boolean exec) {
+        Vma v = find(address);
+        long page = address & ~(PAGE - 1);
+        return v != null && v.pages() != null && allows(v.prot(), write, exec) && tables.entry(page) == 0
+                && v.offsetOf(page) >= v.pages().size();
     }
 
     /**
@@ -280,7 +388,9 @@ public final class AddressSpace {
             long e = tables.entry(page);
             if (e == 0) {
                 try {
-                    populate(page, v);
+                    if (!populate(page, v)) {
+                        throw new SyscallException(Errno.EFAULT);
+                    }
                 } catch (OutOfFramesException full) {
                     throw new SyscallException(Errno.ENOMEM);
                 }
@@ -336,8 +446,8 @@ public final class AddressSpace {
             throw new SyscallException(Errno.ENOMEM);
         }
         long growEnd = oldAddr + newLen;
-        if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !overlaps(v.end(), growEnd)) {
-            insert(v.withRange(v.end(), growEnd));
+        if (oldAddr + oldLen == v.end() && growEnd <= TASK_SIZE && !vmas.overlaps(v.end(), growEnd)) {
+            vmas.insert(v.withRange(v.end(), growEnd));
             return oldAddr;
         }
         if (!mayMove) {
@@ -349,8 +459,8 @@ public final class AddressSpace {
     /** Moves {@code [oldAddr, oldAddr+oldLen)} of {@code v} to {@code to}, {@code newLen} long. */
     private long move(Vma v, long oldAddr, long oldLen, long newLen, long to) throws SyscallException {
         long keep = Math.min(oldLen, newLen);
-        splitAt(oldAddr);
-        splitAt(oldAddr + oldLen);
+        vmas.splitAt(oldAddr);
+        vmas.splitAt(oldAddr + oldLen);
         // Collect first: writing the destination while walking could meet moved entries again.
         List<long[]> entries = new ArrayList<>();
         tables.forEachEntry(oldAddr, oldAddr + keep, (va, e) -> entries.add(new long[] {va, e}));
@@ -367,7 +477,7 @@ public final class AddressSpace {
         }
         // The pages moved; whatever is left of the old range (a shrink) is dropped.
         removeRange(oldAddr, oldAddr + oldLen);
-        insert(new Vma(to, to + newLen, v.prot(), v.kind(), v.name(), v.fileOffset(), v.device(), v.inode()));
+        vmas.insert(v.movedTo(oldAddr, to, newLen));
         return to;
     }
 
@@ -405,24 +515,17 @@ public final class AddressSpace {
             throw new SyscallException(Errno.ENOMEM);
         }
         // Linux changes the VMAs up to the first hole, then answers ENOMEM.
-        long covered = addr;
-        while (covered < end) {
-            Vma v = find(covered);
-            if (v == null) {
-                break;
-            }
-            covered = Math.min(v.end(), end);
-        }
-        splitAt(addr);
-        splitAt(covered);
-        for (Vma v : new ArrayList<>(vmas.subMap(addr, covered).values())) {
-            vmas.put(v.start(), v.withProt(prot));
+        long covered = vmas.mappedUpTo(addr, end);
+        vmas.splitAt(addr);
+        vmas.splitAt(covered);
+        for (Vma v : vmas.startingIn(addr, covered)) {
+            vmas.replace(v.withProt(prot));
             tables.forEachEntry(v.start(), v.end(), (va, e) -> reprotect(va, e, prot));
         }
         // A file mapping's written (copied-on-write) part never merges back with its untouched
         // neighbour on Linux (their anon_vmas differ): after ld.so's RELRO mprotect the read-only
         // part stays apart. So mprotect merges anonymous areas only.
-        mergeAround(addr, covered, false);
+        vmas.mergeAround(addr, covered, false);
         if (covered < end) {
             throw new SyscallException(Errno.ENOMEM);
         }
@@ -438,10 +541,14 @@ public final class AddressSpace {
         try {
             if (newTop > oldTop) {
                 // Linux keeps a guard page between the heap and the next mapping above it.
-                if (overlaps(oldTop, newTop + PAGE) || newTop + PAGE > mmapFloor()) {
+                if (vmas.overlaps(oldTop, newTop + PAGE) || newTop + PAGE > mmapFloor()) {
                     return brk;
                 }
                 map(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, true, false, Vma.Kind.HEAP, "[heap]");
+                if (futureFlags != 0) {
+                    // Under mlockall(MCL_FUTURE) the heap grows locked and populated, as Linux's brk.
+                    populate(oldTop, newTop - oldTop, true);
+                }
             } else if (newTop < oldTop) {
                 removeRange(newTop, oldTop);
             }
@@ -470,14 +577,22 @@ public final class AddressSpace {
             // Present with the right rights: a stale translation the CPU has since dropped.
             return true;
         }
-        populate(page, v);
+        if (!populate(page, v)) {
+            return false;
+        }
+        if ((v.flags() & Vma.VM_LOCKONFAULT) != 0) {
+            // Locked on fault: only the pages touched are locked in memory, so none around them.
+            return true;
+        }
         // Fault-around: map neighbours of the same VMA now, saving a fault each.
         long from = Math.max(v.start(), page - (faultAroundPages / 2) * PAGE);
         long to = Math.min(v.end(), from + faultAroundPages * PAGE);
         for (long va = from; va < to; va += PAGE) {
             if (tables.entry(va) == 0) {
                 try {
-                    populate(va, v);
+                    if (!populate(va, v)) {
+                        break;
+                    }
                 } catch (OutOfFramesException full) {
                     break;
                 }
@@ -518,6 +633,8 @@ public final class AddressSpace {
         removeRange(0, TASK_SIZE);
         tables.freeTables();
         changedCount = 0;
+        sources.forEach(PageSource::release);
+        sources.clear();
     }
 
     public synchronized long brkStart() {
@@ -551,13 +668,19 @@ public final class AddressSpace {
         return f;
     }
 
-    private void populate(long va, Vma v) throws OutOfFramesException {
+    /** Maps a fresh frame at {@code va}, filled from the area's file if it has one; false past its end. */
+    private boolean populate(long va, Vma v) throws OutOfFramesException {
         long pa = frames.allocate();
+        if (v.pages() != null && !v.pages().read(v.offsetOf(va), ram.asSlice(pa, PAGE))) {
+            frames.free(pa);
+            return false;
+        }
         if (v.prot() == Mman.PROT_NONE) {
             tables.mapRaw(va, pa | KEPT);
         } else {
             tables.map(va, pa, pteFlags(v.prot()));
         }
+        return true;
     }
 
     private void reprotect(long va, long e, int newProt) {
@@ -575,14 +698,30 @@ public final class AddressSpace {
     }
 
     private void removeRange(long start, long end) {
-        if (!overlaps(start, end)) {
+        if (!vmas.overlaps(start, end)) {
             return;
         }
-        splitAt(start);
-        splitAt(end);
-        for (Vma v : new ArrayList<>(vmas.subMap(start, end).values())) {
-            vmas.remove(v.start());
+        vmas.splitAt(start);
+        vmas.splitAt(end);
+        boolean files = false;
+        for (Vma v : vmas.startingIn(start, end)) {
+            vmas.remove(v);
             tables.forEachEntry(v.start(), v.end(), this::dropPage);
+            files |= v.pages() != null;
+        }
+        if (files) {
+            releaseUnusedSources();
+        }
+    }
+
+    /** Releases the page sources no area uses any more (the last mapping of a file is gone). */
+    private void releaseUnusedSources() {
+        Set<PageSource> used = vmas.pageSources();
+        for (PageSource p : new ArrayList<>(sources)) {
+            if (!used.contains(p)) {
+                p.release();
+                sources.remove(p);
+            }
         }
     }
 
@@ -605,72 +744,13 @@ public final class AddressSpace {
         changed[changedCount++] = entry;
     }
 
-    private boolean overlaps(long start, long end) {
-        Map.Entry<Long, Vma> below = vmas.lowerEntry(end);
-        return below != null && below.getValue().end() > start;
-    }
-
-    private Vma vmaAt(long va) {
-        return find(va);
-    }
-
-    /** Splits the VMA containing {@code at} so that a VMA starts at {@code at}. */
-    private void splitAt(long at) {
-        Vma v = findAny(at);
-        if (v == null || v.start() == at) {
-            return;
-        }
-        vmas.put(v.start(), v.withRange(v.start(), at));
-        vmas.put(at, v.withRange(at, v.end()));
-    }
-
-    private void insert(Vma v) {
-        vmas.put(v.start(), v);
-        mergeAround(v.start(), v.end(), true);
-    }
-
-    /** Merges neighbours with equal rights, kind and name, as Linux merges compatible VMAs. */
-    private void mergeAround(long start, long end, boolean files) {
-        Map.Entry<Long, Vma> e = vmas.lowerEntry(start);
-        long from = e != null ? e.getKey() : start;
-        Vma prev = null;
-        for (Vma v : new ArrayList<>(vmas.tailMap(from).values())) {
-            if (prev != null && prev.canMerge(v) && (files || v.inode() == 0)) {
-                vmas.remove(v.start());
-                prev = prev.withRange(prev.start(), v.end());
-                vmas.put(prev.start(), prev);
-            } else {
-                prev = v;
-            }
-            if (v.start() > end) {
-                break;
-            }
-        }
-    }
-
     /** Lowest address mmap has handed out top-down, which brk must not grow into. */
     private long mmapFloor() {
-        Map.Entry<Long, Vma> e = vmas.ceilingEntry(pageAlign(brk) + 1);
-        return e == null ? TASK_SIZE : e.getKey();
+        return vmas.firstStartFrom(pageAlign(brk) + 1, TASK_SIZE);
     }
 
     private long findGap(long len) throws SyscallException {
-        long top = mmapBase;
-        for (Vma v : vmas.descendingMap().values()) {
-            if (v.start() >= top) {
-                top = Math.min(top, v.start());
-                continue;
-            }
-            if (v.end() <= top - len) {
-                return top - len;
-            }
-            top = v.start();
-        }
-        long floor = Math.max(PAGE * 16, pageAlign(brk));
-        if (top - len >= floor) {
-            return top - len;
-        }
-        throw new SyscallException(Errno.ENOMEM);
+        return vmas.findGap(len, mmapBase, Math.max(PAGE * 16, pageAlign(brk)));
     }
 
     static long pageAlign(long v) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A CPU that runs nothing and remembers every {@link Cpu#invalidate} it was sent. */
-final class RecordingCpu implements Cpu {
+public final class RecordingCpu implements Cpu {
     /** One array per invalidate call, copied: the caller may reuse its own. */
     final List<long[]> invalidations = new ArrayList<>();
 

@@ -2,9 +2,11 @@ package dev.jkraft.kernel.fs.host;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.file.HostFilePages;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Location;
+import dev.jkraft.kernel.vmem.PageSource;
 
 /**
  * An open regular file of a {@link HostFs}: a host descriptor of the verified inode, so the file
@@ -110,6 +112,11 @@ final class HostOpenFile extends OpenFile {
     @Override
     protected void closed() {
         HostSys.close(fd);
+    }
+
+    @Override
+    public PageSource pages() throws SyscallException {
+        return HostFilePages.of(fd);
     }
 
     @Override

@@ -3,13 +3,16 @@ package dev.jkraft.kernel.syscall.linux;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.abi.Stat;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.nofault.BadAddressException;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.AddressSpace;
+import dev.jkraft.kernel.vmem.PageSource;
 import dev.jkraft.kernel.vmem.Vma;
 
-/** mmap, munmap, mprotect, brk, madvise for anonymous memory. */
+/** mmap, munmap, mprotect, mremap, brk, madvise, msync, mincore. */
 public final class SysMmap {
     private SysMmap() {}
 
@@ -40,23 +43,39 @@ public final class SysMmap {
         if ((f & Mman.MAP_ANONYMOUS) == 0) {
             return mapFile(t, addr, length, p, f, (int) fd, offset);
         }
+        SysMlock.checkMapLocked(t, f, length);
         boolean fixed = (f & Mman.MAP_FIXED) != 0;
         boolean noReplace = (f & Mman.MAP_FIXED_NOREPLACE) != 0;
         AddressSpace as = t.process().addressSpace();
         long start = as.map(addr, length, p, fixed, noReplace,
                 (f & Mman.MAP_GROWSDOWN) != 0 ? Vma.Kind.STACK : Vma.Kind.ANONYMOUS, "",
                 (f & Mman.MAP_NORESERVE) == 0);
-        if ((f & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0 && p != Mman.PROT_NONE) {
-            populate(t, start, length);
+        return finishMap(t, start, length, f);
+    }
+
+    /**
+     * MAP_LOCKED locks the new area; it and MAP_POPULATE (without MAP_NONBLOCK), or an area
+     * locked by mlockall(MCL_FUTURE), are populated now, errors ignored as Linux's mm_populate.
+     */
+    private static long finishMap(Task t, long start, long length, int flags) throws SyscallException {
+        AddressSpace as = t.process().addressSpace();
+        if ((flags & Mman.MAP_LOCKED) != 0) {
+            as.lock(start, pageAlign(length), Vma.VM_LOCKED | as.futureLockFlags());
+        }
+        boolean populate = (flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE;
+        if (populate || as.find(start).locked()) {
+            as.populate(start, length, true);
         }
         as.flushTo(t.cpu());
         return start;
     }
 
     /**
-     * A mapping of a file on the read-only host view: the file's bytes are copied in at mmap time
-     * (private, and shared ones behave alike since nothing can write the file); pages past its end
-     * read as zero. Demand paging of file mappings arrives with the rest of issue #3.
+     * A mapping of a file on the read-only host view, demand-paged: each page is read from the
+     * file when first touched (see {@link AddressSpace}), the tail of the last page reads zero,
+     * and a page wholly past the end of the file gets SIGBUS. A private mapping's written pages
+     * are the process's own copies; a shared one may not be writable (nothing can write the file),
+     * so it needs no write-back either.
      */
     private static long mapFile(Task t, long addr, long length, int prot, int flags, int fd, long offset)
             throws SyscallException {
@@ -72,35 +91,31 @@ public final class SysMmap {
         if (!file.readable()) {
             throw new SyscallException(Errno.EACCES);
         }
+        // As file_mmap_ok: the mapping must end within the largest file size (LLONG_MAX).
+        if (Long.compareUnsigned(offset >>> Mman.PAGE_SHIFT, (Long.MAX_VALUE - pageAlign(length)) >>> Mman.PAGE_SHIFT) > 0) {
+            throw new SyscallException(Errno.EOVERFLOW);
+        }
         int type = flags & Mman.MAP_TYPE;
-        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0 && !file.writable()) {
+        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0) {
+            // Shared and writable needs a descriptor open for writing, and write-back, which file
+            // mappings do not have yet: refused rather than losing the guest's writes.
             throw new SyscallException(Errno.EACCES);
         }
+        SysMlock.checkMapLocked(t, flags, length);
         AddressSpace as = t.process().addressSpace();
         java.nio.ByteBuffer st = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
-                Vma.Kind.FILE, file.describe(), false, new Vma.Origin(offset, st.getLong(0), st.getLong(8)));
-        byte[] chunk = new byte[1 << 16];
-        long done = 0;
-        while (done < length) {
-            int n = file.pread(offset + done, chunk, 0, (int) Math.min(chunk.length, length - done));
-            if (n <= 0) {
-                break;
-            }
-            as.poke(start + done, chunk, 0, n);
-            done += n;
+        PageSource pages = file.pages();
+        long start;
+        try {
+            start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
+                    Vma.Kind.FILE, file.describe(), false,
+                    new Vma.Origin(offset, st.getLong(Stat.ST_DEV_OFFSET), st.getLong(Stat.ST_INO_OFFSET), pages,
+                            type != Mman.MAP_PRIVATE));
+        } catch (SyscallException e) {
+            pages.release();
+            throw e;
         }
-        as.flushTo(t.cpu());
-        return start;
-    }
-
-    private static void populate(Task t, long start, long length) throws SyscallException {
-        AddressSpace as = t.process().addressSpace();
-        for (long va = start; va < start + length; va += Mman.PAGE_SIZE) {
-            if (as.translateForKernel(va, false) < 0) {
-                throw new SyscallException(Errno.ENOMEM);
-            }
-        }
+        return finishMap(t, start, length, flags);
     }
 
     public static long munmap(Task t, long addr, long length, long a2, long a3, long a4, long a5) throws SyscallException {
@@ -135,7 +150,13 @@ public final class SysMmap {
             throws SyscallException {
         AddressSpace as = t.process().addressSpace();
         try {
-            return as.remap(oldAddr, oldLen, newLen, (int) flags, newAddr);
+            long at = as.remap(oldAddr, oldLen, newLen, (int) flags, newAddr);
+            long grown = pageAlign(newLen) - pageAlign(oldLen);
+            if (grown > 0 && as.find(at).locked()) {
+                // A locked area grows populated, as mremap's mm_populate of the new part.
+                as.populate(at + pageAlign(oldLen), grown, true);
+            }
+            return at;
         } finally {
             as.flushTo(t.cpu());
         }
@@ -156,8 +177,9 @@ public final class SysMmap {
         AddressSpace as = t.process().addressSpace();
         switch ((int) advice) {
             case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL, Mman.MADV_WILLNEED, Mman.MADV_FREE -> {
-                // Nothing to do but the checks: EINVAL for a wrapping range, ENOMEM for a hole.
-                as.checkAdvice(addr, length);
+                // Nothing to do but the checks: EINVAL for a wrapping range or (MADV_FREE) a
+                // locked area, ENOMEM for a hole.
+                as.checkAdvice(addr, length, advice == Mman.MADV_FREE);
                 return 0;
             }
             case Mman.MADV_DONTNEED -> {
@@ -172,5 +194,70 @@ public final class SysMmap {
             }
             default -> throw new SyscallException(Errno.EINVAL);
         }
+    }
+
+    /**
+     * msync(2), with mm/msync.c's checks in its order: EINVAL for an unaligned address, unknown
+     * flags, or MS_ASYNC with MS_SYNC; EBUSY for MS_INVALIDATE of a locked area; ENOMEM for a
+     * range that wraps or has unmapped pages. There is nothing to write back: private pages never go to the file,
+     * and a shared mapping of the read-only host view cannot be writable.
+     */
+    public static long msync(Task t, long addr, long length, long flagsArg, long a3, long a4, long a5)
+            throws SyscallException {
+        int flags = (int) flagsArg; // an int in Linux's msync: the upper half of the register is ignored
+        if ((addr & (Mman.PAGE_SIZE - 1)) != 0
+                || (flags & ~(Mman.MS_ASYNC | Mman.MS_INVALIDATE | Mman.MS_SYNC)) != 0
+                || ((flags & Mman.MS_ASYNC) != 0 && (flags & Mman.MS_SYNC) != 0)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long end = addr + pageAlign(length);
+        if (Long.compareUnsigned(end, addr) < 0) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        if (end == addr) {
+            return 0;
+        }
+        t.process().addressSpace().checkSync(addr, end, (flags & Mman.MS_INVALIDATE) != 0);
+        return 0;
+    }
+
+    /** Linux copies mincore's answer out in chunks of at most one page of bytes. */
+    private static final int MINCORE_CHUNK = (int) Mman.PAGE_SIZE;
+
+    /**
+     * mincore(2) as mm/mincore.c: EINVAL for an unaligned start, ENOMEM for a range past the
+     * address space, then chunk by chunk (at most one area per chunk) ENOMEM at a hole and EFAULT
+     * when the vector cannot be written; chunks before either have been written.
+     */
+    public static long mincore(Task t, long start, long length, long vec, long a3, long a4, long a5)
+            throws SyscallException {
+        if ((start & (Mman.PAGE_SIZE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (Long.compareUnsigned(length, AddressSpace.TASK_SIZE) > 0
+                || Long.compareUnsigned(start + length, AddressSpace.TASK_SIZE) > 0) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        long pages = (length >>> Mman.PAGE_SHIFT) + ((length & (Mman.PAGE_SIZE - 1)) != 0 ? 1 : 0);
+        if (Long.compareUnsigned(vec + pages, AddressSpace.TASK_SIZE) > 0 || vec + pages < vec) {
+            throw new SyscallException(Errno.EFAULT);
+        }
+        AddressSpace as = t.process().addressSpace();
+        while (pages > 0) {
+            byte[] chunk = as.residency(start, (int) Math.min(pages, MINCORE_CHUNK));
+            try {
+                t.process().memory().write(vec, chunk);
+            } catch (BadAddressException e) {
+                throw new SyscallException(Errno.EFAULT);
+            }
+            pages -= chunk.length;
+            vec += chunk.length;
+            start += chunk.length * Mman.PAGE_SIZE;
+        }
+        return 0;
+    }
+
+    static long pageAlign(long v) {
+        return (v + Mman.PAGE_SIZE - 1) & ~(Mman.PAGE_SIZE - 1);
     }
 }
