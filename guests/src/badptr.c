@@ -24,6 +24,9 @@
 #define PAGE 4096UL
 #define BAD ((void *)8)
 #define ARCH_SET_FS 0x1002
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
@@ -213,7 +216,7 @@ static void name_checks(void) {
     CHECK(syscall(SYS_symlinkat, "x", AT_FDCWD, BAD));
     CHECK(syscall(SYS_chmod, BAD, 0644));
     CHECK(syscall(SYS_fchmodat, AT_FDCWD, BAD, 0644));
-    CHECK(syscall(452 /* fchmodat2 */, AT_FDCWD, BAD, 0644, 0));
+    CHECK(syscall(SYS_fchmodat2, AT_FDCWD, BAD, 0644, 0));
     CHECK(syscall(SYS_chown, BAD, 0, 0));
     CHECK(syscall(SYS_lchown, BAD, 0, 0));
     CHECK(syscall(SYS_fchownat, AT_FDCWD, BAD, 0, 0, 0));
