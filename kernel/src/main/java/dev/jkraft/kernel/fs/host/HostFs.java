@@ -186,6 +186,11 @@ public final class HostFs extends FileSystem {
         return makedev(Integer.toUnsignedLong(b.getInt(136)), Integer.toUnsignedLong(b.getInt(140)));
     }
 
+    static long hostBtime(byte[] sx) {
+        ByteBuffer b = ByteBuffer.wrap(sx).order(ByteOrder.LITTLE_ENDIAN);
+        return (b.getInt(0) & 0x800) != 0 ? time(b, 80) : 0;
+    }
+
     /** The inode number the guest sees for host inode {@code ino} on host device {@code dev}. */
     long guestIno(long dev, long ino) {
         return dev == rootDev ? ino : ino ^ (dev * 0x9E3779B97F4A7C15L);
@@ -203,7 +208,7 @@ public final class HostFs extends FileSystem {
                 .blocks(b.getLong(48))
                 .blksize(b.getInt(4))
                 .times(time(b, 64), time(b, 112), time(b, 96))
-                .btime((b.getInt(0) & 0x800) != 0 ? time(b, 80) : 0)
+                .btime(hostBtime(sx))
                 .build();
     }
 

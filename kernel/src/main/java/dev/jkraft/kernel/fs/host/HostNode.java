@@ -33,6 +33,8 @@ final class HostNode extends Vnode {
     private final long ino;
     private final long hostIno;
     private final long hostDev;
+    /** Birth time (0 where the host has none): tells a new inode that reuses a number from the old one. */
+    private final long hostBtime;
     private final int type;
     private HostNode parent;
     private String name;
@@ -45,6 +47,7 @@ final class HostNode extends Vnode {
         this.name = name;
         this.hostIno = HostFs.hostIno(statx);
         this.hostDev = HostFs.hostDev(statx);
+        this.hostBtime = HostFs.hostBtime(statx);
         this.ino = fs.guestIno(hostDev, hostIno);
         this.type = HostFs.mode(statx) & FileModes.S_IFMT;
         this.children = type == FileModes.S_IFDIR ? new ConcurrentHashMap<>() : null;
@@ -107,13 +110,37 @@ final class HostNode extends Vnode {
         int fd = hfs.openPath(rel(), 0);
         try {
             System.arraycopy(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH), 0, sx, 0, 256);
-            if (HostFs.hostIno(sx) != hostIno || HostFs.hostDev(sx) != hostDev) {
-                throw new SyscallException(Errno.ESTALE);
-            }
+            checkSame(sx);
             return fd;
         } catch (SyscallException e) {
             HostSys.close(fd);
             throw e;
+        }
+    }
+
+    private boolean isInode(byte[] sx) {
+        return HostFs.hostIno(sx) == hostIno && HostFs.hostDev(sx) == hostDev && HostFs.hostBtime(sx) == hostBtime;
+    }
+
+    /** ESTALE unless {@code sx} describes this node's inode: the host replaced what the path names. */
+    private void checkSame(byte[] sx) throws SyscallException {
+        if (!isInode(sx)) {
+            throw new SyscallException(Errno.ESTALE);
+        }
+    }
+
+    /** An operation on a verified O_PATH descriptor of this node. */
+    @FunctionalInterface
+    private interface FdCall {
+        long apply(int fd) throws SyscallException;
+    }
+
+    private long onVerified(FdCall call) throws SyscallException {
+        int fd = openVerified(new byte[256]);
+        try {
+            return HostFs.check(call.apply(fd));
+        } finally {
+            HostSys.close(fd);
         }
     }
 
@@ -128,9 +155,7 @@ final class HostNode extends Vnode {
     public Attrs attrs() throws SyscallException {
         byte[] sx = new byte[256];
         atThisNode((fd, n) -> HostSys.statx(fd, n, OpenFlags.AT_SYMLINK_NOFOLLOW, sx));
-        if (HostFs.hostIno(sx) != hostIno || HostFs.hostDev(sx) != hostDev) {
-            throw new SyscallException(Errno.ESTALE);
-        }
+        checkSame(sx);
         return hfs.attrs(sx);
     }
 
@@ -164,7 +189,7 @@ final class HostNode extends Vnode {
     private HostNode child(String child, byte[] sx) {
         WeakReference<HostNode> ref = children.get(child);
         HostNode old = ref == null ? null : ref.get();
-        if (old != null && old.hostIno == HostFs.hostIno(sx) && old.hostDev == HostFs.hostDev(sx)) {
+        if (old != null && old.isInode(sx)) {
             return old;
         }
         HostNode n = new HostNode(hfs, this, child, sx);
@@ -345,8 +370,8 @@ final class HostNode extends Vnode {
         }
         byte[][] target = new byte[1][];
         int[] err = new int[1];
-        atThisNode((fd, n) -> {
-            target[0] = HostSys.readlinkat(fd, n, err);
+        onVerified(fd -> {
+            target[0] = HostSys.readlinkat(fd, "", err);
             return target[0] == null ? -err[0] : 0;
         });
         return new String(target[0], StandardCharsets.UTF_8);
@@ -420,24 +445,19 @@ final class HostNode extends Vnode {
         if (type == FileModes.S_IFLNK) {
             throw new SyscallException(Errno.EOPNOTSUPP); // as fchmodat(AT_SYMLINK_NOFOLLOW) on Linux
         }
-        int fd = openVerified(new byte[256]);
-        try {
-            // The magic link reaches exactly the verified inode, whatever the tree looks like now.
-            HostFs.check(HostSys.fchmodat(OpenFlags.AT_FDCWD, "/proc/self/fd/" + fd, mode & 07777));
-        } finally {
-            HostSys.close(fd);
-        }
+        // The magic link reaches exactly the verified inode, whatever the tree looks like now.
+        onVerified(fd -> HostSys.fchmodat(OpenFlags.AT_FDCWD, "/proc/self/fd/" + fd, mode & 07777));
     }
 
     @Override
     public void chown(int uid, int gid) throws SyscallException {
         hfs.checkWritable();
-        atThisNode((fd, n) -> HostSys.fchownat(fd, n, uid, gid, OpenFlags.AT_SYMLINK_NOFOLLOW));
+        onVerified(fd -> HostSys.fchownat(fd, "", uid, gid, OpenFlags.AT_EMPTY_PATH));
     }
 
     @Override
     public void setTimes(long atime, long mtime) throws SyscallException {
         hfs.checkWritable();
-        atThisNode((fd, n) -> HostSys.utimensat(fd, n, atime, mtime, OpenFlags.AT_SYMLINK_NOFOLLOW));
+        onVerified(fd -> HostSys.utimensat(fd, "", atime, mtime, OpenFlags.AT_EMPTY_PATH));
     }
 }
