@@ -44,7 +44,8 @@ import java.nio.file.Path;
  * answers ESTALE, as an NFS client does.
  *
  * <p>New files are made as the host user jkraft runs as, with the guest's mode (the guest's umask
- * already applied; the host umask is undone); the owner changes only on chown. /proc/mounts
+ * already applied; the host umask is undone), except that set-user-ID and set-group-ID never
+ * reach a host non-directory ({@link HostNode#hostMode}); the owner changes only on chown. /proc/mounts
  * calls the file system "hostfs"; statfs reports the host's f_type.
  */
 public final class HostFs extends FileSystem {

@@ -39,6 +39,8 @@ final class HostNode extends Vnode {
     private HostNode parent;
     private String name;
     private final ConcurrentHashMap<String, WeakReference<HostNode>> children;
+    /** The cache size at which entries of collected nodes are next dropped. */
+    private volatile int pruneAt = 64;
 
     HostNode(HostFs fs, HostNode parent, String name, byte[] statx) {
         super(fs);
@@ -144,6 +146,16 @@ final class HostNode extends Vnode {
         }
     }
 
+    /**
+     * The permission bits the host file gets: the guest's, without set-user-ID and set-group-ID on
+     * anything but a directory, which would make a host program that runs with jkraft's user's
+     * rights (root's, if jkraft runs as root) for whoever on the host executes it.
+     */
+    static int hostMode(int type, int mode) {
+        int bits = mode & 07777;
+        return type == FileModes.S_IFDIR ? bits : bits & ~(FileModes.S_ISUID | FileModes.S_ISGID);
+    }
+
     private static void checkName(String n) throws SyscallException {
         // The vfs never passes these; a slash or ".." here would be a path, not a name.
         if (n.isEmpty() || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals("..")) {
@@ -194,6 +206,10 @@ final class HostNode extends Vnode {
         }
         HostNode n = new HostNode(hfs, this, child, sx);
         children.put(child, new WeakReference<>(n));
+        if (children.size() >= pruneAt) {
+            children.values().removeIf(r -> r.get() == null);
+            pruneAt = Math.max(64, 2 * children.size());
+        }
         return n;
     }
 
@@ -251,13 +267,13 @@ final class HostNode extends Vnode {
         byte[] sx = new byte[256];
         inThisDir(child, (dfd, n) -> {
             int fd = HostSys.openat(dfd, n, OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY
-                    | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, mode & 07777);
+                    | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, hostMode(FileModes.S_IFREG, mode));
             if (fd < 0) {
                 return fd;
             }
             try {
                 if ((mode & hfs.hostUmask()) != 0) {
-                    HostFs.check(HostSys.fchmod(fd, mode & 07777));
+                    HostFs.check(HostSys.fchmod(fd, hostMode(FileModes.S_IFREG, mode)));
                 }
                 System.arraycopy(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH), 0, sx, 0, 256);
                 return 0;
@@ -285,7 +301,7 @@ final class HostNode extends Vnode {
             throw new SyscallException(Errno.EPERM);
         }
         hfs.checkWritable();
-        int m = (t == 0 ? FileModes.S_IFREG : t) | (mode & 07777);
+        int m = (t == 0 ? FileModes.S_IFREG : t) | hostMode(t, mode);
         inThisDir(child, (fd, n) -> HostSys.mknodat(fd, n, m, 0));
         return made(child, mode);
     }
@@ -446,7 +462,7 @@ final class HostNode extends Vnode {
             throw new SyscallException(Errno.EOPNOTSUPP); // as fchmodat(AT_SYMLINK_NOFOLLOW) on Linux
         }
         // The magic link reaches exactly the verified inode, whatever the tree looks like now.
-        onVerified(fd -> HostSys.fchmodat(OpenFlags.AT_FDCWD, "/proc/self/fd/" + fd, mode & 07777));
+        onVerified(fd -> HostSys.fchmodat(OpenFlags.AT_FDCWD, "/proc/self/fd/" + fd, hostMode(type, mode)));
     }
 
     @Override

@@ -160,8 +160,12 @@ class HostFsTest {
     void attributesChangeOnTheHost() throws Exception {
         try (HostTree t = new HostTree(top, false)) {
             Vnode f = t.fs.root().create("f", 0600, 0, 0);
-            f.chmod(04755);
-            assertThat(f.attrs().mode()).isEqualTo(FileModes.S_IFREG | 04755);
+            f.chmod(01755);
+            assertThat(f.attrs().mode()).isEqualTo(FileModes.S_IFREG | 01755);
+            f.chmod(06755);
+            assertThat(f.attrs().mode()).isEqualTo(FileModes.S_IFREG | 0755);
+            Vnode sgidDir = t.fs.root().mkdir("sgid", 02775, 0, 0);
+            assertThat(sgidDir.attrs().mode()).isEqualTo(FileModes.S_IFDIR | 02775);
             f.chown(1234, 5678);
             Attrs a = f.attrs();
             assertThat(a.uid()).isEqualTo(1234);
