@@ -76,9 +76,7 @@ class HostFsConfinementTest {
 
     @Test
     void aHeldLocationMovedOutsideByTheHostIsNotFollowed() throws Exception {
-        Files.createDirectories(t.inside.resolve("d"));
-        Files.writeString(t.inside.resolve("d/f"), "mine");
-        Location f = t.walk("/d/f", 0);
+        Location f = t.file("/d/f", "mine");
         Location d = t.walk("/d", 0);
         Files.move(t.inside.resolve("d"), t.outside.resolve("d"));
         Files.writeString(t.outside.resolve("d/f"), SECRET);
@@ -92,9 +90,7 @@ class HostFsConfinementTest {
 
     @Test
     void aHeldLocationFollowsAGuestRename() throws Exception {
-        Files.createDirectories(t.inside.resolve("d/e"));
-        Files.writeString(t.inside.resolve("d/e/f"), "mine");
-        Location f = t.walk("/d/e/f", 0);
+        Location f = t.file("/d/e/f", "mine");
         Location e = t.walk("/d/e", 0);
         t.fs.root().rename("d", t.fs.root(), "moved", 0);
         assertThat(read(f)).isEqualTo("mine");
@@ -104,9 +100,7 @@ class HostFsConfinementTest {
 
     @Test
     void aComponentSwappedForASymlinkAfterTheWalkGivesNoAccess() throws Exception {
-        Files.createDirectories(t.inside.resolve("d"));
-        Files.writeString(t.inside.resolve("d/secret"), "mine");
-        Location held = t.walk("/d/secret", 0);
+        Location held = t.file("/d/secret", "mine");
         Files.move(t.inside.resolve("d"), t.inside.resolve("d.old"));
         Files.createSymbolicLink(t.inside.resolve("d"), t.outside);
         // Resolving d/secret beneath the root meets the symlink: ELOOP, or ENOTDIR where d must be a directory.
@@ -126,8 +120,7 @@ class HostFsConfinementTest {
 
     @Test
     void aFileReplacedByTheHostIsStale() throws Exception {
-        Files.writeString(t.inside.resolve("f"), "mine");
-        Location held = t.walk("/f", 0);
+        Location held = t.file("/f", "mine");
         Files.delete(t.inside.resolve("f"));
         Files.writeString(t.inside.resolve("g"), "other");
         Files.move(t.inside.resolve("g"), t.inside.resolve("f"));
@@ -137,12 +130,10 @@ class HostFsConfinementTest {
 
     @Test
     void racingSwapsNeverYieldTheSecret() throws Exception {
+        Location held = t.file("/d/secret", "mine");
         Path d = t.inside.resolve("d");
         Path s = t.inside.resolve("s");
-        Files.createDirectories(d);
-        Files.writeString(d.resolve("secret"), "mine");
         Files.createSymbolicLink(s, t.outside);
-        Location held = t.walk("/d/secret", 0);
         AtomicBoolean stop = new AtomicBoolean();
         // The host swaps the directory d and a symlink to outside, atomically, as fast as it can.
         Thread swapper = Thread.ofPlatform().start(() -> {

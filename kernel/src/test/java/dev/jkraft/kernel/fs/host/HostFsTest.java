@@ -197,6 +197,7 @@ class HostFsTest {
             assertThat(ro.fs.statfs().flags() & HostFs.ST_RDONLY).isEqualTo(HostFs.ST_RDONLY);
             assertThat(ro.fs.statfs().type()).isEqualTo(s.type());
             assertThat(t.fs.type()).isEqualTo("hostfs");
+            assertThat(HostSys.statx(t.fs.rootFd(), "x".repeat(9000), 0, new byte[256])).isEqualTo(-Errno.ENAMETOOLONG);
         }
     }
 

@@ -40,6 +40,14 @@ final class HostTree implements AutoCloseable {
         return new PathWalk(ctx, 0, 0).resolve(ctx.cwd(), path, flags);
     }
 
+    /** Makes the host file {@code path} (below inside) holding {@code content}, and walks to it. */
+    Location file(String path, String content) throws IOException, SyscallException {
+        Path host = inside.resolve(path.substring(1));
+        Files.createDirectories(host.getParent());
+        Files.writeString(host, content);
+        return walk(path, 0);
+    }
+
     /** Opens the location read-only and reads all of it. */
     static String read(Location at) throws SyscallException {
         OpenFile f = at.node().open(at, OpenFlags.O_RDONLY).retain();
