@@ -9,6 +9,7 @@ import dev.jkraft.kernel.vfs.FileSystem;
 import dev.jkraft.kernel.vfs.StatFs;
 import dev.jkraft.kernel.vfs.Vnode;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -59,6 +60,8 @@ public final class HostFs extends FileSystem {
     private final String hostDir;
     private final boolean readOnly;
     private final int rootFd;
+    /** Closes the root fd once: on {@link #close()}, or when the file system is no longer reachable. */
+    private final Cleaner.Cleanable closer;
     private final long rootDev;
     private final int hostUmask;
     private final HostNode root;
@@ -89,7 +92,10 @@ public final class HostFs extends FileSystem {
             throw e;
         }
         this.hostUmask = readUmask();
+        this.closer = CLEANER.register(this, () -> HostSys.close(fd));
     }
+
+    private static final Cleaner CLEANER = Cleaner.create();
 
     /** The host directory this file system shows (what /proc/mounts gives as the source). */
     public String hostDir() {
@@ -102,7 +108,7 @@ public final class HostFs extends FileSystem {
 
     /** Closes the root descriptor; open files keep working, every other operation fails with EBADF. */
     public void close() {
-        HostSys.close(rootFd);
+        closer.clean();
     }
 
     @Override

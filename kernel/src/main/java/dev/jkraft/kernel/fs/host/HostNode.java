@@ -438,6 +438,34 @@ final class HostNode extends Vnode {
         }
     }
 
+    /** Data at {@code position} without an open file (callers that read a node directly, as exec may). */
+    @Override
+    public int read(long position, byte[] buf, int off, int len) throws SyscallException {
+        return transferOnce(OpenFlags.O_RDONLY, HostSys::read, position, buf, off, len);
+    }
+
+    @Override
+    public int write(long position, byte[] buf, int off, int len) throws SyscallException {
+        hfs.checkWritable();
+        return transferOnce(OpenFlags.O_WRONLY, HostSys::write, position, buf, off, len);
+    }
+
+    private int transferOnce(int access, HostOpenFile.Transfer t, long position, byte[] buf, int off, int len)
+            throws SyscallException {
+        if (type == FileModes.S_IFDIR) {
+            throw new SyscallException(Errno.EISDIR);
+        }
+        if (type != FileModes.S_IFREG || position < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int fd = reopenRegular(access | OpenFlags.O_CLOEXEC | OpenFlags.O_LARGEFILE);
+        try {
+            return HostOpenFile.transfer(fd, t, buf, off, len, position);
+        } finally {
+            HostSys.close(fd);
+        }
+    }
+
     @Override
     public void truncate(long size) throws SyscallException {
         if (type == FileModes.S_IFDIR) {

@@ -9,6 +9,9 @@ import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Seek;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.fs.ram.RamFs;
+import dev.jkraft.kernel.mem.FakePhysicalMemory;
+import dev.jkraft.kernel.mem.FrameAllocator;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Attrs;
 import dev.jkraft.kernel.vfs.DirEntry;
@@ -91,6 +94,38 @@ class HostFsTest {
             errno(Errno.EBADF, () -> r.write(bytes("x"), 0, 1));
             errno(Errno.EINVAL, () -> r.truncate(0));
             r.release();
+        }
+    }
+
+    @Test
+    void nodesReadAndWriteWithoutAnOpenFile() throws Exception {
+        try (HostTree t = new HostTree(top, false)) {
+            Vnode f = t.file("/f", "0123456789").node();
+            byte[] b = new byte[4];
+            assertThat(f.read(3, b, 0, 4)).isEqualTo(4);
+            assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("3456");
+            assertThat(f.write(8, bytes("ABCD"), 0, 4)).isEqualTo(4);
+            assertThat(Files.readString(t.inside.resolve("f"))).isEqualTo("01234567ABCD");
+            errno(Errno.EISDIR, () -> t.fs.root().read(0, b, 0, 4));
+        }
+    }
+
+    @Test
+    void aHostFsMountedInARamFsIsCrossedBothWays() throws Exception {
+        FakePhysicalMemory ram = FakePhysicalMemory.ofFrames(16);
+        try (HostTree t = new HostTree(top, false)) {
+            RamFs rootFs = new RamFs(new FrameAllocator(ram), 1 << 16, "tmpfs", 0755, 0, 0);
+            rootFs.root().mkdir("mnt", 0755, 0, 0);
+            FsContext ctx = new FsContext(new MountTable(rootFs, 0, "rootfs"));
+            PathWalk walk = new PathWalk(ctx, 0, 0);
+            ctx.mounts().mount(walk.resolve(ctx.cwd(), "/mnt", 0), t.fs, 0, t.inside.toString());
+            Files.writeString(t.inside.resolve("f"), "host");
+            Location f = walk.resolve(ctx.cwd(), "/mnt/f", 0);
+            assertThat(f.path()).isEqualTo("/mnt/f");
+            assertThat(read(f)).isEqualTo("host");
+            assertThat(walk.resolve(f.parent(), "../..", 0).node()).isSameAs(rootFs.root());
+        } finally {
+            ram.close();
         }
     }
 
