@@ -50,9 +50,14 @@ import java.nio.file.Path;
  * calls the file system "hostfs"; statfs reports the host's f_type.
  */
 public final class HostFs extends FileSystem {
-    /** PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC. */
+    /**
+     * File systems whose files are kernel interfaces, not data: procfs, sysfs, debugfs, tracefs,
+     * securityfs, cgroup, cgroup2, bpf, configfs, pstore, efivarfs, binfmt_misc, fusectl, mqueue,
+     * nsfs (the f_type magic numbers of linux/magic.h).
+     */
     static final long[] PSEUDO_FILE_SYSTEMS = {
-        0x9fa0L, 0x62656572L, 0x64626720L, 0x74726163L, 0x73636673L, 0x27e0ebL, 0x63677270L, 0xcafe4a11L
+        0x9fa0L, 0x62656572L, 0x64626720L, 0x74726163L, 0x73636673L, 0x27e0ebL, 0x63677270L, 0xcafe4a11L,
+        0x62656570L, 0x6165676cL, 0xde5e81e4L, 0x42494e4dL, 0x65735543L, 0x19800202L, 0x6e736673L
     };
     /** ST_RDONLY in statfs f_flags. */
     static final long ST_RDONLY = 1;
