@@ -157,8 +157,8 @@ final class HostNode extends Vnode {
     }
 
     private static void checkName(String n) throws SyscallException {
-        // The vfs never passes these; a slash or ".." here would be a path, not a name.
-        if (n.isEmpty() || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals("..")) {
+        // The vfs never passes these; a slash, "." or ".." here would be a path, not a name.
+        if (n.isEmpty() || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals(".") || n.equals("..")) {
             throw new SyscallException(Errno.ENOENT);
         }
     }
