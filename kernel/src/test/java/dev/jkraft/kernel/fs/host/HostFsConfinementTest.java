@@ -121,8 +121,9 @@ class HostFsConfinementTest {
     @Test
     void aFileReplacedByTheHostIsStale() throws Exception {
         Location held = t.file("/f", "mine");
-        Files.delete(t.inside.resolve("f"));
+        // g exists before f goes, so it cannot reuse f's inode number (birth time would tell, where the host keeps one).
         Files.writeString(t.inside.resolve("g"), "other");
+        Files.delete(t.inside.resolve("f"));
         Files.move(t.inside.resolve("g"), t.inside.resolve("f"));
         errno(Errno.ESTALE, () -> read(held));
         assertThat(read(t.walk("/f", 0))).isEqualTo("other");
