@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A host directory as a guest file system, read-only or read-write, confined to that directory.
@@ -44,6 +45,11 @@ import java.nio.file.Path;
  * anonymous device number. A node whose path now leads to another inode (the host replaced it)
  * answers ESTALE, as an NFS client does.
  *
+ * <p>Attributes: a node trusts what it last read for {@link HostNode#ATTR_TRUST_NANOS}, so a path
+ * walk stats each component once (lookup) instead of three times; a change made through this
+ * file system ends that trust at once. A stale attribute can only make a permission check or the
+ * walk answer as of a millisecond ago: every access resolves beneath the root again.
+ *
  * <p>New files are made as the host user jkraft runs as, with the guest's mode (the guest's umask
  * already applied; the host umask is undone), except that set-user-ID and set-group-ID never
  * reach a host non-directory ({@link HostNode#hostMode}); the owner changes only on chown. /proc/mounts
@@ -70,6 +76,7 @@ public final class HostFs extends FileSystem {
     private final long rootDev;
     private final int hostUmask;
     private final HostNode root;
+    private final AtomicLong generation = new AtomicLong();
     /** Guards the parent/name links of every node (read to build a relative path, changed by rename). */
     final Object tree = new Object();
 
@@ -145,10 +152,21 @@ public final class HostFs extends FileSystem {
         return hostUmask;
     }
 
-    void checkWritable() throws SyscallException {
+    /** EROFS on a read-only mount; otherwise every node's remembered attributes stop being trusted. */
+    void beforeChange() throws SyscallException {
         if (readOnly) {
             throw new SyscallException(Errno.EROFS);
         }
+        changed();
+    }
+
+    /** Data or names changed through this file system: remembered attributes are stale. */
+    void changed() {
+        generation.incrementAndGet();
+    }
+
+    long generation() {
+        return generation.get();
     }
 
     /** An O_PATH descriptor of {@code rel} (below the root, no symlinks followed): closed by the caller. */

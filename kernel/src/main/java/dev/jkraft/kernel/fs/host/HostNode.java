@@ -39,6 +39,8 @@ final class HostNode extends Vnode {
     private HostNode parent;
     private String name;
     private final ConcurrentHashMap<String, WeakReference<HostNode>> children;
+    /** Attributes recently read, so that one path walk does not stat each component three times. */
+    private volatile Cached cached;
     /** The cache size at which entries of collected nodes are next dropped. */
     private volatile int pruneAt = 64;
 
@@ -163,12 +165,33 @@ final class HostNode extends Vnode {
         }
     }
 
+    /** Attributes as read at {@code when} (System.nanoTime) in generation {@code generation} of the file system. */
+    private record Cached(Attrs attrs, long generation, long when) {}
+
+    /**
+     * How long read attributes are trusted: long enough for one path walk to stat a component
+     * once, short enough that the host's own changes show at once. jkraft's own changes through
+     * this file system end the trust at once ({@link HostFs#beforeChange}).
+     */
+    static final long ATTR_TRUST_NANOS = 1_000_000;
+
     @Override
     public Attrs attrs() throws SyscallException {
+        Cached c = cached;
+        if (c != null && c.generation == hfs.generation() && System.nanoTime() - c.when < ATTR_TRUST_NANOS) {
+            return c.attrs;
+        }
+        long generation = hfs.generation();
         byte[] sx = new byte[256];
         atThisNode((fd, n) -> HostSys.statx(fd, n, OpenFlags.AT_SYMLINK_NOFOLLOW, sx));
         checkSame(sx);
-        return hfs.attrs(sx);
+        return remember(sx, generation);
+    }
+
+    private Attrs remember(byte[] sx, long generation) {
+        Attrs a = hfs.attrs(sx);
+        cached = new Cached(a, generation, System.nanoTime());
+        return a;
     }
 
     // ---- directories
@@ -176,6 +199,7 @@ final class HostNode extends Vnode {
     @Override
     public Vnode lookup(String child) throws SyscallException {
         requireDir();
+        long generation = hfs.generation();
         byte[] sx = new byte[256];
         inThisDir(child, (fd, n) -> HostSys.statx(fd, n, OpenFlags.AT_SYMLINK_NOFOLLOW, sx));
         if ((HostFs.mode(sx) & FileModes.S_IFMT) == FileModes.S_IFDIR && HostFs.hostDev(sx) != hostDev) {
@@ -194,17 +218,19 @@ final class HostNode extends Vnode {
                 return 0;
             });
         }
-        return child(child, sx);
+        return child(child, sx, generation);
     }
 
     /** The node for {@code child} with host attributes {@code sx}: the one given out before if it is the same inode. */
-    private HostNode child(String child, byte[] sx) {
+    private HostNode child(String child, byte[] sx, long generation) {
         WeakReference<HostNode> ref = children.get(child);
         HostNode old = ref == null ? null : ref.get();
         if (old != null && old.isInode(sx)) {
+            old.remember(sx, generation);
             return old;
         }
         HostNode n = new HostNode(hfs, this, child, sx);
+        n.remember(sx, generation);
         children.put(child, new WeakReference<>(n));
         if (children.size() >= pruneAt) {
             children.values().removeIf(r -> r.get() == null);
@@ -263,7 +289,8 @@ final class HostNode extends Vnode {
     @Override
     public Vnode create(String child, int mode, int uid, int gid) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
+        long generation = hfs.generation();
         byte[] sx = new byte[256];
         inThisDir(child, (dfd, n) -> {
             int fd = HostSys.openat(dfd, n, OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY
@@ -281,13 +308,13 @@ final class HostNode extends Vnode {
                 HostSys.close(fd);
             }
         });
-        return child(child, sx);
+        return child(child, sx, generation);
     }
 
     @Override
     public Vnode mkdir(String child, int mode, int uid, int gid) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.mkdirat(fd, n, mode & 07777));
         return made(child, mode);
     }
@@ -300,7 +327,7 @@ final class HostNode extends Vnode {
             // Guest device numbers mean nothing to the host: no host device nodes from a guest.
             throw new SyscallException(Errno.EPERM);
         }
-        hfs.checkWritable();
+        hfs.beforeChange();
         int m = (t == 0 ? FileModes.S_IFREG : t) | hostMode(t, mode);
         inThisDir(child, (fd, n) -> HostSys.mknodat(fd, n, m, 0));
         return made(child, mode);
@@ -309,7 +336,7 @@ final class HostNode extends Vnode {
     @Override
     public Vnode symlink(String child, String target, int uid, int gid) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.symlinkat(target, fd, n));
         return lookup(child);
     }
@@ -329,14 +356,14 @@ final class HostNode extends Vnode {
         if (!(target instanceof HostNode t) || t.hfs != hfs) {
             throw new SyscallException(Errno.EXDEV);
         }
-        hfs.checkWritable();
+        hfs.beforeChange();
         t.atThisNode((ofd, on) -> inThisDir(child, (nfd, nn) -> HostSys.linkat(ofd, on, nfd, nn)));
     }
 
     @Override
     public void unlink(String child) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.unlinkat(fd, n, 0));
         children.remove(child);
     }
@@ -344,7 +371,7 @@ final class HostNode extends Vnode {
     @Override
     public void rmdir(String child) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.unlinkat(fd, n, OpenFlags.AT_REMOVEDIR));
         children.remove(child);
     }
@@ -356,7 +383,7 @@ final class HostNode extends Vnode {
             throw new SyscallException(Errno.EXDEV);
         }
         nd.requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(from, (ofd, on) -> nd.inThisDir(to, (nfd, nn) -> HostSys.renameat2(ofd, on, nfd, nn, flags)));
         synchronized (hfs.tree) {
             WeakReference<HostNode> moved = children.remove(from);
@@ -412,7 +439,7 @@ final class HostNode extends Vnode {
             default -> throw new SyscallException(Errno.EACCES);
         }
         if (write) {
-            hfs.checkWritable();
+            hfs.beforeChange();
         }
         int hostFlags = (flags & (OpenFlags.O_ACCMODE | OpenFlags.O_APPEND | OpenFlags.O_SYNC | OpenFlags.O_DSYNC))
                 | OpenFlags.O_CLOEXEC | OpenFlags.O_LARGEFILE;
@@ -446,7 +473,7 @@ final class HostNode extends Vnode {
 
     @Override
     public int write(long position, byte[] buf, int off, int len) throws SyscallException {
-        hfs.checkWritable();
+        hfs.beforeChange();
         return transferOnce(OpenFlags.O_WRONLY, HostSys::write, position, buf, off, len);
     }
 
@@ -474,7 +501,7 @@ final class HostNode extends Vnode {
         if (type != FileModes.S_IFREG) {
             throw new SyscallException(Errno.EINVAL);
         }
-        hfs.checkWritable();
+        hfs.beforeChange();
         int fd = reopenRegular(OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC | OpenFlags.O_LARGEFILE);
         try {
             HostFs.check(HostSys.ftruncate(fd, size));
@@ -485,7 +512,7 @@ final class HostNode extends Vnode {
 
     @Override
     public void chmod(int mode) throws SyscallException {
-        hfs.checkWritable();
+        hfs.beforeChange();
         if (type == FileModes.S_IFLNK) {
             throw new SyscallException(Errno.EOPNOTSUPP); // as fchmodat(AT_SYMLINK_NOFOLLOW) on Linux
         }
@@ -495,13 +522,13 @@ final class HostNode extends Vnode {
 
     @Override
     public void chown(int uid, int gid) throws SyscallException {
-        hfs.checkWritable();
+        hfs.beforeChange();
         onVerified(fd -> HostSys.fchownat(fd, "", uid, gid, OpenFlags.AT_EMPTY_PATH));
     }
 
     @Override
     public void setTimes(long atime, long mtime) throws SyscallException {
-        hfs.checkWritable();
+        hfs.beforeChange();
         onVerified(fd -> HostSys.utimensat(fd, "", atime, mtime, OpenFlags.AT_EMPTY_PATH));
     }
 }

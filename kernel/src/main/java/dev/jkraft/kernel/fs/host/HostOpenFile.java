@@ -57,7 +57,11 @@ final class HostOpenFile extends OpenFile {
 
     @Override
     public int write(byte[] buf, int off, int len) throws SyscallException {
-        return transfer(fd, HostSys::write, buf, off, len, -1);
+        try {
+            return transfer(fd, HostSys::write, buf, off, len, -1);
+        } finally {
+            fs.changed();
+        }
     }
 
     @Override
@@ -73,7 +77,11 @@ final class HostOpenFile extends OpenFile {
         if (position < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return transfer(fd, HostSys::write, buf, off, len, position);
+        try {
+            return transfer(fd, HostSys::write, buf, off, len, position);
+        } finally {
+            fs.changed();
+        }
     }
 
     @Override
@@ -91,7 +99,11 @@ final class HostOpenFile extends OpenFile {
         if (!writable()) {
             throw new SyscallException(Errno.EINVAL);
         }
-        HostFs.check(HostSys.ftruncate(fd, size));
+        try {
+            HostFs.check(HostSys.ftruncate(fd, size));
+        } finally {
+            fs.changed();
+        }
     }
 
     @Override

@@ -48,6 +48,11 @@ final class HostTree implements AutoCloseable {
         return walk(path, 0);
     }
 
+    /** Waits until attributes read before a change made on the host are no longer trusted. */
+    static void outlastAttributeTrust() throws InterruptedException {
+        Thread.sleep(HostNode.ATTR_TRUST_NANOS / 1_000_000 + 1);
+    }
+
     /** Opens the location read-only and reads all of it. */
     static String read(Location at) throws SyscallException {
         OpenFile f = at.node().open(at, OpenFlags.O_RDONLY).retain();
