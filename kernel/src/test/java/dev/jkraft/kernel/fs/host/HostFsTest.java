@@ -98,6 +98,21 @@ class HostFsTest {
     }
 
     @Test
+    void anOpenFileOutlivesItsNameAsOnLinux() throws Exception {
+        try (HostTree t = new HostTree(top, false)) {
+            Location at = t.file("/f", "kept");
+            OpenFile f = open(at, OpenFlags.O_RDWR);
+            t.fs.root().unlink("f");
+            errno(Errno.ENOENT, () -> t.walk("/f", 0));
+            byte[] b = new byte[4];
+            assertThat(f.pread(0, b, 0, 4)).isEqualTo(4);
+            assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("kept");
+            assertThat(ByteBuffer.wrap(f.stat()).order(ByteOrder.LITTLE_ENDIAN).getLong(16)).isZero();
+            f.release();
+        }
+    }
+
+    @Test
     void nodesReadAndWriteWithoutAnOpenFile() throws Exception {
         try (HostTree t = new HostTree(top, false)) {
             Vnode f = t.file("/f", "0123456789").node();
