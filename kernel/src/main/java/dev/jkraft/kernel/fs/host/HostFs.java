@@ -9,10 +9,12 @@ import dev.jkraft.kernel.vfs.FileSystem;
 import dev.jkraft.kernel.vfs.StatFs;
 import dev.jkraft.kernel.vfs.Vnode;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A host directory as a guest file system, read-only or read-write, confined to that directory.
@@ -43,14 +45,25 @@ import java.nio.file.Path;
  * anonymous device number. A node whose path now leads to another inode (the host replaced it)
  * answers ESTALE, as an NFS client does.
  *
+ * <p>Attributes: a node trusts what it last read for {@link HostNode#ATTR_TRUST_NANOS}, so a path
+ * walk stats each component once (lookup) instead of three times; a change made through this
+ * file system ends that trust at once. A stale attribute can only make a permission check or the
+ * walk answer as of a millisecond ago: every access resolves beneath the root again.
+ *
  * <p>New files are made as the host user jkraft runs as, with the guest's mode (the guest's umask
- * already applied; the host umask is undone); the owner changes only on chown. /proc/mounts
+ * already applied; the host umask is undone), except that set-user-ID and set-group-ID never
+ * reach a host non-directory ({@link HostNode#hostMode}); the owner changes only on chown. /proc/mounts
  * calls the file system "hostfs"; statfs reports the host's f_type.
  */
 public final class HostFs extends FileSystem {
-    /** PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC. */
+    /**
+     * File systems whose files are kernel interfaces, not data: procfs, sysfs, debugfs, tracefs,
+     * securityfs, cgroup, cgroup2, bpf, configfs, pstore, efivarfs, binfmt_misc, fusectl, mqueue,
+     * nsfs (the f_type magic numbers of linux/magic.h).
+     */
     static final long[] PSEUDO_FILE_SYSTEMS = {
-        0x9fa0L, 0x62656572L, 0x64626720L, 0x74726163L, 0x73636673L, 0x27e0ebL, 0x63677270L, 0xcafe4a11L
+        0x9fa0L, 0x62656572L, 0x64626720L, 0x74726163L, 0x73636673L, 0x27e0ebL, 0x63677270L, 0xcafe4a11L,
+        0x62656570L, 0x6165676cL, 0xde5e81e4L, 0x42494e4dL, 0x65735543L, 0x19800202L, 0x6e736673L
     };
     /** ST_RDONLY in statfs f_flags. */
     static final long ST_RDONLY = 1;
@@ -58,9 +71,12 @@ public final class HostFs extends FileSystem {
     private final String hostDir;
     private final boolean readOnly;
     private final int rootFd;
+    /** Closes the root fd once: on {@link #close()}, or when the file system is no longer reachable. */
+    private final Cleaner.Cleanable closer;
     private final long rootDev;
     private final int hostUmask;
     private final HostNode root;
+    private final AtomicLong generation = new AtomicLong();
     /** Guards the parent/name links of every node (read to build a relative path, changed by rename). */
     final Object tree = new Object();
 
@@ -91,7 +107,10 @@ public final class HostFs extends FileSystem {
             throw e;
         }
         this.hostUmask = readUmask();
+        this.closer = CLEANER.register(this, () -> HostSys.close(fd));
     }
+
+    private static final Cleaner CLEANER = Cleaner.create();
 
     /** The host directory this file system shows (what /proc/mounts gives as the source). */
     public String hostDir() {
@@ -104,7 +123,7 @@ public final class HostFs extends FileSystem {
 
     /** Closes the root descriptor; open files keep working, every other operation fails with EBADF. */
     public void close() {
-        HostSys.close(rootFd);
+        closer.clean();
     }
 
     @Override
@@ -136,10 +155,21 @@ public final class HostFs extends FileSystem {
         return hostUmask;
     }
 
-    void checkWritable() throws SyscallException {
+    /** EROFS on a read-only mount; otherwise every node's remembered attributes stop being trusted. */
+    void beforeChange() throws SyscallException {
         if (readOnly) {
             throw new SyscallException(Errno.EROFS);
         }
+        changed();
+    }
+
+    /** Data or names changed through this file system: remembered attributes are stale. */
+    void changed() {
+        generation.incrementAndGet();
+    }
+
+    long generation() {
+        return generation.get();
     }
 
     /** An O_PATH descriptor of {@code rel} (below the root, no symlinks followed): closed by the caller. */
@@ -189,6 +219,11 @@ public final class HostFs extends FileSystem {
         return makedev(Integer.toUnsignedLong(b.getInt(136)), Integer.toUnsignedLong(b.getInt(140)));
     }
 
+    static long hostBtime(byte[] sx) {
+        ByteBuffer b = ByteBuffer.wrap(sx).order(ByteOrder.LITTLE_ENDIAN);
+        return (b.getInt(0) & 0x800) != 0 ? time(b, 80) : 0;
+    }
+
     /** The inode number the guest sees for host inode {@code ino} on host device {@code dev}. */
     long guestIno(long dev, long ino) {
         return dev == rootDev ? ino : ino ^ (dev * 0x9E3779B97F4A7C15L);
@@ -206,7 +241,7 @@ public final class HostFs extends FileSystem {
                 .blocks(b.getLong(48))
                 .blksize(b.getInt(4))
                 .times(time(b, 64), time(b, 112), time(b, 96))
-                .btime((b.getInt(0) & 0x800) != 0 ? time(b, 80) : 0)
+                .btime(hostBtime(sx))
                 .build();
     }
 

@@ -33,12 +33,18 @@ final class HostNode extends Vnode {
     private final long ino;
     private final long hostIno;
     private final long hostDev;
+    /** Birth time (0 where the host has none): tells a new inode that reuses a number from the old one. */
+    private final long hostBtime;
     private final int type;
     private HostNode parent;
     private String name;
     private final ConcurrentHashMap<String, WeakReference<HostNode>> children;
     /** A host procfs/sysfs mount point: it exists (the vfs may mount on it) but cannot be entered. */
     private volatile boolean sealed;
+    /** Attributes recently read, so that one path walk does not stat each component three times. */
+    private volatile Cached cached;
+    /** The cache size at which entries of collected nodes are next dropped. */
+    private volatile int pruneAt = 64;
 
     HostNode(HostFs fs, HostNode parent, String name, byte[] statx) {
         super(fs);
@@ -47,6 +53,7 @@ final class HostNode extends Vnode {
         this.name = name;
         this.hostIno = HostFs.hostIno(statx);
         this.hostDev = HostFs.hostDev(statx);
+        this.hostBtime = HostFs.hostBtime(statx);
         this.ino = fs.guestIno(hostDev, hostIno);
         this.type = HostFs.mode(statx) & FileModes.S_IFMT;
         this.children = type == FileModes.S_IFDIR ? new ConcurrentHashMap<>() : null;
@@ -109,9 +116,7 @@ final class HostNode extends Vnode {
         int fd = hfs.openPath(rel(), 0);
         try {
             System.arraycopy(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH), 0, sx, 0, 256);
-            if (HostFs.hostIno(sx) != hostIno || HostFs.hostDev(sx) != hostDev) {
-                throw new SyscallException(Errno.ESTALE);
-            }
+            checkSame(sx);
             return fd;
         } catch (SyscallException e) {
             HostSys.close(fd);
@@ -119,21 +124,76 @@ final class HostNode extends Vnode {
         }
     }
 
+    private boolean isInode(byte[] sx) {
+        return HostFs.hostIno(sx) == hostIno && HostFs.hostDev(sx) == hostDev && HostFs.hostBtime(sx) == hostBtime;
+    }
+
+    /** ESTALE unless {@code sx} describes this node's inode: the host replaced what the path names. */
+    private void checkSame(byte[] sx) throws SyscallException {
+        if (!isInode(sx)) {
+            throw new SyscallException(Errno.ESTALE);
+        }
+    }
+
+    /** An operation on a verified O_PATH descriptor of this node. */
+    @FunctionalInterface
+    private interface FdCall {
+        long apply(int fd) throws SyscallException;
+    }
+
+    private long onVerified(FdCall call) throws SyscallException {
+        int fd = openVerified(new byte[256]);
+        try {
+            return HostFs.check(call.apply(fd));
+        } finally {
+            HostSys.close(fd);
+        }
+    }
+
+    /**
+     * The permission bits the host file gets: the guest's, without set-user-ID and set-group-ID on
+     * anything but a directory, which would make a host program that runs with jkraft's user's
+     * rights (root's, if jkraft runs as root) for whoever on the host executes it.
+     */
+    static int hostMode(int type, int mode) {
+        int bits = mode & 07777;
+        return type == FileModes.S_IFDIR ? bits : bits & ~(FileModes.S_ISUID | FileModes.S_ISGID);
+    }
+
     private static void checkName(String n) throws SyscallException {
-        // The vfs never passes these; a slash or ".." here would be a path, not a name.
-        if (n.isEmpty() || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals("..")) {
+        // The vfs never passes these; a slash, "." or ".." here would be a path, not a name.
+        if (n.isEmpty() || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals(".") || n.equals("..")) {
             throw new SyscallException(Errno.ENOENT);
         }
     }
 
+    /** Attributes as read at {@code when} (System.nanoTime) in generation {@code generation} of the file system. */
+    private record Cached(Attrs attrs, long generation, long when) {}
+
+    /**
+     * How long read attributes are trusted: long enough for one path walk to stat a component
+     * once, short enough that the host's own changes show at once. jkraft's own changes through
+     * this file system end the trust at once ({@link HostFs#beforeChange}).
+     */
+    static final long ATTR_TRUST_NANOS = 1_000_000;
+
     @Override
     public Attrs attrs() throws SyscallException {
+        Cached c = cached;
+        if (c != null && c.generation == hfs.generation() && System.nanoTime() - c.when < ATTR_TRUST_NANOS) {
+            return c.attrs;
+        }
+        long generation = hfs.generation();
         byte[] sx = new byte[256];
         atThisNode((fd, n) -> HostSys.statx(fd, n, OpenFlags.AT_SYMLINK_NOFOLLOW, sx));
-        if (HostFs.hostIno(sx) != hostIno || HostFs.hostDev(sx) != hostDev) {
-            throw new SyscallException(Errno.ESTALE);
-        }
-        return hfs.attrs(sx);
+        checkSame(sx);
+        return remember(sx, generation);
+    }
+
+    private Attrs remember(byte[] sx, long generation) {
+        Attrs a = hfs.attrs(sx);
+        cached = new Cached(a, generation, System.nanoTime());
+        return a;
     }
 
     // ---- directories
@@ -141,6 +201,7 @@ final class HostNode extends Vnode {
     @Override
     public Vnode lookup(String child) throws SyscallException {
         requireDir();
+        long generation = hfs.generation();
         byte[] sx = new byte[256];
         inThisDir(child, (fd, n) -> HostSys.statx(fd, n, OpenFlags.AT_SYMLINK_NOFOLLOW, sx));
         if ((HostFs.mode(sx) & FileModes.S_IFMT) == FileModes.S_IFDIR && HostFs.hostDev(sx) != hostDev) {
@@ -148,17 +209,17 @@ final class HostNode extends Vnode {
             boolean pseudo = false;
             try {
                 inThisDir(child, (fd, n) -> {
-                int c = HostSys.openat2(fd, n, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0,
-                        HostSys.CONFINED);
-                if (c < 0) {
-                    return c;
-                }
-                try {
-                    HostFs.checkFileSystem(c);
-                } finally {
-                    HostSys.close(c);
-                }
-                return 0;
+                    int c = HostSys.openat2(fd, n, OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0,
+                            HostSys.CONFINED);
+                    if (c < 0) {
+                        return c;
+                    }
+                    try {
+                        HostFs.checkFileSystem(c);
+                    } finally {
+                        HostSys.close(c);
+                    }
+                    return 0;
                 });
             } catch (SyscallException e) {
                 if (e.errno() != Errno.EACCES) {
@@ -167,23 +228,29 @@ final class HostNode extends Vnode {
                 pseudo = true;
             }
             if (pseudo) {
-                HostNode n = child(child, sx);
+                HostNode n = child(child, sx, generation);
                 n.sealed = true;
                 return n;
             }
         }
-        return child(child, sx);
+        return child(child, sx, generation);
     }
 
     /** The node for {@code child} with host attributes {@code sx}: the one given out before if it is the same inode. */
-    private HostNode child(String child, byte[] sx) {
+    private HostNode child(String child, byte[] sx, long generation) {
         WeakReference<HostNode> ref = children.get(child);
         HostNode old = ref == null ? null : ref.get();
-        if (old != null && old.hostIno == HostFs.hostIno(sx) && old.hostDev == HostFs.hostDev(sx)) {
+        if (old != null && old.isInode(sx)) {
+            old.remember(sx, generation);
             return old;
         }
         HostNode n = new HostNode(hfs, this, child, sx);
+        n.remember(sx, generation);
         children.put(child, new WeakReference<>(n));
+        if (children.size() >= pruneAt) {
+            children.values().removeIf(r -> r.get() == null);
+            pruneAt = Math.max(64, 2 * children.size());
+        }
         return n;
     }
 
@@ -240,17 +307,18 @@ final class HostNode extends Vnode {
     @Override
     public Vnode create(String child, int mode, int uid, int gid) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
+        long generation = hfs.generation();
         byte[] sx = new byte[256];
         inThisDir(child, (dfd, n) -> {
             int fd = HostSys.openat(dfd, n, OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY
-                    | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, mode & 07777);
+                    | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, hostMode(FileModes.S_IFREG, mode));
             if (fd < 0) {
                 return fd;
             }
             try {
                 if ((mode & hfs.hostUmask()) != 0) {
-                    HostFs.check(HostSys.fchmod(fd, mode & 07777));
+                    HostFs.check(HostSys.fchmod(fd, hostMode(FileModes.S_IFREG, mode)));
                 }
                 System.arraycopy(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH), 0, sx, 0, 256);
                 return 0;
@@ -258,13 +326,13 @@ final class HostNode extends Vnode {
                 HostSys.close(fd);
             }
         });
-        return child(child, sx);
+        return child(child, sx, generation);
     }
 
     @Override
     public Vnode mkdir(String child, int mode, int uid, int gid) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.mkdirat(fd, n, mode & 07777));
         return made(child, mode);
     }
@@ -277,8 +345,8 @@ final class HostNode extends Vnode {
             // Guest device numbers mean nothing to the host: no host device nodes from a guest.
             throw new SyscallException(Errno.EPERM);
         }
-        hfs.checkWritable();
-        int m = (t == 0 ? FileModes.S_IFREG : t) | (mode & 07777);
+        hfs.beforeChange();
+        int m = (t == 0 ? FileModes.S_IFREG : t) | hostMode(t, mode);
         inThisDir(child, (fd, n) -> HostSys.mknodat(fd, n, m, 0));
         return made(child, mode);
     }
@@ -286,7 +354,7 @@ final class HostNode extends Vnode {
     @Override
     public Vnode symlink(String child, String target, int uid, int gid) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.symlinkat(target, fd, n));
         return lookup(child);
     }
@@ -306,14 +374,14 @@ final class HostNode extends Vnode {
         if (!(target instanceof HostNode t) || t.hfs != hfs) {
             throw new SyscallException(Errno.EXDEV);
         }
-        hfs.checkWritable();
+        hfs.beforeChange();
         t.atThisNode((ofd, on) -> inThisDir(child, (nfd, nn) -> HostSys.linkat(ofd, on, nfd, nn)));
     }
 
     @Override
     public void unlink(String child) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.unlinkat(fd, n, 0));
         children.remove(child);
     }
@@ -321,7 +389,7 @@ final class HostNode extends Vnode {
     @Override
     public void rmdir(String child) throws SyscallException {
         requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(child, (fd, n) -> HostSys.unlinkat(fd, n, OpenFlags.AT_REMOVEDIR));
         children.remove(child);
     }
@@ -333,7 +401,7 @@ final class HostNode extends Vnode {
             throw new SyscallException(Errno.EXDEV);
         }
         nd.requireDir();
-        hfs.checkWritable();
+        hfs.beforeChange();
         inThisDir(from, (ofd, on) -> nd.inThisDir(to, (nfd, nn) -> HostSys.renameat2(ofd, on, nfd, nn, flags)));
         synchronized (hfs.tree) {
             WeakReference<HostNode> moved = children.remove(from);
@@ -363,8 +431,8 @@ final class HostNode extends Vnode {
         }
         byte[][] target = new byte[1][];
         int[] err = new int[1];
-        atThisNode((fd, n) -> {
-            target[0] = HostSys.readlinkat(fd, n, err);
+        onVerified(fd -> {
+            target[0] = HostSys.readlinkat(fd, "", err);
             return target[0] == null ? -err[0] : 0;
         });
         return new String(target[0], StandardCharsets.ISO_8859_1);
@@ -389,7 +457,7 @@ final class HostNode extends Vnode {
             default -> throw new SyscallException(Errno.EACCES);
         }
         if (write) {
-            hfs.checkWritable();
+            hfs.beforeChange();
         }
         int hostFlags = (flags & (OpenFlags.O_ACCMODE | OpenFlags.O_APPEND | OpenFlags.O_SYNC | OpenFlags.O_DSYNC))
                 | OpenFlags.O_CLOEXEC | OpenFlags.O_LARGEFILE;
@@ -415,6 +483,34 @@ final class HostNode extends Vnode {
         }
     }
 
+    /** Data at {@code position} without an open file (callers that read a node directly, as exec may). */
+    @Override
+    public int read(long position, byte[] buf, int off, int len) throws SyscallException {
+        return transferOnce(OpenFlags.O_RDONLY, HostSys::read, position, buf, off, len);
+    }
+
+    @Override
+    public int write(long position, byte[] buf, int off, int len) throws SyscallException {
+        hfs.beforeChange();
+        return transferOnce(OpenFlags.O_WRONLY, HostSys::write, position, buf, off, len);
+    }
+
+    private int transferOnce(int access, HostOpenFile.Transfer t, long position, byte[] buf, int off, int len)
+            throws SyscallException {
+        if (type == FileModes.S_IFDIR) {
+            throw new SyscallException(Errno.EISDIR);
+        }
+        if (type != FileModes.S_IFREG || position < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int fd = reopenRegular(access | OpenFlags.O_CLOEXEC | OpenFlags.O_LARGEFILE);
+        try {
+            return HostOpenFile.transfer(fd, t, buf, off, len, position);
+        } finally {
+            HostSys.close(fd);
+        }
+    }
+
     @Override
     public void truncate(long size) throws SyscallException {
         if (type == FileModes.S_IFDIR) {
@@ -423,7 +519,7 @@ final class HostNode extends Vnode {
         if (type != FileModes.S_IFREG) {
             throw new SyscallException(Errno.EINVAL);
         }
-        hfs.checkWritable();
+        hfs.beforeChange();
         int fd = reopenRegular(OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC | OpenFlags.O_LARGEFILE);
         try {
             HostFs.check(HostSys.ftruncate(fd, size));
@@ -434,28 +530,23 @@ final class HostNode extends Vnode {
 
     @Override
     public void chmod(int mode) throws SyscallException {
-        hfs.checkWritable();
+        hfs.beforeChange();
         if (type == FileModes.S_IFLNK) {
             throw new SyscallException(Errno.EOPNOTSUPP); // as fchmodat(AT_SYMLINK_NOFOLLOW) on Linux
         }
-        int fd = openVerified(new byte[256]);
-        try {
-            // The magic link reaches exactly the verified inode, whatever the tree looks like now.
-            HostFs.check(HostSys.fchmodat(OpenFlags.AT_FDCWD, "/proc/self/fd/" + fd, mode & 07777));
-        } finally {
-            HostSys.close(fd);
-        }
+        // The magic link reaches exactly the verified inode, whatever the tree looks like now.
+        onVerified(fd -> HostSys.fchmodat(OpenFlags.AT_FDCWD, "/proc/self/fd/" + fd, hostMode(type, mode)));
     }
 
     @Override
     public void chown(int uid, int gid) throws SyscallException {
-        hfs.checkWritable();
-        atThisNode((fd, n) -> HostSys.fchownat(fd, n, uid, gid, OpenFlags.AT_SYMLINK_NOFOLLOW));
+        hfs.beforeChange();
+        onVerified(fd -> HostSys.fchownat(fd, "", uid, gid, OpenFlags.AT_EMPTY_PATH));
     }
 
     @Override
     public void setTimes(long atime, long mtime) throws SyscallException {
-        hfs.checkWritable();
-        atThisNode((fd, n) -> HostSys.utimensat(fd, n, atime, mtime, OpenFlags.AT_SYMLINK_NOFOLLOW));
+        hfs.beforeChange();
+        onVerified(fd -> HostSys.utimensat(fd, "", atime, mtime, OpenFlags.AT_EMPTY_PATH));
     }
 }

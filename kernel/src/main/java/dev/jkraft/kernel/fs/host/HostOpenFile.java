@@ -28,12 +28,12 @@ final class HostOpenFile extends OpenFile {
 
     /** A host transfer of at most one chunk at {@code position} (-1: the file position). */
     @FunctionalInterface
-    private interface Transfer {
+    interface Transfer {
         long apply(int fd, byte[] buf, int off, int len, long position);
     }
 
     /** Moves up to {@code len} bytes chunk by chunk, stopping at a short transfer; an error after some bytes is not reported. */
-    private int transfer(Transfer t, byte[] buf, int off, int len, long position) throws SyscallException {
+    static int transfer(int fd, Transfer t, byte[] buf, int off, int len, long position) throws SyscallException {
         int done = 0;
         do {
             int chunk = Math.min(len - done, HostSys.CHUNK);
@@ -54,12 +54,16 @@ final class HostOpenFile extends OpenFile {
 
     @Override
     public int read(byte[] buf, int off, int len) throws SyscallException {
-        return transfer(HostSys::read, buf, off, len, -1);
+        return transfer(fd, HostSys::read, buf, off, len, -1);
     }
 
     @Override
     public int write(byte[] buf, int off, int len) throws SyscallException {
-        return transfer(HostSys::write, buf, off, len, -1);
+        try {
+            return transfer(fd, HostSys::write, buf, off, len, -1);
+        } finally {
+            fs.changed();
+        }
     }
 
     @Override
@@ -67,7 +71,7 @@ final class HostOpenFile extends OpenFile {
         if (position < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return transfer(HostSys::read, buf, off, len, position);
+        return transfer(fd, HostSys::read, buf, off, len, position);
     }
 
     @Override
@@ -75,7 +79,11 @@ final class HostOpenFile extends OpenFile {
         if (position < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return transfer(HostSys::write, buf, off, len, position);
+        try {
+            return transfer(fd, HostSys::write, buf, off, len, position);
+        } finally {
+            fs.changed();
+        }
     }
 
     @Override
@@ -93,7 +101,11 @@ final class HostOpenFile extends OpenFile {
         if (!writable()) {
             throw new SyscallException(Errno.EINVAL);
         }
-        HostFs.check(HostSys.ftruncate(fd, size));
+        try {
+            HostFs.check(HostSys.ftruncate(fd, size));
+        } finally {
+            fs.changed();
+        }
     }
 
     @Override

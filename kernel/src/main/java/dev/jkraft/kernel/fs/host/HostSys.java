@@ -108,11 +108,43 @@ final class HostSys {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private static long result(long r, MemorySegment state) {
-        return r < 0 ? -(int) ERRNO.get(state, 0L) : r;
+    /** A downcall given the thread's scratch area; it returns the raw result (negative: see errno). */
+    @FunctionalInterface
+    private interface Call {
+        long apply(Scratch s) throws Throwable;
     }
 
-    /** {@code s} as a C string in {@code buf}; null (ENAMETOOLONG) when it does not fit. */
+    /** A downcall given the scratch area and one or two names as C strings. */
+    @FunctionalInterface
+    private interface NamedCall {
+        long apply(Scratch s, MemorySegment name1, MemorySegment name2) throws Throwable;
+    }
+
+    /** Runs {@code c}; its result, or -errno. */
+    private static long run(Call c) {
+        Scratch s = SCRATCH.get();
+        try {
+            long r = c.apply(s);
+            return r < 0 ? -(int) ERRNO.get(s.state, 0L) : r;
+        } catch (Throwable t) {
+            throw t instanceof Error e ? new IllegalStateException(e) : new IllegalStateException(t);
+        }
+    }
+
+    /** Runs {@code c} with {@code name1} and {@code name2} (may be null) as C strings; -ENAMETOOLONG if one does not fit. */
+    private static long named(String name1, String name2, NamedCall c) {
+        return run(s -> {
+            MemorySegment p1 = cString(s.path1, name1);
+            MemorySegment p2 = name2 == null ? MemorySegment.NULL : cString(s.path2, name2);
+            if (p1 == null || p2 == null) {
+                ERRNO.set(s.state, 0L, Errno.ENAMETOOLONG);
+                return -1;
+            }
+            return c.apply(s, p1, p2);
+        });
+    }
+
+    /** {@code s} as a C string in {@code buf}; null when it does not fit. */
     private static MemorySegment cString(MemorySegment buf, String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         if (b.length >= buf.byteSize()) {
@@ -123,202 +155,106 @@ final class HostSys {
         return buf;
     }
 
-    private static IllegalStateException wrap(Throwable t) {
-        return t instanceof Error e ? new IllegalStateException(e) : new IllegalStateException(t);
-    }
-
     // ---- opening and closing
 
     /** openat2(dirfd, path, {flags, mode, resolve}): a new host descriptor or -errno. */
     static int openat2(int dirfd, String path, int flags, int mode, long resolve) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, path);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        s.how.set(LONG, 0, Integer.toUnsignedLong(flags));
-        s.how.set(LONG, 8, mode);
-        s.how.set(LONG, 16, resolve);
-        try {
-            return (int) result((long) SYSCALL5.invokeExact(s.state, SYS_OPENAT2, (long) dirfd, p, s.how, 24L), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return (int) named(path, null, (s, p, unused) -> {
+            s.how.set(LONG, 0, Integer.toUnsignedLong(flags));
+            s.how.set(LONG, 8, mode);
+            s.how.set(LONG, 16, resolve);
+            return (long) SYSCALL5.invokeExact(s.state, SYS_OPENAT2, (long) dirfd, p, s.how, 24L);
+        });
     }
 
     /** openat(2) (used for the mount root and for reopening a verified O_PATH descriptor through /proc). */
     static int openat(int dirfd, String path, int flags, int mode) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, path);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return (int) result((int) OPENAT.invokeExact(s.state, dirfd, p, flags, mode), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return (int) named(path, null, (s, p, unused) -> (int) OPENAT.invokeExact(s.state, dirfd, p, flags, mode));
     }
 
     static void close(int fd) {
-        try {
-            int ignored = (int) CLOSE.invokeExact(SCRATCH.get().state, fd);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        run(s -> (int) CLOSE.invokeExact(s.state, fd));
     }
 
     // ---- data
 
-    /** read(2) into {@code buf[off, off+len)} with no copy; {@code len} at most {@link #CHUNK}. */
+    /** read(2) into {@code buf[off, off+len)} with no copy, pread(2) when {@code position >= 0}; {@code len} at most {@link #CHUNK}. */
     static long read(int fd, byte[] buf, int off, int len, long position) {
-        MemorySegment st = SCRATCH.get().state;
         MemorySegment b = MemorySegment.ofArray(buf).asSlice(off, len);
-        try {
-            long n = position < 0
-                    ? (long) READ.invokeExact(st, fd, b, (long) len)
-                    : (long) PREAD.invokeExact(st, fd, b, (long) len, position);
-            return result(n, st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> position < 0
+                ? (long) READ.invokeExact(s.state, fd, b, (long) len)
+                : (long) PREAD.invokeExact(s.state, fd, b, (long) len, position));
     }
 
-    /** write(2) from {@code buf[off, off+len)} with no copy; pwrite when {@code position >= 0}. */
+    /** write(2) from {@code buf[off, off+len)} with no copy, pwrite(2) when {@code position >= 0}. */
     static long write(int fd, byte[] buf, int off, int len, long position) {
-        MemorySegment st = SCRATCH.get().state;
         MemorySegment b = MemorySegment.ofArray(buf).asSlice(off, len);
-        try {
-            long n = position < 0
-                    ? (long) WRITE.invokeExact(st, fd, b, (long) len)
-                    : (long) PWRITE.invokeExact(st, fd, b, (long) len, position);
-            return result(n, st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> position < 0
+                ? (long) WRITE.invokeExact(s.state, fd, b, (long) len)
+                : (long) PWRITE.invokeExact(s.state, fd, b, (long) len, position));
     }
 
     static long lseek(int fd, long offset, int whence) {
-        MemorySegment st = SCRATCH.get().state;
-        try {
-            return result((long) LSEEK.invokeExact(st, fd, offset, whence), st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> (long) LSEEK.invokeExact(s.state, fd, offset, whence));
     }
 
     static long ftruncate(int fd, long size) {
-        MemorySegment st = SCRATCH.get().state;
-        try {
-            return result((int) FTRUNCATE.invokeExact(st, fd, size), st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> (int) FTRUNCATE.invokeExact(s.state, fd, size));
     }
 
     static long fsync(int fd) {
-        MemorySegment st = SCRATCH.get().state;
-        try {
-            return result((int) FSYNC.invokeExact(st, fd), st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> (int) FSYNC.invokeExact(s.state, fd));
     }
 
     static long fchmod(int fd, int mode) {
-        MemorySegment st = SCRATCH.get().state;
-        try {
-            return result((int) FCHMOD.invokeExact(st, fd, mode), st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> (int) FCHMOD.invokeExact(s.state, fd, mode));
     }
 
     /** fcntl(fd, cmd, arg) for F_GETFL / F_SETFL. */
     static long fcntl(int fd, int cmd, long arg) {
-        MemorySegment st = SCRATCH.get().state;
-        try {
-            return result((int) FCNTL.invokeExact(st, fd, cmd, arg), st);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return run(s -> (int) FCNTL.invokeExact(s.state, fd, cmd, arg));
     }
 
     // ---- attributes
 
     /** statx(dirfd, name, flags, basic stats and btime) into {@code out} (256 bytes). */
     static long statx(int dirfd, String name, int flags, byte[] out) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            long r = result((int) STATX.invokeExact(s.state, dirfd, p, flags, AT_STATX_BASIC_AND_BTIME, s.small), s.state);
+        return named(name, null, (s, p, unused) -> {
+            int r = (int) STATX.invokeExact(s.state, dirfd, p, flags, AT_STATX_BASIC_AND_BTIME, s.small);
             if (r == 0) {
                 MemorySegment.copy(s.small, ValueLayout.JAVA_BYTE, 0, out, 0, 256);
             }
             return r;
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        });
     }
 
     /** fstatfs(2) into {@code out} (the 120-byte x86-64 struct statfs). */
     static long fstatfs(int fd, byte[] out) {
-        Scratch s = SCRATCH.get();
-        try {
-            long r = result((int) FSTATFS.invokeExact(s.state, fd, s.small), s.state);
+        return run(s -> {
+            int r = (int) FSTATFS.invokeExact(s.state, fd, s.small);
             if (r == 0) {
                 MemorySegment.copy(s.small, ValueLayout.JAVA_BYTE, 0, out, 0, 120);
             }
             return r;
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        });
     }
 
     static long fchownat(int dirfd, String name, int uid, int gid, int flags) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) FCHOWNAT.invokeExact(s.state, dirfd, p, uid, gid, flags), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(name, null, (s, p, unused) -> (int) FCHOWNAT.invokeExact(s.state, dirfd, p, uid, gid, flags));
     }
 
     /** fchmodat(2) without flags (it follows a final symlink: used only on /proc/self/fd/N of a verified node). */
     static long fchmodat(int dirfd, String path, int mode) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, path);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) FCHMODAT.invokeExact(s.state, dirfd, p, mode, 0), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(path, null, (s, p, unused) -> (int) FCHMODAT.invokeExact(s.state, dirfd, p, mode, 0));
     }
 
     /** utimensat(2) with times in nanoseconds, -1 for UTIME_OMIT. */
     static long utimensat(int dirfd, String name, long atime, long mtime, int flags) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        putTimespec(s.small, 0, atime);
-        putTimespec(s.small, 16, mtime);
-        try {
-            return result((int) UTIMENSAT.invokeExact(s.state, dirfd, p, s.small, flags), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(name, null, (s, p, unused) -> {
+            putTimespec(s.small, 0, atime);
+            putTimespec(s.small, 16, mtime);
+            return (int) UTIMENSAT.invokeExact(s.state, dirfd, p, s.small, flags);
+        });
     }
 
     private static void putTimespec(MemorySegment m, long at, long nanos) {
@@ -334,119 +270,56 @@ final class HostSys {
     // ---- names
 
     static long mkdirat(int dirfd, String name, int mode) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) MKDIRAT.invokeExact(s.state, dirfd, p, mode), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(name, null, (s, p, unused) -> (int) MKDIRAT.invokeExact(s.state, dirfd, p, mode));
     }
 
     static long mknodat(int dirfd, String name, int mode, long dev) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) MKNODAT.invokeExact(s.state, dirfd, p, mode, dev), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(name, null, (s, p, unused) -> (int) MKNODAT.invokeExact(s.state, dirfd, p, mode, dev));
     }
 
     static long unlinkat(int dirfd, String name, int flags) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) UNLINKAT.invokeExact(s.state, dirfd, p, flags), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(name, null, (s, p, unused) -> (int) UNLINKAT.invokeExact(s.state, dirfd, p, flags));
     }
 
     static long renameat2(int olddirfd, String oldName, int newdirfd, String newName, int flags) {
-        Scratch s = SCRATCH.get();
-        MemorySegment o = cString(s.path1, oldName);
-        MemorySegment n = cString(s.path2, newName);
-        if (o == null || n == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) RENAMEAT2.invokeExact(s.state, olddirfd, o, newdirfd, n, flags), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(oldName, newName, (s, o, n) -> (int) RENAMEAT2.invokeExact(s.state, olddirfd, o, newdirfd, n, flags));
     }
 
     /** linkat(2) without AT_SYMLINK_FOLLOW: a link to a symlink links the symlink, as link(2) does. */
     static long linkat(int olddirfd, String oldName, int newdirfd, String newName) {
-        Scratch s = SCRATCH.get();
-        MemorySegment o = cString(s.path1, oldName);
-        MemorySegment n = cString(s.path2, newName);
-        if (o == null || n == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) LINKAT.invokeExact(s.state, olddirfd, o, newdirfd, n, 0), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(oldName, newName, (s, o, n) -> (int) LINKAT.invokeExact(s.state, olddirfd, o, newdirfd, n, 0));
     }
 
     static long symlinkat(String target, int dirfd, String name) {
-        Scratch s = SCRATCH.get();
-        MemorySegment t1 = cString(s.path1, target);
-        MemorySegment n = cString(s.path2, name);
-        if (t1 == null || n == null) {
-            return -Errno.ENAMETOOLONG;
-        }
-        try {
-            return result((int) SYMLINKAT.invokeExact(s.state, t1, dirfd, n), s.state);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+        return named(target, name, (s, t, n) -> (int) SYMLINKAT.invokeExact(s.state, t, dirfd, n));
     }
 
     /** readlinkat(2): the target's bytes, or null with {@code err[0]} the errno. */
     static byte[] readlinkat(int dirfd, String name, int[] err) {
-        Scratch s = SCRATCH.get();
-        MemorySegment p = cString(s.path1, name);
-        if (p == null) {
-            err[0] = Errno.ENAMETOOLONG;
-            return null;
-        }
-        try {
-            long n = result((long) READLINKAT.invokeExact(s.state, dirfd, p, s.path2, s.path2.byteSize()), s.state);
-            if (n < 0) {
-                err[0] = (int) -n;
-                return null;
+        byte[][] out = new byte[1][];
+        // The target goes to the data buffer, not to a path buffer that holds a name.
+        long n = named(name, null, (s, p, unused) -> {
+            long r = (long) READLINKAT.invokeExact(s.state, dirfd, p, s.data, s.data.byteSize());
+            if (r >= 0) {
+                out[0] = s.data.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
             }
-            return s.path2.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+            return r;
+        });
+        err[0] = n < 0 ? (int) -n : 0;
+        return n < 0 ? null : out[0];
     }
 
     /** getdents64(2): the records read (empty at the end), or null with {@code err[0]} the errno. */
     static byte[] getdents64(int fd, int[] err) {
-        Scratch s = SCRATCH.get();
-        try {
-            long n = result((long) GETDENTS.invokeExact(s.state, fd, s.data, s.data.byteSize()), s.state);
-            if (n < 0) {
-                err[0] = (int) -n;
-                return null;
+        byte[][] out = new byte[1][];
+        long n = run(s -> {
+            long r = (long) GETDENTS.invokeExact(s.state, fd, s.data, s.data.byteSize());
+            if (r >= 0) {
+                out[0] = s.data.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
             }
-            return s.data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-        } catch (Throwable t) {
-            throw wrap(t);
-        }
+            return r;
+        });
+        err[0] = n < 0 ? (int) -n : 0;
+        return n < 0 ? null : out[0];
     }
 }
