@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.boot;
 
+import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.FileSystem;
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * Builds a guest's mount table from its fstab (Unikraft 0.14's vfs automount): the entry for "/"
- * first, then the others in order, each mount point made in the file system below it when that
- * one can make directories, or the entry skipped with a warning when it cannot.
+ * first, then the others in order. A missing mount point is not made in the file system below
+ * (which may be the host's, read-only); the mount table supplies an empty directory there.
  */
 final class Mounts {
     private Mounts() {}
@@ -65,16 +66,11 @@ final class Mounts {
             try {
                 cur = walk.step(cur, name);
             } catch (SyscallException missing) {
-                try {
-                    if (cur.mount().readOnly()) {
-                        throw missing;
-                    }
-                    cur.node().mkdir(name, 0755, 0, 0);
-                    cur = walk.step(cur, name);
-                } catch (SyscallException e) {
-                    log.warn("vfs", "not mounting " + target + ": " + e.getMessage());
+                if (missing.errno() != Errno.ENOENT) {
+                    log.warn("vfs", "not mounting " + target + ": " + missing.getMessage());
                     return null;
                 }
+                cur = ctx.mounts().stub(cur, name);
             }
         }
         return cur;

@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** The mounts of a guest, oldest first; the first is the root. Read by every path walk, changed rarely. */
 public final class MountTable {
     private final CopyOnWriteArrayList<Mount> mounts = new CopyOnWriteArrayList<>();
+    /** Mount points made by the table itself, by (mount id, directory inode, name). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Vnode> stubs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MountTable(FileSystem rootFs, int flags, String source) {
         mounts.add(new Mount(rootFs, null, flags, source));
@@ -29,6 +31,24 @@ public final class MountTable {
         Mount m = new Mount(fs, at, flags, source);
         mounts.add(m);
         return m;
+    }
+
+    /**
+     * A mount point {@code name} in {@code dir} for a file system that cannot make one: an empty
+     * directory the walk finds before asking the file system ({@link StubDir}).
+     */
+    public Location stub(Location dir, String name) {
+        Vnode n = stubs.computeIfAbsent(stubKey(dir, name), k -> new StubDir(dir.node().fs()));
+        return dir.child(n, name);
+    }
+
+    /** The stub mount point {@code name} in {@code dir}, or null. */
+    Vnode stubAt(Location dir, String name) {
+        return stubs.isEmpty() ? null : stubs.get(stubKey(dir, name));
+    }
+
+    private static String stubKey(Location dir, String name) {
+        return dir.mount().id() + ":" + dir.node().ino() + ":" + name;
     }
 
     /** Detaches the mount whose root is {@code at}: EINVAL if it is not a mount's root, EBUSY if something is mounted inside. */

@@ -108,7 +108,8 @@ public final class PathWalk {
         if (name.length() > NAME_MAX) {
             throw new SyscallException(Errno.ENAMETOOLONG);
         }
-        Vnode child = dir.node().lookup(name);
+        Vnode stub = ctx.mounts().stubAt(dir, name);
+        Vnode child = stub != null ? stub : dir.node().lookup(name);
         return ctx.mounts().crossDown(dir.child(child, name));
     }
 
