@@ -237,6 +237,7 @@ static void name_checks(void) {
     CHECK(syscall(SYS_umount2, BAD, 0));
     CHECK(syscall(SYS_openat2, AT_FDCWD, BAD, BAD, 24));
     CHECK(syscall(SYS_getcwd, BAD, 4096));
+    CHECK(syscall(SYS_memfd_create, BAD, 0));
 }
 
 /* The pointer arguments of the time, process and signal calls. */

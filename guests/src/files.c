@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -44,6 +46,7 @@ static const char *en(int e) {
     case ENOTEMPTY: return "ENOTEMPTY";
     case ELOOP: return "ELOOP";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EAGAIN: return "EAGAIN";
     default: {
         static char b[32];
         snprintf(b, sizeof b, "errno %d", e);
@@ -236,6 +239,38 @@ int main(void) {
     show("a/reg");
     T(mkdir("a/b/sub/deep", 0755));
     T(rmdir("a/b/sub"));
+    int m = memfd_create("test", MFD_CLOEXEC);
+    T(m >= 0);
+    T(write(m, "memory file", 11));
+    T(lseek(m, 0, SEEK_SET));
+    T(read(m, buf, 6));
+    T(fstat(m, &st));
+    printf("memfd size %lld mode %o\n", (long long)st.st_size, st.st_mode & 0777);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", m);
+    long ln = readlink(fdpath, buf, sizeof buf - 1);
+    buf[ln > 0 ? ln : 0] = 0;
+    printf("memfd link %s\n", buf);
+    T(ftruncate(m, 8192));
+    T(fcntl(m, F_GETFD));
+    T(close(m));
+    T(syscall(SYS_memfd_create, "bad", 0x100));
+    int l1 = open("a/f", O_RDONLY);
+    int l2 = open("a/f", O_RDONLY);
+    T(flock(l1, LOCK_EX));
+    T(flock(l1, LOCK_EX | LOCK_NB));
+    T(flock(l2, LOCK_EX | LOCK_NB));
+    T(flock(l2, LOCK_SH | LOCK_NB));
+    T(flock(l1, LOCK_SH));
+    T(flock(l2, LOCK_SH | LOCK_NB));
+    T(flock(l2, LOCK_EX | LOCK_NB));
+    T(flock(l1, LOCK_UN));
+    T(flock(l2, LOCK_EX | LOCK_NB));
+    T(close(l2));
+    T(flock(l1, LOCK_EX | LOCK_NB));
+    T(flock(l1, 99));
+    T(flock(999, LOCK_SH));
+    T(close(l1));
     struct rlimit rl = {8, 8};
     setrlimit(RLIMIT_NOFILE, &rl);
     int last = 0;

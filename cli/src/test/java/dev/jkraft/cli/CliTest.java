@@ -274,11 +274,7 @@ class CliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--rootfs /srv/root | --rootfs is not supported yet",
-        "-v /a:/b           | -v is not supported yet",
-        "-v /a:/b:ro        | -v is not supported yet",
         "-p 8080:80         | -p is not supported yet",
-        "-w /tmp            | -w is not supported yet",
         "--cpus 2           | --cpus 2 (more than one CPU) is not supported yet",
         "--platform interp  | --platform interp is not supported yet",
     })
@@ -288,6 +284,36 @@ class CliTest {
         args.add("hello");
         assertThat(jkraft(args.toArray(String[]::new))).isEqualTo(125);
         assertThat(err).isEqualTo("jkraft: " + message + "\n");
+        assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void volumesRootfsAndWorkdirReachTheRequest() throws IOException {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        jkraft("run", "-v", data + ":/data:ro", "-v", data + ":/rw", "-w", "/data", "--rootfs", dir.toString(),
+                "/bin/hello");
+        RunRequest r = request();
+        assertThat(r.volumes()).containsExactly(new Volume(data, "/data", true), new Volume(data, "/rw", false));
+        assertThat(r.workdir()).isEqualTo("/data");
+        assertThat(r.rootfs()).isEqualTo(dir);
+        assertThat(r.program()).isEqualTo(hello);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-v /tmp                | expected HOST:GUEST or HOST:GUEST:ro",
+        "-v /tmp:data           | the guest path must be absolute",
+        "-v /tmp:/data:rx       | the mode must be ro or rw",
+        "-v /no/such/dir:/data  | is not a directory",
+        "-w data                | must be an absolute guest path",
+        "--rootfs /no/such/dir  | not a directory",
+    })
+    void badFileViewOptionsAreUsageErrors(String options, String message) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(options.split(" ")));
+        args.add("hello");
+        assertThat(jkraft(args.toArray(String[]::new))).isEqualTo(125);
+        assertThat(err).contains(message);
         assertThat(launched).isEmpty();
     }
 

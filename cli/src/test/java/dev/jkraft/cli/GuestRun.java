@@ -168,4 +168,13 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
         });
         return bytes;
     }
+
+    /**
+     * A fresh directory the guest can read at the same path: under the module's target/ (visible
+     * through the read-only host root), not under the host's /tmp, which a guest does not see.
+     */
+    public static Path visibleTempDir(String prefix) throws java.io.IOException {
+        Path base = Files.createDirectories(Path.of("target", "guest-fixtures").toAbsolutePath());
+        return Files.createTempDirectory(base, prefix);
+    }
 }

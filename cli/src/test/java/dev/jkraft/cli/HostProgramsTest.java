@@ -14,18 +14,18 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dynamic programs a user already has, loaded through the host's ld.so from the read-only view
  * of the host's root, compared with their native runs: stdout and exit status.
  */
 class HostProgramsTest {
-    @TempDir
+    /** Under target/, which the guest sees through the host's root (its /tmp is a tmpfs of its own). */
     static Path fixture;
 
     @BeforeAll
     static void makeFixture() throws IOException {
+        fixture = GuestRun.visibleTempDir("host-programs");
         Files.createDirectories(fixture.resolve("tree/sub/deeper"));
         Files.writeString(fixture.resolve("tree/a.txt"), "alpha\nbeta\ngamma\n");
         Files.writeString(fixture.resolve("tree/sub/b.txt"), "b\n");

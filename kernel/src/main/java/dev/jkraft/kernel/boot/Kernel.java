@@ -43,6 +43,7 @@ import dev.jkraft.kernel.vdso.VdsoImage;
 import dev.jkraft.kernel.vdso.Vvar;
 import dev.jkraft.kernel.vfs.FsContext;
 import dev.jkraft.kernel.vfs.MountSpec;
+import dev.jkraft.kernel.vfs.MountTable;
 import dev.jkraft.kernel.vfs.PathWalk;
 import dev.jkraft.kernel.vmem.AddressSpace;
 import dev.jkraft.kernel.vmem.Vma;
@@ -504,6 +505,7 @@ public final class Kernel {
         List<MountSpec> specs = new java.util.ArrayList<>(config.mounts());
         specs.addAll(MountSpec.parseAll(libs.fstab.get()));
         FsContext fs = Mounts.build(specs, makers, config.log());
+        fs.setAnonymous(MountTable.internal(tmpfs(frames, "mode=1777", tmpfsDefault), "memfd"));
         String hostCwd = System.getProperty("user.dir");
         String wd = config.workdir() != null ? config.workdir() : hostCwd;
         try {

@@ -26,6 +26,7 @@ public abstract class OpenFile {
             | OpenFlags.O_NOATIME | OpenFlags.O_NONBLOCK;
 
     private final AtomicInteger refs = new AtomicInteger();
+    private final java.util.List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int statusFlags;
     private volatile boolean closed;
 
@@ -46,6 +47,7 @@ public abstract class OpenFile {
             closed = true;
             try {
                 closed();
+                closeActions.forEach(Runnable::run);
             } finally {
                 WaitQueue q = waitQueue();
                 if (q != null) {
@@ -69,6 +71,13 @@ public abstract class OpenFile {
 
     public final boolean isClosed() {
         return closed;
+    }
+
+    /** Something else to do once the file is finalized (a flock to drop). */
+    public final void onClose(Runnable action) {
+        if (!closeActions.contains(action)) {
+            closeActions.add(action);
+        }
     }
 
     /** The finalizer: runs once, when the last reference is released. */

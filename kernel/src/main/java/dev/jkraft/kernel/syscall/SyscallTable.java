@@ -3,8 +3,10 @@ package dev.jkraft.kernel.syscall;
 import dev.jkraft.kernel.syscall.linux.SysAttrs;
 import dev.jkraft.kernel.syscall.linux.SysCwd;
 import dev.jkraft.kernel.syscall.linux.SysFile;
+import dev.jkraft.kernel.syscall.linux.SysFlock;
 import dev.jkraft.kernel.syscall.linux.SysFutex;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
+import dev.jkraft.kernel.syscall.linux.SysMemfd;
 import dev.jkraft.kernel.syscall.linux.SysMlock;
 import dev.jkraft.kernel.syscall.linux.SysMmap;
 import dev.jkraft.kernel.syscall.linux.SysMount;
@@ -62,6 +64,7 @@ public final class SyscallTable {
         def(62, SysSignal::kill);
         def(63, SysInfo::uname);
         def(72, SysFile::fcntl);
+        def(73, SysFlock::flock);
         def(74, SysAttrs::fsync);
         def(75, SysAttrs::fsync);
         def(76, SysAttrs::truncate);
@@ -149,6 +152,7 @@ public final class SyscallTable {
         def(309, SysTime::getcpu);
         def(316, SysNames::renameat2);
         def(318, SysRandom::getrandom);
+        def(319, SysMemfd::memfdCreate);
         def(325, SysMlock::mlock2);
         def(332, SysOpen::statx);
         def(334, SysThread::rseq);

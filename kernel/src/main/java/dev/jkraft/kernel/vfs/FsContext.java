@@ -9,6 +9,7 @@ public final class FsContext {
     private volatile Location root;
     private volatile Location cwd;
     private volatile int umask = 022;
+    private volatile Mount anonymous;
 
     public FsContext(MountTable mounts) {
         this.mounts = mounts;
@@ -35,6 +36,15 @@ public final class FsContext {
 
     public void setCwd(Location l) {
         cwd = l;
+    }
+
+    /** The internal tmpfs memfd_create makes its files in, or null. */
+    public Mount anonymous() {
+        return anonymous;
+    }
+
+    public void setAnonymous(Mount m) {
+        anonymous = m;
     }
 
     public int umask() {

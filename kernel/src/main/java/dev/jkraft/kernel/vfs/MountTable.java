@@ -23,6 +23,14 @@ public final class MountTable {
         return List.copyOf(mounts);
     }
 
+    /**
+     * A mount of {@code fs} that is in no namespace (Linux's kern_mount): where memfd files live.
+     * Its root's path is "/", so a file in it describes itself as "/name".
+     */
+    public static Mount internal(FileSystem fs, String source) {
+        return new Mount(fs, null, 0, source);
+    }
+
     /** Attaches {@code fs} on the directory {@code at}; a later mount on the same place hides an earlier one. */
     public Mount mount(Location at, FileSystem fs, int flags, String source) throws SyscallException {
         if (!at.attrs().isDirectory()) {

@@ -26,7 +26,7 @@ class BadPointerCoverageTest {
             "mmap", "munmap", "mprotect", "mremap", "madvise", "brk", "msync", "mlock", "munlock",
             "mlock2", "mlockall", "munlockall",
             // Descriptor calls whose only pointer-free arguments are a descriptor and numbers.
-            "fchmod", "fchown", "ftruncate", "fsync", "fdatasync", "sync", "syncfs", "fchdir", "umask", "fallocate",
+            "fchmod", "fchown", "ftruncate", "fsync", "fdatasync", "sync", "syncfs", "fchdir", "umask", "fallocate", "flock",
             // Linux stores these addresses and touches them only at thread exit.
             "set_tid_address", "set_robust_list");
 

@@ -229,11 +229,16 @@ public final class HostFs extends FileSystem {
         return dev == rootDev ? ino : ino ^ (dev * 0x9E3779B97F4A7C15L);
     }
 
-    /** The guest's attributes of a host statx result (dev left 0: this file system's is used). */
+    /**
+     * The guest's attributes of a host statx result: the host's own device and inode numbers, as a
+     * bind mount shows them (so /proc/self/maps and stat agree with a native run); the vnode's
+     * identity within the vfs is {@link #guestIno}, unique across host devices.
+     */
     Attrs attrs(byte[] sx) {
         ByteBuffer b = ByteBuffer.wrap(sx).order(ByteOrder.LITTLE_ENDIAN);
         long rdev = makedev(Integer.toUnsignedLong(b.getInt(128)), Integer.toUnsignedLong(b.getInt(132)));
-        return Attrs.builder(guestIno(hostDev(sx), b.getLong(32)), b.getShort(28) & 0xffff)
+        return Attrs.builder(b.getLong(32), b.getShort(28) & 0xffff)
+                .dev(hostDev(sx))
                 .nlink(Integer.toUnsignedLong(b.getInt(16)))
                 .owner(b.getInt(20), b.getInt(24))
                 .rdev(rdev)

@@ -93,7 +93,7 @@ final class HostOpenFile extends OpenFile {
 
     @Override
     public byte[] stat() throws SyscallException {
-        return fs.attrs(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH)).withDev(fs.dev()).toStat();
+        return fs.attrs(HostFs.statx(fd, "", OpenFlags.AT_EMPTY_PATH)).toStat();
     }
 
     @Override
