@@ -1,16 +1,21 @@
 package dev.jkraft.kernel.syscall;
 
+import dev.jkraft.kernel.syscall.linux.SysEpoll;
+import dev.jkraft.kernel.syscall.linux.SysEventfd;
 import dev.jkraft.kernel.syscall.linux.SysFile;
 import dev.jkraft.kernel.syscall.linux.SysFutex;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysMmap;
 import dev.jkraft.kernel.syscall.linux.SysOpen;
+import dev.jkraft.kernel.syscall.linux.SysPipe;
+import dev.jkraft.kernel.syscall.linux.SysPoll;
 import dev.jkraft.kernel.syscall.linux.SysPrctl;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.syscall.linux.SysReadWrite;
 import dev.jkraft.kernel.syscall.linux.SysSignal;
 import dev.jkraft.kernel.syscall.linux.SysThread;
 import dev.jkraft.kernel.syscall.linux.SysTime;
+import dev.jkraft.kernel.syscall.linux.SysTimerfd;
 import dev.jkraft.kernel.syscall.linux.SysXattr;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +38,7 @@ public final class SyscallTable {
         def(4, SysOpen::stat);
         def(5, SysFile::fstat);
         def(6, SysOpen::lstat);
+        def(7, SysPoll::poll);
         def(8, SysFile::lseek);
         def(9, SysMmap::mmap);
         def(10, SysMmap::mprotect);
@@ -42,9 +48,12 @@ public final class SyscallTable {
         def(14, SysSignal::rtSigprocmask);
         def(16, SysFile::ioctl);
         def(17, SysOpen::pread64);
+        def(18, SysReadWrite::pwrite64);
         def(19, SysReadWrite::readv);
         def(20, SysReadWrite::writev);
         def(21, SysOpen::access);
+        def(22, SysPipe::pipe);
+        def(23, SysPoll::select);
         def(25, SysMmap::mremap);
         def(28, SysMmap::madvise);
         def(32, SysFile::dup);
@@ -80,6 +89,7 @@ public final class SyscallTable {
         def(200, SysSignal::tkill);
         def(201, SysTime::time);
         def(202, SysFutex::futex);
+        def(213, SysEpoll::epollCreate);
         def(217, SysOpen::getdents64);
         def(218, SysThread::setTidAddress);
         def(221, SysOpen::fadvise64);
@@ -87,20 +97,38 @@ public final class SyscallTable {
         def(229, SysTime::clockGetres);
         def(230, SysTime::clockNanosleep);
         def(231, SysThread::exitGroup);
+        def(232, SysEpoll::epollWait);
+        def(233, SysEpoll::epollCtl);
         def(234, SysSignal::tgkill);
         def(257, SysOpen::openat);
         def(262, SysOpen::newfstatat);
         def(267, SysFile::readlinkat);
         def(269, SysOpen::faccessat);
+        def(270, SysPoll::pselect6);
+        def(271, SysPoll::ppoll);
         def(273, SysThread::setRobustList);
         def(274, SysThread::getRobustList);
+        def(281, SysEpoll::epollPwait);
+        def(283, SysTimerfd::timerfdCreate);
+        def(284, SysEventfd::eventfd);
+        def(286, SysTimerfd::timerfdSettime);
+        def(287, SysTimerfd::timerfdGettime);
+        def(290, SysEventfd::eventfd2);
+        def(291, SysEpoll::epollCreate1);
         def(292, SysFile::dup3);
+        def(293, SysPipe::pipe2);
+        def(295, SysReadWrite::preadv);
+        def(296, SysReadWrite::pwritev);
         def(302, SysInfo::prlimit64);
         def(309, SysTime::getcpu);
         def(318, SysRandom::getrandom);
+        def(327, SysReadWrite::preadv2);
+        def(328, SysReadWrite::pwritev2);
         def(332, SysOpen::statx);
         def(334, SysThread::rseq);
+        def(436, SysFile::closeRange);
         def(439, SysOpen::faccessat2);
+        def(441, SysEpoll::epollPwait2);
     }
 
     private static void def(int nr, SyscallHandler h) {
