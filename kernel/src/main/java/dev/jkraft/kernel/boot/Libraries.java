@@ -25,6 +25,8 @@ public final class Libraries {
             "map the vDSO (clock_gettime, gettimeofday, time, clock_getres, getcpu without a VM exit)");
     final Option<Boolean> vsyscall = Option.ofBool("vdso.vsyscall", true,
             "emulate calls into the legacy vsyscall page (Linux's vsyscall=xonly); false: they fault");
+    final Option<Boolean> pollYield = Option.ofBool("poll.yield", false,
+            "poll, select and epoll_wait with a zero timeout yield the CPU (Unikraft's CONFIG_LIBPOSIX_POLL_YIELD)");
     final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
     final Counter enosys = Counter.of("syscall.enosys", "calls answered ENOSYS because jkraft lacks them");
     final Counter pageFaults = Counter.of("vmem.page_faults", "page faults resolved by demand paging");
@@ -47,6 +49,10 @@ public final class Libraries {
         registry.register(Library.builder("vdso", InitStage.LIB, "the vDSO image and its data page [vvar]")
                 .option(vdso).option(vsyscall).build());
         registry.register(Library.builder("fdtab", InitStage.LIB, "file descriptor tables").option(nofile).build());
+        registry.register(Library.builder("pipe", InitStage.LIB, "anonymous pipes").build());
+        registry.register(Library.builder("eventfd", InitStage.LIB, "eventfd counters").build());
+        registry.register(Library.builder("timerfd", InitStage.LIB, "timers read through a descriptor").build());
+        registry.register(Library.builder("poll", InitStage.LIB, "poll, select and epoll").option(pollYield).build());
         registry.register(Library.builder("uts", InitStage.LIB, "uname(2) identity").option(hostname).option(release)
                 .build());
         registry.register(Library.builder("syscall", InitStage.SYSCALL, "system call table, dispatch, strace")
