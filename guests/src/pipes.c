@@ -49,7 +49,7 @@ int main(void) {
     CHECK(syscall(SYS_lseek, p[0], 0, SEEK_SET));
     CHECK(syscall(SYS_pread64, p[0], buf, 1, 0));
     CHECK(syscall(SYS_pwrite64, p[1], "x", 1, 0));
-    CHECK(syscall(SYS_pwrite64, p[1], "x", 1, -1));
+    CHECK(syscall(SYS_pwrite64, p[1], "x", 1, -1L));
     CHECK(syscall(SYS_fcntl, p[0], F_GETFL));
     CHECK(syscall(SYS_fcntl, p[1], F_GETFL));
     CHECK(syscall(SYS_fcntl, p[0], F_GETFD));

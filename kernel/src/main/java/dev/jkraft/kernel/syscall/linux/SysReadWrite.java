@@ -77,11 +77,11 @@ public final class SysReadWrite {
 
     public static long pwrite64(Task t, long fd, long buf, long count, long offset, long a4, long a5)
             throws SyscallException {
-        OpenFile f = writableFile(t, fd);
-        f.pwrite(0, new byte[0], 0, 0); // ESPIPE for streams before the offset or buffer is looked at
         if (offset < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
+        OpenFile f = writableFile(t, fd);
+        f.pwrite(offset, new byte[0], 0, 0); // ESPIPE for streams before the buffer is looked at
         accessOk(buf, count);
         byte[] b = t.memory().read(buf, (int) Math.min(clamp(count), CHUNK));
         return f.pwrite(offset, b, 0, b.length);
