@@ -78,6 +78,12 @@ public final class EventFd extends OpenFile {
         return count;
     }
 
+    /** noop_llseek: the position stays 0. */
+    @Override
+    public long seek(long offset, int whence) {
+        return 0;
+    }
+
     @Override
     public synchronized int poll() {
         int mask = 0;

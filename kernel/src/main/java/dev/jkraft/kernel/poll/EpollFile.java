@@ -243,6 +243,12 @@ public final class EpollFile extends OpenFile {
         return false;
     }
 
+    /** noop_llseek: the position stays 0. */
+    @Override
+    public long seek(long offset, int whence) {
+        return 0;
+    }
+
     @Override
     public int poll() {
         return anyReady() ? Poll.IN : 0;

@@ -150,6 +150,12 @@ public final class TimerFd extends OpenFile {
         return 8;
     }
 
+    /** noop_llseek: the position stays 0. */
+    @Override
+    public long seek(long offset, int whence) {
+        return 0;
+    }
+
     @Override
     public synchronized int poll() {
         update(now());

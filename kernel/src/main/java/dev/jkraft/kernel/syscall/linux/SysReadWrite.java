@@ -80,8 +80,9 @@ public final class SysReadWrite {
         if (offset < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        OpenFile f = writableFile(t, fd);
-        f.pwrite(offset, new byte[0], 0, 0); // ESPIPE for streams before the buffer is looked at
+        OpenFile f = t.process().files().get((int) fd);
+        f.pwrite(offset, new byte[0], 0, 0); // ESPIPE for streams before the access mode or buffer
+        writableFile(t, fd);
         accessOk(buf, count);
         byte[] b = t.memory().read(buf, (int) Math.min(clamp(count), CHUNK));
         return f.pwrite(offset, b, 0, b.length);
@@ -103,10 +104,11 @@ public final class SysReadWrite {
         if (pos < -1) {
             throw new SyscallException(Errno.EINVAL);
         }
-        OpenFile f = readableFile(t, fd);
+        OpenFile f = t.process().files().get((int) fd);
         if (pos >= 0) {
-            f.pread(pos, new byte[0], 0, 0);
+            f.pread(pos, new byte[0], 0, 0); // ESPIPE before the access mode, as do_preadv
         }
+        readableFile(t, fd);
         long[][] vec = iovecs(t.memory(), iov, iovcnt);
         if (total(vec) == 0) {
             return 0;
@@ -120,10 +122,11 @@ public final class SysReadWrite {
         if (pos < -1) {
             throw new SyscallException(Errno.EINVAL);
         }
-        OpenFile f = writableFile(t, fd);
+        OpenFile f = t.process().files().get((int) fd);
         if (pos >= 0) {
             f.pwrite(pos, new byte[0], 0, 0);
         }
+        writableFile(t, fd);
         long[][] vec = iovecs(t.memory(), iov, iovcnt);
         if (total(vec) == 0) {
             return 0;
