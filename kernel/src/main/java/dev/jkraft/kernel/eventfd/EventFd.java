@@ -47,7 +47,8 @@ public final class EventFd extends OpenFile {
 
     @Override
     public int write(byte[] buf, int off, int len) throws SyscallException {
-        if (len < 8) {
+        // Linux 6.18 takes exactly 8 bytes (a longer write is EINVAL too, unlike a longer read).
+        if (len != 8) {
             throw new SyscallException(Errno.EINVAL);
         }
         long value = 0;
