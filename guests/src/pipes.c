@@ -31,8 +31,18 @@ static int pollmask(int fd) {
     return pfd.revents;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     int p[2];
+    if (argc > 1 && strcmp(argv[1], "sigpipe") == 0) {
+        /* SIGPIPE's default action ends the process: nothing after the write runs. */
+        mkpipe(p, 0);
+        syscall(SYS_close, p[0]);
+        printf("before\n");
+        fflush(stdout);
+        syscall(SYS_write, p[1], "x", 1);
+        printf("after: %s\n", errname(errno));
+        return 0;
+    }
     char buf[8192];
     int n;
 
