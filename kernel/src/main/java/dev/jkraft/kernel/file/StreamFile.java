@@ -79,15 +79,16 @@ public final class StreamFile extends OpenFile {
         }
     }
 
-    /** Readable with bytes queued or at the end; an output stream is always writable. */
+    /** Readable with bytes queued, hung up at the end; an output stream is always writable. */
     @Override
     public int poll() {
         if (in == null) {
             return Poll.OUT;
         }
         startPump();
+        // As a pipe's read end: POLLIN with data, POLLHUP once the writer is gone.
         synchronized (this) {
-            return !chunks.isEmpty() || eof || failure != null ? Poll.IN : 0;
+            return (chunks.isEmpty() ? 0 : Poll.IN) | (eof ? Poll.POLLHUP : 0) | (failure != null ? Poll.POLLERR : 0);
         }
     }
 

@@ -60,6 +60,7 @@ public final class SyscallTable {
         def(33, SysFile::dup2);
         def(35, SysTime::nanosleep);
         def(39, SysThread::getpid);
+        def(40, SysPipe::sendfile);
         def(60, SysThread::exit);
         def(62, SysSignal::kill);
         def(63, SysInfo::uname);
@@ -108,6 +109,8 @@ public final class SyscallTable {
         def(271, SysPoll::ppoll);
         def(273, SysThread::setRobustList);
         def(274, SysThread::getRobustList);
+        def(275, SysPipe::splice);
+        def(276, SysPipe::tee);
         def(281, SysEpoll::epollPwait);
         def(283, SysTimerfd::timerfdCreate);
         def(284, SysEventfd::eventfd);
@@ -122,6 +125,7 @@ public final class SyscallTable {
         def(302, SysInfo::prlimit64);
         def(309, SysTime::getcpu);
         def(318, SysRandom::getrandom);
+        def(326, SysPipe::copyFileRange);
         def(327, SysReadWrite::preadv2);
         def(328, SysReadWrite::pwritev2);
         def(332, SysOpen::statx);
