@@ -353,7 +353,9 @@ static int extra_check(const char *name) {
     return 0;
 }
 
-/* Pipes, poll, select, epoll, eventfd, timerfd, close_range and the positioned vector calls. */
+static const char *argv0;
+
+/* Pipes, poll, select, epoll, eventfd, timerfd, close_range, splice and the positioned vector calls. */
 static void pipe_poll_checks(void) {
     int p[2];
     CHECK(syscall(SYS_pipe, BAD));
@@ -402,6 +404,12 @@ static void pipe_poll_checks(void) {
     CHECK(syscall(SYS_preadv2, p[0], BAD, 1, -1L, 0, 0));
     CHECK(syscall(SYS_pwritev, p[1], BAD, 1, 0, 0));
     CHECK(syscall(SYS_pwritev2, p[1], BAD, 1, -1L, 0, 0));
+    int self = syscall(SYS_open, argv0, O_RDONLY);
+    CHECK(syscall(SYS_sendfile, p[1], self, BAD, 1));
+    CHECK(syscall(SYS_splice, self, BAD, p[1], NULL, 1, 0));
+    CHECK(syscall(SYS_copy_file_range, self, BAD, self, NULL, 1, 0));
+    CHECK(syscall(SYS_tee, -1, -1, 1, 0));
+    syscall(SYS_close, self);
     syscall(SYS_close, tfd);
     syscall(SYS_close, efd);
     syscall(SYS_close, ep);
@@ -410,6 +418,7 @@ static void pipe_poll_checks(void) {
 }
 
 int main(int argc, char **argv) {
+    argv0 = argv[0];
     if (argc > 1) {
         int rc = 0;
         for (int i = 1; i < argc; i++) rc |= extra_check(argv[i]);

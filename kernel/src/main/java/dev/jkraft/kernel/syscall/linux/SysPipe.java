@@ -6,6 +6,7 @@ import dev.jkraft.kernel.abi.Signals;
 import dev.jkraft.kernel.abi.Poll;
 import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.file.Blocking;
+import dev.jkraft.kernel.file.HostFile;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.file.StatBuilder;
 import dev.jkraft.kernel.pipe.PipeEnd;
@@ -140,7 +141,7 @@ public final class SysPipe {
             PipeEnd p = (PipeEnd) out;
             int room = waitForRoom(t, p, nonBlocking || p.nonBlocking());
             byte[] b = new byte[Math.min(want, room)];
-            int got = inPos >= 0 ? in.pread(inPos, b, 0, b.length)
+            int got = inPos >= 0 ? pread(in, inPos, b, 0, b.length)
                     : Blocking.retry(in, Poll.IN, in.nonBlocking(), () -> in.read(b, 0, b.length));
             n = got <= 0 ? 0 : p.write(b, 0, got);
             if (offIn != 0) {
@@ -219,10 +220,21 @@ public final class SysPipe {
         }
     }
 
+    /**
+     * pread on any file: the read-only host view's files read at a position through
+     * {@link HostFile#readAt}, which they offer in place of {@link OpenFile#pread}.
+     */
+    static int pread(OpenFile f, long pos, byte[] b, int off, int len) throws SyscallException {
+        if (f instanceof HostFile h) {
+            return len == 0 ? 0 : h.readAt(pos, b, off, len);
+        }
+        return f.pread(pos, b, off, len);
+    }
+
     /** A file splice may read at an offset: EINVAL for one without pread (FMODE_PREAD). */
     private static void probePread(OpenFile f, long pos) throws SyscallException {
         try {
-            f.pread(pos, new byte[0], 0, 0);
+            pread(f, pos, new byte[0], 0, 0);
         } catch (SyscallException e) {
             throw new SyscallException(e.errno() == Errno.ESPIPE ? Errno.EINVAL : e.errno());
         }
@@ -249,7 +261,7 @@ public final class SysPipe {
             throw new SyscallException(Errno.EBADF);
         }
         if (offset != 0) {
-            in.pread(Math.max(pos, 0), new byte[0], 0, 0); // ESPIPE without pread
+            pread(in, Math.max(pos, 0), new byte[0], 0, 0); // ESPIPE without pread
             if (pos < 0) {
                 throw new SyscallException(Errno.EINVAL);
             }
@@ -258,7 +270,8 @@ public final class SysPipe {
         if (!out.writable()) {
             throw new SyscallException(Errno.EBADF);
         }
-        if ((out.statusFlags() & OpenFlags.O_APPEND) != 0) {
+        // An appending output, or an input without splice_read (a pipe), is EINVAL.
+        if ((out.statusFlags() & OpenFlags.O_APPEND) != 0 || in instanceof PipeEnd) {
             throw new SyscallException(Errno.EINVAL);
         }
         int chunk = (int) Math.min(SysReadWrite.clamp(count), SysReadWrite.CHUNK);
@@ -269,7 +282,7 @@ public final class SysPipe {
             chunk = Math.min(chunk, waitForRoom(t, p, p.nonBlocking()));
         }
         byte[] b = new byte[chunk];
-        int got = pos >= 0 ? in.pread(pos, b, 0, b.length) : Blocking.retry(in, Poll.IN, in.nonBlocking(),
+        int got = pos >= 0 ? pread(in, pos, b, 0, b.length) : Blocking.retry(in, Poll.IN, in.nonBlocking(),
                 () -> in.read(b, 0, b.length));
         long n = got <= 0 ? 0 : SysReadWrite.writeAll(t, out, java.util.Arrays.copyOf(b, got), out.nonBlocking());
         if (offset != 0) {
@@ -314,7 +327,7 @@ public final class SysPipe {
         }
         int want = (int) Math.min(SysReadWrite.clamp(len), SysReadWrite.CHUNK);
         byte[] b = new byte[want];
-        int got = inPos >= 0 ? in.pread(inPos, b, 0, want) : in.read(b, 0, want);
+        int got = inPos >= 0 ? pread(in, inPos, b, 0, want) : in.read(b, 0, want);
         if (got <= 0) {
             return 0;
         }

@@ -106,7 +106,7 @@ public final class SysReadWrite {
         }
         OpenFile f = t.process().files().get((int) fd);
         if (pos >= 0) {
-            f.pread(pos, new byte[0], 0, 0); // ESPIPE before the access mode, as do_preadv
+            SysPipe.pread(f, pos, new byte[0], 0, 0); // ESPIPE before the access mode, as do_preadv
         }
         readableFile(t, fd);
         long[][] vec = iovecs(t.memory(), iov, iovcnt);
@@ -147,7 +147,7 @@ public final class SysReadWrite {
         long want = Math.min(Math.min(total(vec), MAX_RW_COUNT), CHUNK);
         byte[] b = new byte[(int) want];
         int n = pos < 0 ? Blocking.retry(f, Poll.IN, nonBlocking, () -> f.read(b, 0, b.length))
-                : f.pread(pos, b, 0, b.length);
+                : SysPipe.pread(f, pos, b, 0, b.length);
         int at = 0;
         for (long[] v : vec) {
             if (at >= n) {
