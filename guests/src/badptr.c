@@ -32,43 +32,7 @@
 #define TCGETS 0x5401
 #endif
 
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case ESRCH: return "ESRCH";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EEXIST: return "EEXIST";
-    case EINVAL: return "EINVAL";
-    case ENOTTY: return "ENOTTY";
-    case ENOSYS: return "ENOSYS";
-    case ERANGE: return "ERANGE";
-    case ENOTDIR: return "ENOTDIR";
-    case EBUSY: return "EBUSY";
-    case ENODATA: return "ENODATA";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EOVERFLOW: return "EOVERFLOW";
-    default: {
-        static char buf[32];
-        snprintf(buf, sizeof buf, "errno %d", e);
-        return buf;
-    }
-    }
-}
-
-/* "what: result=R errno=NAME"; stdout is flushed first so that raw writes to fd 1 stay in order. */
-static void report(const char *what, long rc) {
-    int e = errno;
-    printf("%s: result=%ld errno=%s\n", what, rc, rc < 0 ? errname(e) : "0");
-    fflush(stdout);
-}
-
-#define CHECK(call) do { fflush(stdout); errno = 0; report(#call, (call)); } while (0)
+#include "jk_check.h"
 
 /* The kernel's struct sigaction (not libc's): handler, flags, restorer, mask. */
 struct ksigaction {

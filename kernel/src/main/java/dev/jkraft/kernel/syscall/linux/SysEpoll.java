@@ -103,10 +103,7 @@ public final class SysEpoll {
     /** epoll_pwait2: the timeout is a struct timespec, NULL for none. */
     public static long epollPwait2(Task t, long epfd, long events, long maxevents, long timeout, long sigmask,
             long sigsetsize) throws SyscallException {
-        long deadline = Blocking.FOREVER;
-        if (timeout != 0) {
-            deadline = MultiWait.deadlineIn(SysTime.readTimespec(t, timeout));
-        }
+        long deadline = SysPoll.Timeout.timespec(t, timeout).deadline();
         SysPoll.checkSigmask(t, sigmask, sigsetsize);
         return doWait(t, epfd, events, maxevents, deadline);
     }

@@ -30,16 +30,25 @@ public final class SysPoll {
 
     public static long ppoll(Task t, long ufds, long nfds, long tsp, long sigmask, long sigsetsize, long a5)
             throws SyscallException {
-        long deadline = Blocking.FOREVER;
-        long timeout = -1;
-        if (tsp != 0) {
-            timeout = SysTime.readTimespec(t, tsp);
-            deadline = MultiWait.deadlineIn(timeout);
-        }
+        Timeout to = Timeout.timespec(t, tsp);
         checkSigmask(t, sigmask, sigsetsize);
-        long n = doPoll(t, ufds, nfds, deadline);
-        writeRemaining(t, tsp, timeout, deadline, false);
+        long n = doPoll(t, ufds, nfds, to.deadline());
+        writeRemaining(t, tsp, to, false);
         return n;
+    }
+
+    /** A timeout as the caller gave it ({@code nanos}, -1 for none) and when it ends ({@link System#nanoTime()}). */
+    record Timeout(long nanos, long deadline) {
+        static final Timeout NONE = new Timeout(-1, Blocking.FOREVER);
+
+        static Timeout of(long nanos) {
+            return new Timeout(nanos, MultiWait.deadlineIn(nanos));
+        }
+
+        /** A struct timespec at {@code addr}, NULL meaning none (EFAULT, EINVAL as Linux). */
+        static Timeout timespec(Task t, long addr) throws SyscallException {
+            return addr == 0 ? NONE : of(SysTime.readTimespec(t, addr));
+        }
     }
 
     /** set_user_sigmask: a mask, if given, must be a whole sigset_t. Signals are not delivered yet (issue #5). */
@@ -57,11 +66,11 @@ public final class SysPoll {
      * poll_select_finish: the time left goes back into the caller's timeout, unless it was zero;
      * a timeout the caller cannot have written back is left alone, as Linux does.
      */
-    private static void writeRemaining(Task t, long addr, long timeout, long deadline, boolean timeval) {
-        if (addr == 0 || timeout <= 0) {
+    private static void writeRemaining(Task t, long addr, Timeout to, boolean timeval) {
+        if (addr == 0 || to.nanos() <= 0) {
             return;
         }
-        long left = Math.max(0, deadline - System.nanoTime());
+        long left = Math.max(0, to.deadline() - System.nanoTime());
         try {
             t.memory().writeLong(addr, left / NANOS);
             t.memory().writeLong(addr + 8, timeval ? (left % NANOS) / 1000 : left % NANOS);
@@ -118,8 +127,7 @@ public final class SysPoll {
 
     public static long select(Task t, long n, long inp, long outp, long exp, long tvp, long a5)
             throws SyscallException {
-        long deadline = Blocking.FOREVER;
-        long timeout = -1;
+        Timeout to = Timeout.NONE;
         if (tvp != 0) {
             long sec = t.memory().readLong(tvp);
             long usec = t.memory().readLong(tvp + 8);
@@ -128,11 +136,10 @@ public final class SysPoll {
             if (s < 0 || ns < 0) {
                 throw new SyscallException(Errno.EINVAL);
             }
-            timeout = s > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE : s * NANOS + ns;
-            deadline = MultiWait.deadlineIn(timeout);
+            to = Timeout.of(s > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE : s * NANOS + ns);
         }
-        long r = doSelect(t, (int) n, inp, outp, exp, deadline);
-        writeRemaining(t, tvp, timeout, deadline, true);
+        long r = doSelect(t, (int) n, inp, outp, exp, to.deadline());
+        writeRemaining(t, tvp, to, true);
         return r;
     }
 
@@ -145,15 +152,10 @@ public final class SysPoll {
             mask = t.memory().readLong(sig);
             maskSize = t.memory().readLong(sig + 8);
         }
-        long deadline = Blocking.FOREVER;
-        long timeout = -1;
-        if (tsp != 0) {
-            timeout = SysTime.readTimespec(t, tsp);
-            deadline = MultiWait.deadlineIn(timeout);
-        }
+        Timeout to = Timeout.timespec(t, tsp);
         checkSigmask(t, mask, maskSize);
-        long r = doSelect(t, (int) n, inp, outp, exp, deadline);
-        writeRemaining(t, tsp, timeout, deadline, false);
+        long r = doSelect(t, (int) n, inp, outp, exp, to.deadline());
+        writeRemaining(t, tsp, to, false);
         return r;
     }
 

@@ -101,38 +101,44 @@ public final class SysReadWrite {
     /** preadv2: offset -1 reads at the file position as readv does; RWF_NOWAIT never waits. */
     public static long preadv2(Task t, long fd, long iov, long iovcnt, long pos, long posHigh, long flags)
             throws SyscallException {
-        if (pos < -1) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        OpenFile f = t.process().files().get((int) fd);
-        if (pos >= 0) {
-            SysPipe.pread(f, pos, new byte[0], 0, 0); // ESPIPE before the access mode, as do_preadv
-        }
-        readableFile(t, fd);
-        long[][] vec = iovecs(t.memory(), iov, iovcnt);
-        if (total(vec) == 0) {
-            return 0;
-        }
-        checkRwFlags(flags);
-        return readVector(t, f, vec, pos, f.nonBlocking() || (flags & RWF_NOWAIT) != 0);
+        return vector(t, fd, iov, iovcnt, pos, flags, false);
     }
 
     public static long pwritev2(Task t, long fd, long iov, long iovcnt, long pos, long posHigh, long flags)
+            throws SyscallException {
+        return vector(t, fd, iov, iovcnt, pos, flags, true);
+    }
+
+    /**
+     * The preadv2/pwritev2 checks in Linux's order: the offset (EINVAL), the descriptor (EBADF),
+     * positioned I/O (ESPIPE), the access mode (EBADF), the iovec (EINVAL, EFAULT), then the flags
+     * (EOPNOTSUPP) unless there is nothing to move.
+     */
+    private static long vector(Task t, long fd, long iov, long iovcnt, long pos, long flags, boolean write)
             throws SyscallException {
         if (pos < -1) {
             throw new SyscallException(Errno.EINVAL);
         }
         OpenFile f = t.process().files().get((int) fd);
         if (pos >= 0) {
-            f.pwrite(pos, new byte[0], 0, 0);
+            if (write) {
+                f.pwrite(pos, new byte[0], 0, 0);
+            } else {
+                SysPipe.pread(f, pos, new byte[0], 0, 0);
+            }
         }
-        writableFile(t, fd);
+        if (write) {
+            writableFile(t, fd);
+        } else {
+            readableFile(t, fd);
+        }
         long[][] vec = iovecs(t.memory(), iov, iovcnt);
         if (total(vec) == 0) {
             return 0;
         }
         checkRwFlags(flags);
-        return writeVector(t, f, vec, pos, f.nonBlocking() || (flags & RWF_NOWAIT) != 0);
+        boolean nonBlocking = f.nonBlocking() || (flags & RWF_NOWAIT) != 0;
+        return write ? writeVector(t, f, vec, pos, nonBlocking) : readVector(t, f, vec, pos, nonBlocking);
     }
 
     private static void checkRwFlags(long flags) throws SyscallException {
