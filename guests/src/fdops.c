@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -17,7 +18,8 @@
 #define RWF_NOWAIT 0x8
 #endif
 
-int main(void) {
+int main(int argc, char **argv) {
+    (void)argc;
     int p[2];
     char buf[64];
     syscall(SYS_pipe2, p, 0);   /* 3, 4 */
@@ -92,6 +94,21 @@ int main(void) {
     CHECK(syscall(SYS_ioctl, p[0], FIONBIO, (void *)8));
     CHECK(syscall(SYS_ioctl, p[0], 0x5401, buf));
     CHECK(syscall(SYS_ioctl, 999, FIOCLEX));
+    /* FIONREAD: a regular file's bytes after the position; stdin at its end; ENOTTY elsewhere. */
+    int self = syscall(SYS_open, argv[0], O_RDONLY);
+    struct stat st;
+    syscall(SYS_fstat, self, &st);
+    syscall(SYS_lseek, self, 10, SEEK_SET);
+    int avail = -1;
+    CHECK(syscall(SYS_ioctl, self, FIONREAD, &avail));
+    printf("FIONREAD on the file: size - 10: %d\n", avail == st.st_size - 10);
+    syscall(SYS_close, self);
+    char drain[16];
+    while (syscall(SYS_read, 0, drain, sizeof drain) > 0) {
+    }
+    avail = -1;
+    CHECK(syscall(SYS_ioctl, 0, FIONREAD, &avail));
+    printf("FIONREAD on stdin at its end: %d\n", avail);
 
     /* F_SETFL changes only O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME. */
     CHECK(syscall(SYS_fcntl, p[1], F_SETFL, O_APPEND | O_NONBLOCK | O_RDWR | O_CREAT | O_TRUNC));

@@ -113,6 +113,7 @@ public final class HostFdFile extends OpenFile {
         int size = switch (request) {
             case Ioctl.TCGETS -> TERMIOS_SIZE;
             case Ioctl.TIOCGWINSZ -> WINSIZE_SIZE;
+            case Ioctl.FIONREAD -> Integer.BYTES;
             default -> -1;
         };
         if (size < 0) {

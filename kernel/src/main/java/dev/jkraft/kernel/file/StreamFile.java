@@ -1,7 +1,9 @@
 package dev.jkraft.kernel.file;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.Ioctl;
 import dev.jkraft.kernel.abi.Poll;
+import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,6 +92,23 @@ public final class StreamFile extends OpenFile {
         synchronized (this) {
             return (chunks.isEmpty() ? 0 : Poll.IN) | (eof ? Poll.POLLHUP : 0) | (failure != null ? Poll.POLLERR : 0);
         }
+    }
+
+    /** FIONREAD: the bytes already drained from the input stream; ENOTTY for anything else, as a pipe. */
+    @Override
+    public long ioctl(UserMemory mem, int request, long arg) throws SyscallException {
+        if (request != Ioctl.FIONREAD || in == null) {
+            throw new SyscallException(Errno.ENOTTY);
+        }
+        int n;
+        synchronized (this) {
+            n = -chunkOffset;
+            for (byte[] c : chunks) {
+                n += c.length;
+            }
+        }
+        mem.writeInt(arg, n);
+        return 0;
     }
 
     @Override

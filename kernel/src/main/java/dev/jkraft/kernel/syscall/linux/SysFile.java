@@ -4,6 +4,7 @@ import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FcntlCmds;
 import dev.jkraft.kernel.abi.Ioctl;
 import dev.jkraft.kernel.abi.OpenFlags;
+import dev.jkraft.kernel.abi.Seek;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.file.StatBuilder;
 import dev.jkraft.kernel.nofault.StringTooLongException;
@@ -47,6 +48,15 @@ public final class SysFile {
                 int bit = (int) request == Ioctl.FIONBIO ? OpenFlags.O_NONBLOCK : OpenFlags.O_ASYNC;
                 int flags = f.statusFlags();
                 f.setStatusFlags(on ? flags | bit : flags & ~bit);
+                return 0;
+            }
+            case Ioctl.FIONREAD -> {
+                // A regular file answers the bytes after the position; other files their own way.
+                if (!isRegular(f)) {
+                    return f.ioctl(t.memory(), (int) request, arg);
+                }
+                long size = java.nio.ByteBuffer.wrap(f.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(48);
+                t.memory().writeInt(arg, (int) (size - f.seek(0, Seek.SEEK_CUR)));
                 return 0;
             }
             default -> {
