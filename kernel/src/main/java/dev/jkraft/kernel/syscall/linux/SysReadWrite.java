@@ -7,6 +7,7 @@ import dev.jkraft.kernel.file.Blocking;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.pipe.PipeEnd;
+import dev.jkraft.kernel.poll.MultiWait;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.AddressSpace;
@@ -152,6 +153,9 @@ public final class SysReadWrite {
             throws SyscallException {
         long want = Math.min(Math.min(total(vec), MAX_RW_COUNT), CHUNK);
         byte[] b = new byte[(int) want];
+        if (pos < 0) {
+            awaitUnqueued(f, Poll.IN, nonBlocking);
+        }
         int n = pos < 0 ? Blocking.retry(f, Poll.IN, nonBlocking, () -> f.read(b, 0, b.length))
                 : SysPipe.pread(f, pos, b, 0, b.length);
         int at = 0;
@@ -261,6 +265,7 @@ public final class SysReadWrite {
             return f.read(new byte[0], 0, 0);
         }
         byte[] b = new byte[(int) Math.min(count, CHUNK)];
+        awaitUnqueued(f, Poll.IN, nonBlocking);
         int n = Blocking.retry(f, Poll.IN, nonBlocking, () -> f.read(b, 0, b.length));
         if (n <= 0) {
             // At end of file Linux copies nothing, so a bad buffer goes unnoticed.
@@ -273,6 +278,22 @@ public final class SysReadWrite {
             throw e;
         }
         return n;
+    }
+
+    /**
+     * A file with no wait queue whose readiness changes outside jkraft (the host's standard
+     * streams) is waited for in slices before the blocking host call, so that the wait stays
+     * interruptible. Files that are always ready (regular files) pass at once.
+     */
+    private static void awaitUnqueued(OpenFile f, int events, boolean nonBlocking) throws SyscallException {
+        int ready = events | Poll.POLLERR | Poll.POLLHUP;
+        if (nonBlocking || f.waitQueue() != null || (f.poll() & ready) != 0) {
+            return;
+        }
+        try (MultiWait w = new MultiWait()) {
+            w.watch(f);
+            w.await(Blocking.FOREVER, () -> (f.poll() & ready) != 0 ? 1 : 0);
+        }
     }
 
     /**
@@ -339,6 +360,7 @@ public final class SysReadWrite {
             final int from = done;
             int n;
             try {
+                awaitUnqueued(f, Poll.OUT, nonBlocking);
                 n = Blocking.retry(f, Poll.OUT, nonBlocking, () -> f.write(b, from, b.length - from));
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EPIPE) {
