@@ -222,9 +222,25 @@ public final class EpollFile extends OpenFile {
         return out;
     }
 
-    /** Whether some file in the set has no wait queue, so waits must look again in slices. */
-    public synchronized boolean hasUnqueued() {
-        return !unqueued.isEmpty();
+    /** Whether some file in the set, or in a set inside it, has no wait queue, so waits must look again in slices. */
+    public boolean hasUnqueued() {
+        return hasUnqueued(0);
+    }
+
+    private boolean hasUnqueued(int depth) {
+        List<Entry> entries;
+        synchronized (this) {
+            if (!unqueued.isEmpty()) {
+                return true;
+            }
+            entries = new ArrayList<>(interest.values());
+        }
+        for (Entry e : entries) {
+            if (depth < 8 && e.file instanceof EpollFile inner && inner.hasUnqueued(depth + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether an event is ready now, without taking it (ep_eventpoll_poll for an enclosing poll). */

@@ -166,7 +166,7 @@ public final class SysPoll {
             throw new SyscallException(Errno.EINVAL);
         }
         FdTable files = t.process().files();
-        n = Math.min(n, maxFds(files));
+        n = Math.min(n, files.maxFds());
         int words = (n + 63) / 64;
         long[] in = readSet(t, inp, words);
         long[] out = readSet(t, outp, words);
@@ -223,16 +223,6 @@ public final class SysPoll {
         writeSet(t, outp, rout, n);
         writeSet(t, exp, rex, n);
         return ready;
-    }
-
-    /** fdt->max_fds: 64 descriptors while every open one is below 64, then powers of two from 256. */
-    private static int maxFds(FdTable files) {
-        int[] open = files.openDescriptors();
-        int highest = open.length == 0 ? 0 : open[open.length - 1];
-        if (highest < 64) {
-            return 64;
-        }
-        return Math.max(256, Integer.highestOneBit(highest) << 1);
     }
 
     private static boolean bit(long[] set, int fd) {
