@@ -3,7 +3,7 @@ package dev.jkraft.kernel.eventfd;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Poll;
-import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.file.AnonFile;
 import dev.jkraft.kernel.file.WaitQueue;
 import dev.jkraft.kernel.syscall.SyscallException;
 
@@ -11,7 +11,7 @@ import dev.jkraft.kernel.syscall.SyscallException;
  * An eventfd: reads take the counter (or 1 in semaphore mode) and EAGAIN at 0; writes add to it
  * and EAGAIN when the sum would reach 0xffffffffffffffff, which no write may carry.
  */
-public final class EventFd extends OpenFile {
+public final class EventFd extends AnonFile {
     /** The counter's ceiling: ULLONG_MAX, never reached. */
     private static final long MAX = -1L;
 
@@ -20,7 +20,7 @@ public final class EventFd extends OpenFile {
     private long count;
 
     public EventFd(long initial, boolean semaphore, boolean nonBlocking) {
-        super(OpenFlags.O_RDWR | (nonBlocking ? OpenFlags.O_NONBLOCK : 0));
+        super("eventfd", OpenFlags.O_RDWR | (nonBlocking ? OpenFlags.O_NONBLOCK : 0));
         this.count = initial;
         this.semaphore = semaphore;
     }
@@ -79,12 +79,6 @@ public final class EventFd extends OpenFile {
         return count;
     }
 
-    /** noop_llseek: the position stays 0. */
-    @Override
-    public long seek(long offset, int whence) {
-        return 0;
-    }
-
     @Override
     public synchronized int poll() {
         int mask = 0;
@@ -103,15 +97,5 @@ public final class EventFd extends OpenFile {
     @Override
     public WaitQueue waitQueue() {
         return queue;
-    }
-
-    @Override
-    public byte[] stat() {
-        return AnonInode.stat(System.identityHashCode(this));
-    }
-
-    @Override
-    public String describe() {
-        return "anon_inode:[eventfd]";
     }
 }

@@ -3,7 +3,7 @@ package dev.jkraft.kernel.poll;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Poll;
-import dev.jkraft.kernel.eventfd.AnonInode;
+import dev.jkraft.kernel.file.AnonFile;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.file.WaitQueue;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * An epoll instance (struct eventpoll): the interest set, keyed as Linux keys it by (file,
@@ -21,7 +20,7 @@ import java.util.Objects;
  * sleeps and where an enclosing epoll or poll watches it. A wake with 0 from a finalized file
  * removes the entry, so a file closed without EPOLL_CTL_DEL leaves every set by itself.
  */
-public final class EpollFile extends OpenFile {
+public final class EpollFile extends AnonFile {
     /** Bits epoll_ctl keeps besides the events: EPOLLET, EPOLLONESHOT, EPOLLWAKEUP, EPOLLEXCLUSIVE. */
     static final int PRIVATE_BITS = Poll.EPOLLWAKEUP | Poll.EPOLLONESHOT | Poll.EPOLLET | Poll.EPOLLEXCLUSIVE;
 
@@ -64,7 +63,7 @@ public final class EpollFile extends OpenFile {
     private final List<Entry> unqueued = new ArrayList<>();
 
     public EpollFile() {
-        super(OpenFlags.O_RDWR);
+        super("eventpoll", OpenFlags.O_RDWR);
     }
 
     // ---- epoll_ctl
@@ -259,12 +258,6 @@ public final class EpollFile extends OpenFile {
         return false;
     }
 
-    /** noop_llseek: the position stays 0. */
-    @Override
-    public long seek(long offset, int whence) {
-        return 0;
-    }
-
     @Override
     public int poll() {
         return anyReady() ? Poll.IN : 0;
@@ -284,15 +277,5 @@ public final class EpollFile extends OpenFile {
         for (Entry e : entries) {
             drop(e);
         }
-    }
-
-    @Override
-    public byte[] stat() {
-        return AnonInode.stat(Objects.hashCode(this));
-    }
-
-    @Override
-    public String describe() {
-        return "anon_inode:[eventpoll]";
     }
 }

@@ -4,8 +4,7 @@ import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Poll;
-import dev.jkraft.kernel.eventfd.AnonInode;
-import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.file.AnonFile;
 import dev.jkraft.kernel.file.WaitQueue;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.time.Timekeeper;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * not yet read. Expirations are counted from the clock whenever the timer is looked at, as
  * Linux's hrtimer_forward_now does at read time.
  */
-public final class TimerFd extends OpenFile {
+public final class TimerFd extends AnonFile {
     private static final ScheduledExecutorService WAKER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread th = new Thread(r, "jkraft-timerfd");
         th.setDaemon(true);
@@ -37,7 +36,7 @@ public final class TimerFd extends OpenFile {
 
     /** {@code clockId} as created; the *_ALARM clocks run as their plain counterparts. */
     public TimerFd(Timekeeper clocks, int clockId, boolean nonBlocking) {
-        super(OpenFlags.O_RDWR | (nonBlocking ? OpenFlags.O_NONBLOCK : 0));
+        super("timerfd", OpenFlags.O_RDWR | (nonBlocking ? OpenFlags.O_NONBLOCK : 0));
         this.clocks = clocks;
         this.clockId = clockId;
         this.clock = switch (clockId) {
@@ -150,12 +149,6 @@ public final class TimerFd extends OpenFile {
         return 8;
     }
 
-    /** noop_llseek: the position stays 0. */
-    @Override
-    public long seek(long offset, int whence) {
-        return 0;
-    }
-
     @Override
     public synchronized int poll() {
         update(now());
@@ -173,15 +166,5 @@ public final class TimerFd extends OpenFile {
             wake.cancel(false);
             wake = null;
         }
-    }
-
-    @Override
-    public byte[] stat() {
-        return AnonInode.stat(System.identityHashCode(this));
-    }
-
-    @Override
-    public String describe() {
-        return "anon_inode:[timerfd]";
     }
 }
