@@ -9,7 +9,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -19,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "guest.h"
 
 #define PAGE 4096UL
 #define BAD ((void *)8)
@@ -34,14 +36,7 @@
 #define TCGETS 0x5401
 #endif
 
-/* "what: result=R errno=NAME"; stdout is flushed first so that raw writes to fd 1 stay in order. */
-static void report(const char *what, long rc) {
-    int e = errno;
-    printf("%s: result=%ld errno=%s\n", what, rc, rc < 0 ? errname(e) : "0");
-    fflush(stdout);
-}
-
-#define CHECK(call) do { fflush(stdout); errno = 0; report(#call, (call)); } while (0)
+#include "jk_check.h"
 
 /* The kernel's struct sigaction (not libc's): handler, flags, restorer, mask. */
 struct ksigaction {
@@ -374,7 +369,72 @@ static int extra_check(const char *name) {
     return 0;
 }
 
+static const char *argv0;
+
+/* Pipes, poll, select, epoll, eventfd, timerfd, close_range, splice and the positioned vector calls. */
+static void pipe_poll_checks(void) {
+    int p[2];
+    CHECK(syscall(SYS_pipe, BAD));
+    CHECK(syscall(SYS_pipe2, BAD, 0));
+    CHECK(syscall(SYS_pipe2, BAD, 0x12345));
+    syscall(SYS_pipe2, p, O_NONBLOCK);
+    CHECK(syscall(SYS_write, p[1], "x", 1));
+    CHECK(syscall(SYS_poll, BAD, 1, 0));
+    CHECK(syscall(SYS_poll, BAD, 0, 0));
+    CHECK(syscall(SYS_ppoll, BAD, 1, NULL, NULL, 8));
+    struct pollfd pf = {p[0], POLLIN, 0};
+    CHECK(syscall(SYS_ppoll, &pf, 1, BAD, NULL, 8));
+    CHECK(syscall(SYS_ppoll, &pf, 1, NULL, BAD, 8));
+    CHECK(syscall(SYS_select, p[0] + 1, BAD, NULL, NULL, NULL));
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK(syscall(SYS_select, p[0] + 1, &r, NULL, NULL, BAD));
+    CHECK(syscall(SYS_pselect6, p[0] + 1, BAD, NULL, NULL, NULL, NULL));
+    CHECK(syscall(SYS_pselect6, p[0] + 1, &r, NULL, NULL, BAD, NULL));
+    CHECK(syscall(SYS_pselect6, p[0] + 1, &r, NULL, NULL, NULL, BAD));
+    int ep = syscall(SYS_epoll_create1, 0);
+    CHECK(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, p[0], BAD));
+    struct epoll_event e = {EPOLLIN, {0}};
+    syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, p[0], &e);
+    CHECK(syscall(SYS_epoll_wait, ep, BAD, 1, 0));
+    CHECK(syscall(SYS_epoll_wait, ep, (void *)0x800000000000UL, 1, 0));
+    CHECK(syscall(SYS_epoll_pwait, ep, BAD, 1, 0, NULL, 8));
+    CHECK(syscall(SYS_epoll_pwait, ep, &e, 1, 0, BAD, 8));
+    CHECK(syscall(SYS_epoll_pwait2, ep, &e, 1, BAD, NULL, 8));
+    CHECK(syscall(SYS_epoll_create, 0));
+    CHECK(syscall(SYS_epoll_create1, -1));
+    CHECK(syscall(SYS_eventfd2, 0, -1));
+    long efd = syscall(SYS_eventfd, 0);
+    CHECK(syscall(SYS_read, efd, BAD, 4));
+    CHECK(syscall(SYS_timerfd_create, -1, 0));
+    int tfd = syscall(SYS_timerfd_create, CLOCK_MONOTONIC, 0);
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    CHECK(syscall(SYS_timerfd_settime, tfd, 0, BAD, NULL));
+    CHECK(syscall(SYS_timerfd_settime, tfd, 0, &its, BAD));
+    CHECK(syscall(SYS_timerfd_gettime, tfd, BAD));
+    CHECK(syscall(SYS_close_range, 5, 1, 0));
+    CHECK(syscall(SYS_pwrite64, p[1], BAD, 1, 0));
+    CHECK(syscall(SYS_preadv, p[0], BAD, 1, 0, 0));
+    CHECK(syscall(SYS_preadv2, p[0], BAD, 1, -1L, 0, 0));
+    CHECK(syscall(SYS_pwritev, p[1], BAD, 1, 0, 0));
+    CHECK(syscall(SYS_pwritev2, p[1], BAD, 1, -1L, 0, 0));
+    int self = syscall(SYS_open, argv0, O_RDONLY);
+    CHECK(syscall(SYS_sendfile, p[1], self, BAD, 1));
+    CHECK(syscall(SYS_splice, self, BAD, p[1], NULL, 1, 0));
+    CHECK(syscall(SYS_copy_file_range, self, BAD, self, NULL, 1, 0));
+    CHECK(syscall(SYS_tee, -1, -1, 1, 0));
+    syscall(SYS_close, self);
+    syscall(SYS_close, tfd);
+    syscall(SYS_close, efd);
+    syscall(SYS_close, ep);
+    syscall(SYS_close, p[0]);
+    syscall(SYS_close, p[1]);
+}
+
 int main(int argc, char **argv) {
+    argv0 = argv[0];
     if (argc > 1) {
         int rc = 0;
         for (int i = 1; i < argc; i++) rc |= extra_check(argv[i]);
@@ -388,6 +448,7 @@ int main(int argc, char **argv) {
     name_checks();
     misc_checks();
     memory_checks();
+    pipe_poll_checks();
     printf("done\n");
     return 0;
 }

@@ -75,6 +75,13 @@ class GuestProgramsTest {
                 Case.of("mem", 0),
                 Case.of("remap", 0),
                 Case.of("syscalls", 0),
+                Case.of("pipes", 0),
+                new Case("pipes sigpipe", "pipes", List.of("sigpipe"), new byte[0], 128 + 13, null),
+                Case.of("fdops", 0),
+                Case.of("eventfd", 0),
+                Case.of("timerfd", 0),
+                Case.of("poll", 0),
+                Case.of("epoll", 0),
                 // Bad pointers and bad arguments, each call's raw result and errno.
                 Case.of("badptr", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.

@@ -29,6 +29,7 @@ import dev.jkraft.kernel.platform.MachineSpec;
 import dev.jkraft.kernel.platform.Platform;
 import dev.jkraft.kernel.platform.PlatformException;
 import dev.jkraft.kernel.platform.Reg;
+import dev.jkraft.kernel.poll.MultiWait;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
@@ -298,6 +299,7 @@ public final class Kernel {
 
             FdTable files = new FdTable();
             files.setLimit(libs.nofile.get());
+            MultiWait.setYieldOnZeroTimeout(libs.pollYield.get());
             OpenFile[] stdio = config.stdio();
             for (int fd = 0; fd < 3; fd++) {
                 files.put(fd, stdio[fd], false);

@@ -29,6 +29,8 @@ public final class Libraries {
             "extra mounts after the default view, 'SOURCE:TARGET:TYPE[:OPTIONS]' separated by ';' (TYPE tmpfs, proc, devtmpfs)");
     final Option<Long> tmpfsSize = Option.ofSize("ramfs.default_size", 0L, 0L, 1L << 40,
             "size limit of a tmpfs without size= (0: half of guest memory, as Linux)");
+    final Option<Boolean> pollYield = Option.ofBool("poll.yield", false,
+            "poll, select and epoll_wait with a zero timeout yield the CPU (Unikraft's CONFIG_LIBPOSIX_POLL_YIELD)");
     final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
     final Counter enosys = Counter.of("syscall.enosys", "calls answered ENOSYS because jkraft lacks them");
     final Counter pageFaults = Counter.of("vmem.page_faults", "page faults resolved by demand paging");
@@ -53,6 +55,10 @@ public final class Libraries {
         registry.register(Library.builder("fdtab", InitStage.LIB, "file descriptor tables").option(nofile).build());
         registry.register(Library.builder("vfs", InitStage.LIB, "mounts, path walk, the fstab").option(fstab).build());
         registry.register(Library.builder("ramfs", InitStage.LIB, "tmpfs in guest memory").option(tmpfsSize).build());
+        registry.register(Library.builder("pipe", InitStage.LIB, "anonymous pipes").build());
+        registry.register(Library.builder("eventfd", InitStage.LIB, "eventfd counters").build());
+        registry.register(Library.builder("timerfd", InitStage.LIB, "timers read through a descriptor").build());
+        registry.register(Library.builder("poll", InitStage.LIB, "poll, select and epoll").option(pollYield).build());
         registry.register(Library.builder("uts", InitStage.LIB, "uname(2) identity").option(hostname).option(release)
                 .build());
         registry.register(Library.builder("syscall", InitStage.SYSCALL, "system call table, dispatch, strace")

@@ -16,6 +16,8 @@ public final class FdTable {
     private OpenFile[] files = new OpenFile[16];
     private boolean[] cloexec = new boolean[16];
     private int limit = 1024;
+    /** Linux's fdt->max_fds: 64 (NR_OPEN_DEFAULT), grown as alloc_fdtable grows it, never shrunk. */
+    private int maxFds = 64;
 
     /** The open file behind {@code fd}, or EBADF. */
     public synchronized OpenFile get(int fd) throws SyscallException {
@@ -59,6 +61,10 @@ public final class FdTable {
                 int n = Math.max(files.length * 2, fd + 1);
                 files = Arrays.copyOf(files, n);
                 cloexec = Arrays.copyOf(cloexec, n);
+            }
+            if (fd >= maxFds) {
+                // alloc_fdtable: whole kilobytes of pointers, a power of two of them.
+                maxFds = 128 * Integer.highestOneBit(fd / 128 * 2 + 1);
             }
             previous = files[fd];
             files[fd] = file.retain();
@@ -137,6 +143,11 @@ public final class FdTable {
             }
         }
         return Arrays.copyOf(out, n);
+    }
+
+    /** The table's size as Linux has it (select clamps nfds to it). */
+    public synchronized int maxFds() {
+        return maxFds;
     }
 
     public synchronized int limit() {

@@ -25,17 +25,10 @@ final class HostCalls {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDR = ValueLayout.ADDRESS;
 
-    private static final MethodHandle OPENAT = handle("openat", FunctionDescriptor.of(INT, INT, ADDR, INT, INT), 3);
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT), -1);
-    private static final MethodHandle READ = handle("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG), -1);
     private static final MethodHandle PREAD = handle("pread64", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG), -1);
     private static final MethodHandle DUP = handle("dup", FunctionDescriptor.of(INT, INT), -1);
-    private static final MethodHandle LSEEK = handle("lseek64", FunctionDescriptor.of(LONG, INT, LONG, INT), -1);
     private static final MethodHandle FSTATAT = handle("fstatat64", FunctionDescriptor.of(INT, INT, ADDR, ADDR, INT), -1);
-    private static final MethodHandle FACCESSAT = handle("faccessat", FunctionDescriptor.of(INT, INT, ADDR, INT, INT), -1);
-    private static final MethodHandle READLINKAT = handle("readlinkat", FunctionDescriptor.of(LONG, INT, ADDR, ADDR, LONG), -1);
-    private static final MethodHandle STATX = handle("statx", FunctionDescriptor.of(INT, INT, ADDR, INT, INT, ADDR), -1);
-    private static final MethodHandle GETDENTS = handle("getdents64", FunctionDescriptor.of(LONG, INT, ADDR, LONG), -1);
 
     private static MethodHandle handle(String name, FunctionDescriptor fd, int firstVariadic) {
         MemorySegment symbol = LINKER.defaultLookup().find(name).orElseThrow();
@@ -49,36 +42,9 @@ final class HostCalls {
         return r < 0 ? -(int) ERRNO.get(state, 0L) : r;
     }
 
-    static int openat(int dirfd, byte[] path, int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            return (int) result((int) OPENAT.invokeExact(st, dirfd, cString(a, path), flags, 0), st);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
     static void close(int fd) {
         try (Arena a = Arena.ofConfined()) {
             int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    /** read(2) when {@code position < 0}, else pread(2). */
-    static long read(int fd, byte[] buf, int off, int len, long position) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment b = a.allocate(Math.max(len, 1));
-            long n = position < 0
-                    ? (long) READ.invokeExact(st, fd, b, (long) len)
-                    : (long) PREAD.invokeExact(st, fd, b, (long) len, position);
-            n = result(n, st);
-            if (n > 0) {
-                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
-            }
-            return n;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -103,15 +69,6 @@ final class HostCalls {
         }
     }
 
-    static long lseek(int fd, long offset, int whence) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            return result((long) LSEEK.invokeExact(st, fd, offset, whence), st);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
     /** fstatat(2) into a 144-byte x86-64 struct stat; {@code path} empty with AT_EMPTY_PATH is fstat. */
     static long fstatat(int dirfd, byte[] path, int flags, byte[] statOut) {
         try (Arena a = Arena.ofConfined()) {
@@ -122,58 +79,6 @@ final class HostCalls {
                 MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, statOut, 0, StatBuilder.SIZE);
             }
             return r;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    static long faccessat(int dirfd, byte[] path, int mode, int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            return result((int) FACCESSAT.invokeExact(st, dirfd, cString(a, path), mode, flags), st);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    static long readlinkat(int dirfd, byte[] path, byte[] out) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment b = a.allocate(Math.max(out.length, 1));
-            long n = result((long) READLINKAT.invokeExact(st, dirfd, cString(a, path), b, (long) out.length), st);
-            if (n > 0) {
-                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, out, 0, (int) n);
-            }
-            return n;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    /** statx(2) into a 256-byte struct statx. */
-    static long statx(int dirfd, byte[] path, int flags, int mask, byte[] out) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment b = a.allocate(out.length);
-            long r = result((int) STATX.invokeExact(st, dirfd, cString(a, path), flags, mask, b), st);
-            if (r == 0) {
-                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    static long getdents64(int fd, byte[] out) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment b = a.allocate(Math.max(out.length, 1));
-            long n = result((long) GETDENTS.invokeExact(st, fd, b, (long) out.length), st);
-            if (n > 0) {
-                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, out, 0, (int) n);
-            }
-            return n;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -2,6 +2,7 @@ package dev.jkraft.kernel.file;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Ioctl;
+import dev.jkraft.kernel.abi.Poll;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.lang.foreign.Arena;
@@ -41,6 +42,9 @@ public final class HostFdFile extends OpenFile {
     private static final int TERMIOS_SIZE = 36;
     private static final int WINSIZE_SIZE = 8;
 
+    private static final int READ_READY = Poll.POLLIN | Poll.POLLHUP | Poll.POLLERR;
+    private static final int WRITE_READY = Poll.POLLOUT | Poll.POLLERR;
+
     private final int fd;
 
     public HostFdFile(int fd) {
@@ -57,12 +61,25 @@ public final class HostFdFile extends OpenFile {
 
     @Override
     public int read(byte[] buf, int off, int len) throws SyscallException {
+        // The host descriptor stays blocking (it is jkraft's own); O_NONBLOCK is the guest's view.
+        if (nonBlocking() && len > 0 && (HostReadiness.poll(fd, Poll.POLLIN) & READ_READY) == 0) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
         return transfer(READ, buf, off, len, true);
     }
 
     @Override
     public int write(byte[] buf, int off, int len) throws SyscallException {
+        if (nonBlocking() && len > 0 && (HostReadiness.poll(fd, Poll.POLLOUT) & WRITE_READY) == 0) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
         return transfer(WRITE, buf, off, len, false);
+    }
+
+    /** The host's readiness of the descriptor (poll with a zero timeout). */
+    @Override
+    public int poll() {
+        return HostReadiness.poll(fd, Poll.POLLIN | Poll.POLLOUT | Poll.POLLPRI | Poll.POLLRDNORM | Poll.POLLWRNORM);
     }
 
     /** One read(2) or write(2) on the host descriptor, retried on EINTR, through a native buffer. */
@@ -96,6 +113,7 @@ public final class HostFdFile extends OpenFile {
         int size = switch (request) {
             case Ioctl.TCGETS -> TERMIOS_SIZE;
             case Ioctl.TIOCGWINSZ -> WINSIZE_SIZE;
+            case Ioctl.FIONREAD -> Integer.BYTES;
             default -> -1;
         };
         if (size < 0) {
@@ -149,9 +167,11 @@ public final class HostFdFile extends OpenFile {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int r = (int) FCNTL.invokeExact(state, fd, F_GETFL, 0);
-            return r < 0 ? (fd == 0 ? 0 : 1) : r & 0b11;
+            // The access mode is the host's; the other status flags (F_SETFL) are the guest's own.
+            int mode = r < 0 ? (fd == 0 ? 0 : 1) : r & 0b11;
+            return mode | (super.statusFlags() & ~0b11);
         } catch (Throwable t) {
-            return fd == 0 ? 0 : 1;
+            return (fd == 0 ? 0 : 1) | (super.statusFlags() & ~0b11);
         }
     }
 
