@@ -84,6 +84,9 @@ class GuestProgramsTest {
                 Case.of("epoll", 0),
                 // Bad pointers and bad arguments, each call's raw result and errno.
                 Case.of("badptr", 0),
+                // Names made, renamed, linked and removed in a scratch directory under /tmp;
+                // attributes, the working directory, memfd, flock, and each call's errors.
+                Case.of("files", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
                 Case.of("madv", 0),
                 // mincore, and the mlock family with each of its errors.
