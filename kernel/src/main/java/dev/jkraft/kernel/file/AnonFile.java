@@ -1,5 +1,7 @@
 package dev.jkraft.kernel.file;
 
+import dev.jkraft.kernel.vfs.Attrs;
+
 /**
  * A file on Linux's anonymous inode (fs/anon_inodes.c): eventfd, timerfd, epoll. They share one
  * inode of mode 0600 with no file type, seek nowhere (noop_llseek: the position stays 0), and
@@ -23,7 +25,7 @@ public abstract class AnonFile extends OpenFile {
 
     @Override
     public final byte[] stat() {
-        return new StatBuilder().dev(ANON_INODEFS_DEV).ino(ANON_INODE).mode(0600).blksize(4096).build();
+        return Attrs.builder(ANON_INODE, 0600).dev(ANON_INODEFS_DEV).build().toStat();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.file;
 
+import dev.jkraft.kernel.abi.Stat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -73,10 +74,10 @@ final class HostCalls {
     static long fstatat(int dirfd, byte[] path, int flags, byte[] statOut) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment b = a.allocate(StatBuilder.SIZE);
+            MemorySegment b = a.allocate(Stat.SIZE);
             long r = result((int) FSTATAT.invokeExact(st, dirfd, cString(a, path), b, flags), st);
             if (r == 0) {
-                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, statOut, 0, StatBuilder.SIZE);
+                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, 0, statOut, 0, Stat.SIZE);
             }
             return r;
         } catch (Throwable t) {

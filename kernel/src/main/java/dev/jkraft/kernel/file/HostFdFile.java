@@ -3,6 +3,7 @@ package dev.jkraft.kernel.file;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Ioctl;
 import dev.jkraft.kernel.abi.Poll;
+import dev.jkraft.kernel.abi.Stat;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.lang.foreign.Arena;
@@ -139,7 +140,7 @@ public final class HostFdFile extends OpenFile {
     public byte[] stat() throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment b = arena.allocate(StatBuilder.SIZE);
+            MemorySegment b = arena.allocate(Stat.SIZE);
             int r = (int) FSTAT.invokeExact(state, fd, b);
             if (r < 0) {
                 throw new SyscallException(errno(state));

@@ -1,10 +1,12 @@
 package dev.jkraft.kernel.file;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.Ioctl;
 import dev.jkraft.kernel.abi.Poll;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Attrs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -178,8 +180,7 @@ public final class StreamFile extends OpenFile {
 
     @Override
     public byte[] stat() {
-        return new StatBuilder().dev(0xC).ino(System.identityHashCode(this)).mode(StatBuilder.S_IFIFO | 0600)
-                .blksize(4096).build();
+        return Attrs.builder(System.identityHashCode(this), FileModes.S_IFIFO | 0600).dev(0xC).build().toStat();
     }
 
 }

@@ -1,13 +1,14 @@
 package dev.jkraft.kernel.pipe;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.Ioctl;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
-import dev.jkraft.kernel.file.StatBuilder;
 import dev.jkraft.kernel.file.WaitQueue;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Attrs;
 
 /** One end of a {@link Pipe}: the read end (O_RDONLY) or the write end (O_WRONLY). */
 public final class PipeEnd extends OpenFile {
@@ -54,8 +55,7 @@ public final class PipeEnd extends OpenFile {
 
     @Override
     public byte[] stat() {
-        return new StatBuilder().dev(PIPEFS_DEV).ino(pipe.ino()).mode(StatBuilder.S_IFIFO | 0600).blksize(Pipe.PAGE)
-                .build();
+        return Attrs.builder(pipe.ino(), FileModes.S_IFIFO | 0600).dev(PIPEFS_DEV).blksize(Pipe.PAGE).build().toStat();
     }
 
     @Override

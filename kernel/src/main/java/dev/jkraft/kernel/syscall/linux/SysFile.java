@@ -2,11 +2,11 @@ package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FcntlCmds;
+import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.Ioctl;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Seek;
 import dev.jkraft.kernel.file.OpenFile;
-import dev.jkraft.kernel.file.StatBuilder;
 import dev.jkraft.kernel.pipe.Pipe;
 import dev.jkraft.kernel.pipe.PipeEnd;
 import dev.jkraft.kernel.process.Task;
@@ -122,7 +122,7 @@ public final class SysFile {
     private static boolean isRegular(OpenFile f) {
         try {
             int mode = java.nio.ByteBuffer.wrap(f.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(24);
-            return (mode & 0170000) == StatBuilder.S_IFREG;
+            return (mode & 0170000) == FileModes.S_IFREG;
         } catch (SyscallException e) {
             return false;
         }

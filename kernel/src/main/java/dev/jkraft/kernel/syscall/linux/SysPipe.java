@@ -1,13 +1,13 @@
 package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
-import dev.jkraft.kernel.abi.Signals;
 import dev.jkraft.kernel.abi.Poll;
+import dev.jkraft.kernel.abi.Signals;
 import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.file.Blocking;
 import dev.jkraft.kernel.file.OpenFile;
-import dev.jkraft.kernel.file.StatBuilder;
 import dev.jkraft.kernel.pipe.PipeEnd;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -303,7 +303,7 @@ public final class SysPipe {
         if (inType == S_IFDIR || outType == S_IFDIR) {
             throw new SyscallException(Errno.EISDIR);
         }
-        if (inType != StatBuilder.S_IFREG || outType != StatBuilder.S_IFREG) {
+        if (inType != FileModes.S_IFREG || outType != FileModes.S_IFREG) {
             throw new SyscallException(Errno.EINVAL);
         }
         if (!in.readable() || !out.writable() || (out.statusFlags() & OpenFlags.O_APPEND) != 0) {
