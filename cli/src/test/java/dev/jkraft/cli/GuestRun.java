@@ -48,6 +48,9 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
     }
 
     /** How a run ended: exit status (128+N when killed by signal N) and everything it wrote. */
+    /** The repository's root (the tests run in a module directory). */
+    static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
     public record Result(int status, byte[] stdout, byte[] stderr, String diagnostics) {
         /** Output as text, byte for byte (ISO-8859-1 maps each byte to one char), for readable diffs. */
         public String out() {
@@ -110,7 +113,10 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
 
     /** As {@link #underJkraft()}, with {@code --set} options. */
     public Result underJkraft(Map<String, String> options) {
-        Jkraft.Builder builder = Jkraft.builder().program(program).argv0(argv0()).args(args).platform("kvm");
+        // The repository read-only at its own path: guests read their own files and the tests'
+        // fixtures there even when the clone lies under /tmp, which the guest has a tmpfs for.
+        Jkraft.Builder builder = Jkraft.builder().program(program).argv0(argv0()).args(args).platform("kvm")
+                .volume(REPOSITORY, REPOSITORY.toString(), true);
         options.forEach(builder::option);
         environment().forEach(builder::env);
         var out = new ByteArrayOutputStream();
