@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Debian's static busybox applets on a fixture tree, natively and under jkraft (the tree mounted
  * read-write at its own path and made the working directory): the same output and status, and
- * for applets that change the tree, the same tree afterwards. Each applet runs alone: busybox
+ * for applets that change the tree, the same tree afterwards. The tree's own ".." is left out of
+ * listings: above a volume the guest may see the mount table's stub directories (a clone under
+ * /tmp, which the guest has a tmpfs for) rather than the host's. Each applet runs alone: busybox
  * would fork for a pipeline, and fork is issue #9.
  */
 class BusyboxFilesTest {
@@ -115,7 +117,7 @@ class BusyboxFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "ls -la", "ls -lR sub", "ls -1 sub/deeper",
+        "ls -lA", "ls -la sub", "ls -lR sub", "ls -1 sub/deeper",
         "find .", "find . -type f -name *.txt", "find sub -size +1k",
         "grep -r beta .", "grep -c beta a.txt", "grep -l deep -r sub",
         "sed -n 2,3p a.txt", "sed s/beta/BETA/g a.txt",
