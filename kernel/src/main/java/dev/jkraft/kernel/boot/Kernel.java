@@ -63,6 +63,8 @@ import java.util.Map;
 public final class Kernel {
     /** Exit statuses jkraft itself uses, as docker does. */
     public static final int STATUS_FAILED = 125;
+    /** What Linux's setup_arg_pages maps below the arguments for the stack to start with. */
+    private static final long STACK_EXPAND = 128L << 10;
     public static final int STATUS_NOT_EXECUTABLE = 126;
     public static final int STATUS_NOT_FOUND = 127;
 
@@ -296,6 +298,13 @@ public final class Kernel {
                     .aux(Auxv.AT_PLATFORM, 0);
             StackImage si = stack.build();
             space.poke(si.base(), si.bytes(), 0, si.bytes().length);
+            // As setup_arg_pages: the stack area starts 128 KiB below the arguments and grows on
+            // demand down to RLIMIT_STACK below its top.
+            long initialStart = Math.max(stackTop - stackSize, (si.base() & -AddressSpace.PAGE) - STACK_EXPAND);
+            if (initialStart > stackTop - stackSize) {
+                space.unmap(stackTop - stackSize, initialStart - (stackTop - stackSize));
+            }
+            space.setStackLimit(stackTop, stackSize, guardBelow);
 
             FdTable files = new FdTable();
             files.setLimit(libs.nofile.get());

@@ -49,6 +49,10 @@ public final class AddressSpace {
     private long[] changed = new long[256];
     private int changedCount;
 
+    private long stackTop;
+    private long stackLimit;
+    private long stackGuardGap = 256 * PAGE;
+
     public AddressSpace(FrameAllocator frames, int faultAroundPages) throws OutOfFramesException {
         this.frames = frames;
         this.tables = new PageTables(frames);
@@ -568,6 +572,9 @@ public final class AddressSpace {
      */
     public synchronized boolean handleFault(long address, boolean write, boolean exec) throws OutOfFramesException {
         Vma v = find(address);
+        if (v == null) {
+            v = growStack(address);
+        }
         if (v == null || !allows(v.prot(), write, exec)) {
             return false;
         }
@@ -599,6 +606,38 @@ public final class AddressSpace {
             }
         }
         return true;
+    }
+
+    /**
+     * Grows a stack area down to the page of {@code address} (Linux's expand_downwards): when the
+     * next area above is a stack, the main stack stays within RLIMIT_STACK of its top ({@link
+     * #setStackLimit}), and a gap of at least the stack guard gap is left above whatever lies
+     * below. Null when the address is not a stack's to grow into.
+     */
+    private Vma growStack(long address) {
+        Vma above = vmas.above(address);
+        if (above == null || above.kind() != Vma.Kind.STACK) {
+            return null;
+        }
+        long page = address & ~(PAGE - 1);
+        if (above.end() == stackTop && page < stackTop - stackLimit) {
+            return null;
+        }
+        long below = vmas.endBelow(address);
+        if (vmas.guardAt(address) != null || page - below < stackGuardGap) {
+            return null;
+        }
+        Vma grown = above.withRange(page, above.end());
+        vmas.remove(above);
+        vmas.insert(grown);
+        return grown;
+    }
+
+    /** The main stack's top and how far below it the stack may grow (RLIMIT_STACK), and the guard gap kept below a growing stack. */
+    public synchronized void setStackLimit(long top, long limit, long guardGap) {
+        this.stackTop = top;
+        this.stackLimit = limit;
+        this.stackGuardGap = guardGap;
     }
 
     /**

@@ -168,6 +168,22 @@ final class VmaTree {
         return hole;
     }
 
+    /** The first area (guard areas included) starting above {@code address}, or null. */
+    Vma above(long address) {
+        Map.Entry<Long, Vma> e = vmas.higherEntry(address);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The end of the last real area (guard areas are gaps) below {@code address}, or 0. */
+    long endBelow(long address) {
+        for (Map.Entry<Long, Vma> e = vmas.lowerEntry(address); e != null; e = vmas.lowerEntry(e.getKey())) {
+            if (e.getValue().kind() != Vma.Kind.GUARD) {
+                return e.getValue().end();
+            }
+        }
+        return 0;
+    }
+
     /** The start of the first area at or above {@code address}, or {@code otherwise}. */
     long firstStartFrom(long address, long otherwise) {
         Map.Entry<Long, Vma> e = vmas.ceilingEntry(address);

@@ -63,6 +63,30 @@ class AddressSpaceTest {
     }
 
     @Test
+    void theMainStackGrowsDownOnAFaultWithinItsLimitAndNoFurther() throws Exception {
+        long top = BASE + 64 * P;
+        space.map(top - 2 * P, 2 * P, RW, true, false, Vma.Kind.STACK, "[stack]");
+        space.setStackLimit(top, 16 * P, 4 * P);
+        assertThat(space.handleFault(top - 5 * P + 8, true, false)).isTrue();
+        assertThat(space.find(top - P).start()).isEqualTo(top - 5 * P);
+        assertThat(space.handleFault(top - 16 * P, true, false)).isTrue();
+        assertThat(space.handleFault(top - 17 * P, true, false)).isFalse();
+        assertThat(space.find(top - 17 * P)).isNull();
+        // Not below a stack: no growth.
+        assertThat(space.handleFault(BASE, true, false)).isFalse();
+    }
+
+    @Test
+    void aGrowsDownMappingStopsAGuardGapAboveTheMappingBelow() throws Exception {
+        space.setStackLimit(BASE + 1024 * P, 8 * P, 4 * P);
+        space.map(X, P, RW, true, false, Vma.Kind.ANONYMOUS, "");
+        space.map(X + 10 * P, P, RW, true, false, Vma.Kind.STACK, "");
+        assertThat(space.handleFault(X + 6 * P, true, false)).isTrue();
+        assertThat(space.find(X + 6 * P).start()).isEqualTo(X + 6 * P);
+        assertThat(space.handleFault(X + 4 * P, true, false)).isFalse();
+    }
+
+    @Test
     void mmapTakesTheHighestGapThatIsLargeEnough() throws SyscallException {
         anon(0, 8 * P, RW);
         space.unmap(BASE - 6 * P, P);       // a one-page hole
