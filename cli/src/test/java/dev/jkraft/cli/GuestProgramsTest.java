@@ -87,6 +87,8 @@ class GuestProgramsTest {
                 // Names made, renamed, linked and removed in a scratch directory under /tmp;
                 // attributes, the working directory, memfd, flock, and each call's errors.
                 Case.of("files", 0),
+                // Shared mappings of memfd and /dev/shm files: mappings, read and write agree.
+                Case.of("shm", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
                 Case.of("madv", 0),
                 // mincore, and the mlock family with each of its errors.

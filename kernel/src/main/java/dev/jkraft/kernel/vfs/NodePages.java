@@ -15,6 +15,17 @@ final class NodePages implements PageSource {
 
     NodePages(Vnode node) {
         this.node = node;
+        node.mappings(1);
+    }
+
+    @Override
+    public long frame(long offset) {
+        return node.sharedFrame(offset);
+    }
+
+    @Override
+    public boolean shares() {
+        return node.sharesFrames();
     }
 
     @Override
@@ -42,5 +53,7 @@ final class NodePages implements PageSource {
     }
 
     @Override
-    public void release() {}
+    public void release() {
+        node.mappings(-1);
+    }
 }

@@ -120,6 +120,23 @@ public abstract class Vnode {
         throw new SyscallException(Errno.EINVAL);
     }
 
+    /**
+     * The guest frame holding the file's page at {@code offset}, for shared mappings of a file
+     * kept in guest memory (made if the file has a hole there); -1 past the end of the file or for
+     * a file system that keeps its data elsewhere.
+     */
+    public long sharedFrame(long offset) {
+        return -1;
+    }
+
+    /** Whether {@link #sharedFrame} works for this node. */
+    public boolean sharesFrames() {
+        return false;
+    }
+
+    /** A mapping starts or stops using the node's pages ({@code delta} +1 or -1): frames must outlive it. */
+    public void mappings(int delta) {}
+
     /** truncate/ftruncate to {@code size}. */
     public void truncate(long size) throws SyscallException {
         throw new SyscallException(Errno.EINVAL);

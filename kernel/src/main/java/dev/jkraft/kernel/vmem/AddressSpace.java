@@ -709,6 +709,19 @@ public final class AddressSpace {
 
     /** Maps a fresh frame at {@code va}, filled from the area's file if it has one; false past its end. */
     private boolean populate(long va, Vma v) throws OutOfFramesException {
+        if ((v.flags() & Vma.VM_SHARED) != 0 && v.pages() != null && v.pages().shares()) {
+            // The file's own page, never freed by the address space (PINNED).
+            long shared = v.pages().frame(v.offsetOf(va));
+            if (shared < 0) {
+                return false;
+            }
+            if (v.prot() == Mman.PROT_NONE) {
+                tables.mapRaw(va, shared | KEPT | PINNED);
+            } else {
+                tables.map(va, shared, pteFlags(v.prot()) | PINNED);
+            }
+            return true;
+        }
         long pa = frames.allocate();
         if (v.pages() != null && !v.pages().read(v.offsetOf(va), ram.asSlice(pa, PAGE))) {
             frames.free(pa);

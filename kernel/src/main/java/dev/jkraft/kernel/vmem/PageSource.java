@@ -17,6 +17,21 @@ public interface PageSource {
      */
     boolean read(long offset, MemorySegment frame);
 
+    /**
+     * For a shared mapping of a file whose pages live in guest memory (a tmpfs file): the guest
+     * physical address of the file's own page at {@code offset}, mapped as it is so that every
+     * mapping and read(2)/write(2) see the same bytes; -1 past the end of the file (SIGBUS) or
+     * for a source that can only copy ({@link #shares()} false).
+     */
+    default long frame(long offset) {
+        return -1;
+    }
+
+    /** Whether {@link #frame} gives the file's own pages, so a shared mapping may be writable. */
+    default boolean shares() {
+        return false;
+    }
+
     /** The file's size now, in bytes (mincore counts the pages below it as cached). */
     long size();
 

@@ -23,6 +23,9 @@ final class RamFile extends RamNode {
     private long[] pages = new long[0];
     private long size;
     private int openCount;
+    /** Mappings of the file's pages: while there are any, freed pages wait in {@link #retired}. */
+    private int mapCount;
+    private final java.util.List<Long> retired = new java.util.ArrayList<>();
 
     RamFile(RamFs fs, int mode, int uid, int gid) {
         super(fs, mode, uid, gid);
@@ -68,6 +71,37 @@ final class RamFile extends RamNode {
     synchronized void unlinked() {
         if (openCount == 0) {
             freeFrom(0);
+        }
+    }
+
+    @Override
+    public synchronized long sharedFrame(long offset) {
+        if (offset < 0 || offset >= size) {
+            return -1;
+        }
+        try {
+            return frame((int) (offset / PAGE));
+        } catch (SyscallException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public boolean sharesFrames() {
+        return true;
+    }
+
+    /**
+     * A page a shared mapping may still map is not freed until the last mapping goes: truncating
+     * a mapped file leaves its old pages mapped where Linux would zap them (and SIGBUS past the
+     * new end).
+     */
+    @Override
+    public synchronized void mappings(int delta) {
+        mapCount += delta;
+        if (mapCount == 0) {
+            retired.forEach(ramfs.frames()::free);
+            retired.clear();
         }
     }
 
@@ -168,7 +202,11 @@ final class RamFile extends RamNode {
     private void freeFrom(long firstPage) {
         for (long p = firstPage; p < pages.length; p++) {
             if (pages[(int) p] != 0) {
-                ramfs.frames().free(pages[(int) p]);
+                if (mapCount > 0) {
+                    retired.add(pages[(int) p]);
+                } else {
+                    ramfs.frames().free(pages[(int) p]);
+                }
                 pages[(int) p] = 0;
                 ramfs.givePage();
             }

@@ -96,15 +96,20 @@ public final class SysMmap {
             throw new SyscallException(Errno.EOVERFLOW);
         }
         int type = flags & Mman.MAP_TYPE;
-        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0) {
-            // Shared and writable needs a descriptor open for writing, and write-back, which file
-            // mappings do not have yet: refused rather than losing the guest's writes.
+        boolean sharedWrite = type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0;
+        if (sharedWrite && !file.writable()) {
             throw new SyscallException(Errno.EACCES);
         }
         SysMlock.checkMapLocked(t, flags, length);
         AddressSpace as = t.process().addressSpace();
         java.nio.ByteBuffer st = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         PageSource pages = file.pages();
+        if (sharedWrite && !pages.shares()) {
+            // A file kept outside guest memory (hostfs) would need write-back, which file
+            // mappings do not have yet: refused rather than losing the guest's writes.
+            pages.release();
+            throw new SyscallException(Errno.EACCES);
+        }
         long start;
         try {
             start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,

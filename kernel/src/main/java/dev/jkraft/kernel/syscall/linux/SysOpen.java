@@ -146,7 +146,11 @@ public final class SysOpen {
                 if (behind == null) {
                     throw e;
                 }
-                return behind;
+                if (behind.location() == null) {
+                    return behind;
+                }
+                // A file of a file system (a memfd, a deleted file): opened anew with these flags.
+                l = behind.location();
             }
         }
         Attrs a = l.attrs();
@@ -177,8 +181,9 @@ public final class SysOpen {
     }
 
     /**
-     * /proc/PID/fd/N of a file with no path (a pipe, a standard stream, a deleted file): Linux's
-     * magic link reaches the file itself, which is shared here rather than reopened.
+     * /proc/PID/fd/N whose target is not a path (a pipe, a standard stream, a memfd, a deleted
+     * file): Linux's magic link reaches the file itself. A file of a file system is then opened
+     * anew at its location; a pathless one (pipe, stream) is shared rather than reopened.
      */
     private static OpenFile magicLink(Task t, Location start, String path) throws SyscallException {
         try {

@@ -86,6 +86,29 @@ class RamFsTest {
     }
 
     @Test
+    void sharedMappingsSeeTheFilesOwnPagesWhichOutliveATruncate() throws SyscallException {
+        Vnode f = fs.root().create("f", 0644, 0, 0);
+        f.write(0, new byte[8192], 0, 8192);
+        OpenFile open = f.open(rootLoc.child(f, "f"), OpenFlags.O_RDWR).retain();
+        var pages = open.pages();
+        assertThat(pages.shares()).isTrue();
+        long frame = pages.frame(4096);
+        assertThat(frame).isPositive();
+        assertThat(pages.frame(4096)).isEqualTo(frame);
+        assertThat(pages.frame(8192)).as("past the end").isEqualTo(-1);
+        frames.ram().set(java.lang.foreign.ValueLayout.JAVA_BYTE, frame + 5, (byte) 42);
+        byte[] b = new byte[1];
+        f.read(4096 + 5, b, 0, 1);
+        assertThat(b[0]).isEqualTo((byte) 42);
+        int used = frames.framesInUse();
+        f.truncate(0);
+        assertThat(frames.framesInUse()).as("still mapped").isEqualTo(used);
+        pages.release();
+        assertThat(frames.framesInUse()).isEqualTo(used - 2);
+        open.release();
+    }
+
+    @Test
     void renameFollowsLinuxRules() throws SyscallException {
         Vnode r = fs.root();
         Vnode d = r.mkdir("d", 0755, 0, 0);
