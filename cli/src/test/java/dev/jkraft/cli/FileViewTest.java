@@ -94,6 +94,13 @@ class FileViewTest {
     }
 
     @Test
+    void aVolumeUnderTmpIsNotHiddenByTheGuestsOwnTmp() throws IOException {
+        UnaryOperator<Jkraft.Builder> view = b -> b.volume(volume, "/tmp/data", false);
+        assertThat(busybox(view, "cp", "/tmp/data/in.txt", "/tmp/data/out.txt").status()).isZero();
+        assertThat(Files.readString(volume.resolve("out.txt"))).isEqualTo("inside\n");
+    }
+
+    @Test
     void symlinksInAVolumeResolveInTheGuestsNamespace() {
         // The host's root is not shown here (--rootfs), so an absolute link to the host's secret
         // names a guest path that does not exist.

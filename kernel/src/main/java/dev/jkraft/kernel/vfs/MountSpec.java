@@ -32,13 +32,14 @@ public record MountSpec(String source, String target, String type, String option
     public static List<MountSpec> defaults(String rootfs, String hostCwd) {
         List<MountSpec> out = new ArrayList<>();
         out.add(hostDir(rootfs == null ? "/" : rootfs, "/", rootfs == null));
-        if (rootfs == null && hostCwd != null && !hostCwd.equals("/")) {
-            out.add(hostDir(hostCwd, hostCwd, false));
-        }
         out.add(new MountSpec("tmpfs", "/tmp", "tmpfs", "mode=1777"));
         out.add(new MountSpec("devtmpfs", "/dev", "devtmpfs", "rw"));
         out.add(new MountSpec("tmpfs", "/dev/shm", "tmpfs", "mode=1777"));
         out.add(new MountSpec("proc", "/proc", "proc", "rw"));
+        // Last, so that a working directory under /tmp is not hidden by the guest's own /tmp.
+        if (rootfs == null && hostCwd != null && !hostCwd.equals("/")) {
+            out.add(hostDir(hostCwd, hostCwd, false));
+        }
         return out;
     }
 
