@@ -233,6 +233,13 @@ static void name_checks(void) {
     CHECK(syscall(SYS_openat2, AT_FDCWD, BAD, BAD, 24));
     CHECK(syscall(SYS_getcwd, BAD, 4096));
     CHECK(syscall(SYS_memfd_create, BAD, 0));
+    CHECK(syscall(SYS_sched_getaffinity, 0, 128, BAD));
+    CHECK(syscall(SYS_sched_setaffinity, 0, 8, BAD));
+    CHECK(syscall(SYS_sched_getparam, 0, BAD));
+    CHECK(syscall(SYS_sched_setparam, 0, BAD));
+    CHECK(syscall(SYS_sched_setscheduler, 0, 0, BAD));
+    CHECK(syscall(SYS_times, BAD));
+    CHECK(syscall(SYS_getrusage, 0, BAD));
 }
 
 /* The pointer arguments of the time, process and signal calls. */

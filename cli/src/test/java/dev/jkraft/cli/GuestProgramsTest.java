@@ -89,6 +89,8 @@ class GuestProgramsTest {
                 Case.of("files", 0),
                 // Shared mappings of memfd and /dev/shm files: mappings, read and write agree.
                 Case.of("shm", 0),
+                // Affinity, policies, priorities, times and getrusage, with their errors.
+                Case.of("sched", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
                 Case.of("madv", 0),
                 // mincore, and the mlock family with each of its errors.

@@ -28,6 +28,7 @@ public final class Process {
     private final Timekeeper clocks;
     private final FsContext fs;
     private final SignalActions signalActions = new SignalActions();
+    private final dev.jkraft.kernel.syscall.linux.SysSched.State sched = new dev.jkraft.kernel.syscall.linux.SysSched.State();
     private final long startTime;
     private volatile int exitStatus = -1;
     private volatile int killedBy;
@@ -129,6 +130,11 @@ public final class Process {
 
     public long memoryUsed() {
         return (long) frames.framesInUse() * FrameAllocator.FRAME_SIZE;
+    }
+
+    /** Scheduling policy, priority and nice value, as the sched_* calls recorded them. */
+    public dev.jkraft.kernel.syscall.linux.SysSched.State sched() {
+        return sched;
     }
 
     public SignalActions signalActions() {

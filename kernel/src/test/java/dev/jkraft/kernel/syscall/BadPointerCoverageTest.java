@@ -27,6 +27,8 @@ class BadPointerCoverageTest {
             "mlock2", "mlockall", "munlockall",
             // Descriptor calls whose only pointer-free arguments are a descriptor and numbers.
             "fchmod", "fchown", "ftruncate", "fsync", "fdatasync", "sync", "syncfs", "fchdir", "umask", "fallocate", "flock",
+            "sched_yield", "sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min", "getpriority",
+            "setpriority",
             // Linux stores these addresses and touches them only at thread exit.
             "set_tid_address", "set_robust_list");
 

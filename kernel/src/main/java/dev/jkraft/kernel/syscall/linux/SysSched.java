@@ -1,0 +1,252 @@
+package dev.jkraft.kernel.syscall.linux;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.syscall.SyscallException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Scheduling and accounting as a program sees them at start (kernel/sched/core.c, kernel/sys.c):
+ * sched_yield, the affinity calls (the guest has one CPU), the policy and priority calls (policies
+ * are recorded and reported, not acted on: each guest thread is a host thread the host schedules),
+ * getpriority/setpriority, times and getrusage (CPU time of the host threads running the guest).
+ */
+public final class SysSched {
+    private SysSched() {}
+
+    private static final int SCHED_OTHER = 0;
+    private static final int SCHED_FIFO = 1;
+    private static final int SCHED_RR = 2;
+    private static final int SCHED_BATCH = 3;
+    private static final int SCHED_IDLE = 5;
+    private static final int SCHED_DEADLINE = 6;
+    /** sched_ext (Linux 6.12). */
+    private static final int SCHED_EXT = 7;
+    private static final int SCHED_RESET_ON_FORK = 0x40000000;
+    /** CPUs the guest has; cpumask_size() is a whole number of longs covering them. */
+    private static final int CPUS = 1;
+    private static final int CPUMASK_BYTES = 8;
+    private static final int USER_HZ = 100;
+    private static final int PRIO_PROCESS = 0;
+    private static final int PRIO_USER = 2;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** What the policy calls have recorded for a process: policy, RT priority and nice value. */
+    public static final class State {
+        volatile int policy = SCHED_OTHER;
+        volatile int priority;
+        volatile int nice;
+    }
+
+    private static State state(Task t) {
+        return t.process().sched();
+    }
+
+    /** The task {@code pid} names: 0 or the caller's own ids; ESRCH otherwise, EINVAL if negative. */
+    private static Task target(Task t, long pid) throws SyscallException {
+        int p = (int) pid;
+        if (p < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (p != 0 && p != t.tid() && p != t.process().pid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return t;
+    }
+
+    public static long schedYield(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        Thread.yield();
+        return 0;
+    }
+
+    /** The affinity calls look the pid up without checking its sign: ESRCH for any other. */
+    private static void affinityTarget(Task t, long pid) throws SyscallException {
+        int p = (int) pid;
+        if (p != 0 && p != t.tid() && p != t.process().pid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+    }
+
+    public static long schedGetaffinity(Task t, long pid, long len, long mask, long a3, long a4, long a5)
+            throws SyscallException {
+        affinityTarget(t, pid);
+        if ((len * 8) < CPUS || (len & 7) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int n = (int) Math.min(len, CPUMASK_BYTES);
+        byte[] out = new byte[n];
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            out[cpu / 8] |= (byte) (1 << (cpu % 8));
+        }
+        t.memory().write(mask, out);
+        return n;
+    }
+
+    public static long schedSetaffinity(Task t, long pid, long len, long mask, long a3, long a4, long a5)
+            throws SyscallException {
+        affinityTarget(t, pid);
+        byte[] in = t.memory().read(mask, (int) Math.min(Math.max(len, 0), CPUMASK_BYTES));
+        boolean any = false;
+        for (int cpu = 0; cpu < CPUS && cpu / 8 < in.length; cpu++) {
+            any |= (in[cpu / 8] & (1 << (cpu % 8))) != 0;
+        }
+        if (!any) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    public static long schedGetscheduler(Task t, long pid, long a1, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        return state(target(t, pid)).policy;
+    }
+
+    public static long schedGetparam(Task t, long pid, long param, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        if (param == 0 || pid < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        State s = state(target(t, pid));
+        t.memory().writeInt(param, s.priority);
+        return 0;
+    }
+
+    public static long schedSetscheduler(Task t, long pid, long policy, long param, long a3, long a4, long a5)
+            throws SyscallException {
+        if (param == 0 || pid < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int p = (int) policy & ~SCHED_RESET_ON_FORK;
+        int prio = t.memory().readInt(param);
+        State s = state(target(t, pid));
+        checkPolicy(t, p, prio);
+        s.policy = p;
+        s.priority = prio;
+        return 0;
+    }
+
+    public static long schedSetparam(Task t, long pid, long param, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        if (param == 0 || pid < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int prio = t.memory().readInt(param);
+        State s = state(target(t, pid));
+        checkPolicy(t, s.policy, prio);
+        s.priority = prio;
+        return 0;
+    }
+
+    /** EINVAL for an unknown policy or a priority outside its range; EPERM for real time without root. */
+    private static void checkPolicy(Task t, int policy, int prio) throws SyscallException {
+        switch (policy) {
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE -> {
+                if (prio != 0) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+            }
+            case SCHED_FIFO, SCHED_RR -> {
+                if (prio < 1 || prio > 99) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                if (t.process().credentials().euid() != 0) {
+                    throw new SyscallException(Errno.EPERM);
+                }
+            }
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    public static long schedGetPriorityMax(Task t, long policy, long a1, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        return switch ((int) policy) {
+            case SCHED_FIFO, SCHED_RR -> 99;
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE, SCHED_EXT -> 0;
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+    }
+
+    public static long schedGetPriorityMin(Task t, long policy, long a1, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        return switch ((int) policy) {
+            case SCHED_FIFO, SCHED_RR -> 1;
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE, SCHED_EXT -> 0;
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+    }
+
+    /** getpriority returns 20 - nice, so that the answer is never negative. */
+    public static long getpriority(Task t, long which, long who, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        if (which < PRIO_PROCESS || which > PRIO_USER) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        priorityTarget(t, (int) which, (int) who);
+        return 20 - state(t).nice;
+    }
+
+    public static long setpriority(Task t, long which, long who, long prio, long a3, long a4, long a5)
+            throws SyscallException {
+        if (which < PRIO_PROCESS || which > PRIO_USER) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        priorityTarget(t, (int) which, (int) who);
+        int nice = Math.clamp((int) prio, -20, 19);
+        State s = state(t);
+        if (nice < s.nice && t.process().credentials().euid() != 0) {
+            throw new SyscallException(Errno.EACCES);
+        }
+        s.nice = nice;
+        return 0;
+    }
+
+    private static void priorityTarget(Task t, int which, int who) throws SyscallException {
+        boolean self = switch (which) {
+            case PRIO_PROCESS -> who == 0 || who == t.process().pid() || who == t.tid();
+            case PRIO_USER -> who == 0 || who == t.process().credentials().uid();
+            default -> who == 0 || who == t.process().pid();
+        };
+        if (!self) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+    }
+
+    /** times(2): the caller's user and system CPU time in clock ticks; the return value, ticks since boot. */
+    public static long times(Task t, long buf, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
+        if (buf != 0) {
+            long[] ns = cpuNanos();
+            ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(0, ns[0] / (1_000_000_000L / USER_HZ)).putLong(8, ns[1] / (1_000_000_000L / USER_HZ));
+            t.memory().write(buf, b.array());
+        }
+        return t.process().clocks().nanos(dev.jkraft.kernel.abi.Clocks.CLOCK_BOOTTIME) / (1_000_000_000L / USER_HZ);
+    }
+
+    /** getrusage(2): RUSAGE_SELF and RUSAGE_THREAD give the CPU times and the peak memory; RUSAGE_CHILDREN zeros. */
+    public static long getrusage(Task t, long who, long usage, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        int w = (int) who;
+        if (w != 0 && w != -1 && w != 1) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
+        if (w != -1) {
+            long[] ns = cpuNanos();
+            b.putLong(0, ns[0] / 1_000_000_000L).putLong(8, ns[0] % 1_000_000_000L / 1000);
+            b.putLong(16, ns[1] / 1_000_000_000L).putLong(24, ns[1] % 1_000_000_000L / 1000);
+            b.putLong(32, (long) t.process().peakFrames() * 4);
+        }
+        t.memory().write(usage, b.array());
+        return 0;
+    }
+
+    /** {user, system} CPU nanoseconds of the calling host thread (guest code counts as its own). */
+    private static long[] cpuNanos() {
+        long cpu = Math.max(0, THREADS.getCurrentThreadCpuTime());
+        long user = Math.max(0, THREADS.getCurrentThreadUserTime());
+        return new long[] {user, Math.max(0, cpu - user)};
+    }
+}
