@@ -71,5 +71,14 @@ int main(void) {
     CHECK(syscall(SYS_getrusage, RUSAGE_THREAD, &ru));
     CHECK(syscall(SYS_getrusage, 5, &ru));
     CHECK(syscall(SYS_getrusage, RUSAGE_SELF, (void *)8));
+    CHECK(syscall(SYS_membarrier, 0, 0, 0));
+    CHECK(syscall(SYS_membarrier, 0, 1, 0));
+    CHECK(syscall(SYS_membarrier, 8, 0, 0));
+    CHECK(syscall(SYS_membarrier, 3, 0, 0));
+    CHECK(syscall(SYS_membarrier, 1024, 0, 0));
+    CHECK(syscall(SYS_membarrier, 1, 0, 0));
+    CHECK(syscall(SYS_membarrier, 16, 0, 0));
+    CHECK(syscall(SYS_membarrier, 8, 0, 0));
+    CHECK(syscall(SYS_membarrier, 512, 0, 0));
     return 0;
 }

@@ -194,6 +194,7 @@ public final class SyscallTable {
         def(316, SysNames::renameat2);
         def(318, SysRandom::getrandom);
         def(319, SysMemfd::memfdCreate);
+        def(324, SysSched::membarrier);
         def(325, SysMlock::mlock2);
         def(326, SysPipe::copyFileRange);
         def(327, SysReadWrite::preadv2);

@@ -28,7 +28,7 @@ class BadPointerCoverageTest {
             // Descriptor calls whose only pointer-free arguments are a descriptor and numbers.
             "fchmod", "fchown", "ftruncate", "fsync", "fdatasync", "sync", "syncfs", "fchdir", "umask", "fallocate", "flock",
             "sched_yield", "sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min", "getpriority",
-            "setpriority",
+            "setpriority", "membarrier",
             // Linux stores these addresses and touches them only at thread exit.
             "set_tid_address", "set_robust_list");
 

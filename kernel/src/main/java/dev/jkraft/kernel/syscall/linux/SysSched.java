@@ -39,6 +39,8 @@ public final class SysSched {
         volatile int policy = SCHED_OTHER;
         volatile int priority;
         volatile int nice;
+        /** membarrier's REGISTER_* commands given so far. */
+        volatile int membarrierRegistered;
     }
 
     private static State state(Task t) {
@@ -240,6 +242,43 @@ public final class SysSched {
             b.putLong(32, (long) t.process().peakFrames() * 4);
         }
         t.memory().write(usage, b.array());
+        return 0;
+    }
+
+    private static final int MEMBARRIER_SUPPORTED = 0x3ff;
+    private static final int MEMBARRIER_GET_REGISTRATIONS = 512;
+    private static final int MEMBARRIER_FLAG_CPU = 1;
+    private static final int MEMBARRIER_RSEQ = 128;
+
+    /**
+     * membarrier(2). With the guest's threads each on a vCPU of their own, the barriers are
+     * satisfied by the system call itself; what remains is Linux's bookkeeping: QUERY, the
+     * REGISTER_* commands, EPERM for an expedited command before its registration, and
+     * GET_REGISTRATIONS.
+     */
+    public static long membarrier(Task t, long cmd, long flags, long cpuId, long a3, long a4, long a5)
+            throws SyscallException {
+        int c = (int) cmd;
+        int f = (int) flags;
+        if (f != 0 && !(c == MEMBARRIER_RSEQ && f == MEMBARRIER_FLAG_CPU)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        State s = state(t);
+        if (c == 0) {
+            return MEMBARRIER_SUPPORTED;
+        }
+        if (c == MEMBARRIER_GET_REGISTRATIONS) {
+            return s.membarrierRegistered;
+        }
+        if (Integer.bitCount(c) != 1 || (c & MEMBARRIER_SUPPORTED) == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        boolean register = c == 4 || c == 16 || c == 64 || c == 256;
+        if (register) {
+            s.membarrierRegistered |= c;
+        } else if ((c == 8 || c == 32 || c == 128) && (s.membarrierRegistered & (c << 1)) == 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
         return 0;
     }
 
