@@ -99,6 +99,14 @@ public abstract class Vnode {
     }
 
     /**
+     * Whether following this link jumps straight to a file rather than reading a path (procfs's
+     * fd/N, exe, cwd and root: nd_jump_link), which openat2's RESOLVE_NO_MAGICLINKS refuses.
+     */
+    public boolean isMagicLink() {
+        return false;
+    }
+
+    /**
      * Opens the node ({@code flags} as open(2) after the vfs's checks; O_TRUNC already done).
      * The default gives a directory stream for directories ({@link DirectoryFile}) and a
      * {@link NodeFile} over {@link #read}/{@link #write} for everything else.

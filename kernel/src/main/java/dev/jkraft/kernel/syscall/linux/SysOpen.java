@@ -47,11 +47,15 @@ public final class SysOpen {
 
     public static long openat(Task t, long dirfd, long path, long flags, long mode, long a4, long a5)
             throws SyscallException {
-        int f = (int) flags;
-        if ((f & OpenFlags.__O_TMPFILE) != 0) {
+        return openat(t, dirfd, path, (int) flags, (int) mode & 07777, 0);
+    }
+
+    /** openat with openat2's walk restrictions ({@link PathWalk#NO_XDEV} ...). */
+    private static long openat(Task t, long dirfd, long path, int flags, int mode, int restrict) throws SyscallException {
+        if ((flags & OpenFlags.__O_TMPFILE) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
-        return install(t, openFile(t, (int) dirfd, Paths.read(t, path), f, (int) mode & 07777), f);
+        return install(t, openFile(t, (int) dirfd, Paths.read(t, path), flags, mode, restrict), flags);
     }
 
     /** openat2(2): struct open_how {flags, mode, resolve}; stricter than openat about unknown bits. */
@@ -78,11 +82,12 @@ public final class SysOpen {
         if ((resolve & RESOLVE_CACHED) != 0) {
             throw new SyscallException(Errno.EAGAIN);
         }
-        if ((resolve & (RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS)) != 0) {
-            // The walk has no per-call restrictions yet; refusing is safer than ignoring them.
-            throw new SyscallException(Errno.EOPNOTSUPP, "openat2 RESOLVE_* restrictions");
-        }
-        return openat(t, dirfd, path, flags, mode, 0, 0);
+        int restrict = ((resolve & RESOLVE_NO_XDEV) != 0 ? PathWalk.NO_XDEV : 0)
+                | ((resolve & RESOLVE_NO_MAGICLINKS) != 0 ? PathWalk.NO_MAGICLINKS : 0)
+                | ((resolve & RESOLVE_NO_SYMLINKS) != 0 ? PathWalk.NO_SYMLINKS : 0)
+                | ((resolve & RESOLVE_BENEATH) != 0 ? PathWalk.BENEATH : 0)
+                | ((resolve & RESOLVE_IN_ROOT) != 0 ? PathWalk.IN_ROOT : 0);
+        return openat(t, dirfd, path, (int) flags, (int) mode, restrict);
     }
 
     private static long install(Task t, OpenFile file, int flags) throws SyscallException {
@@ -95,15 +100,15 @@ public final class SysOpen {
     }
 
     /** do_filp_open: resolve (creating with O_CREAT), check, truncate, open. */
-    static OpenFile openFile(Task t, int dirfd, String path, int flags, int mode) throws SyscallException {
+    static OpenFile openFile(Task t, int dirfd, String path, int flags, int mode, int restrict) throws SyscallException {
         if (path.isEmpty()) {
             throw new SyscallException(Errno.ENOENT);
         }
+        int walkFlags = restrict | ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
+                | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0);
         if ((flags & OpenFlags.O_PATH) != 0) {
             int keep = OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-            Location l = Paths.walk(t).resolve(Paths.start(t, dirfd, path), path,
-                    ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
-                            | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+            Location l = Paths.walk(t).resolve(Paths.start(t, dirfd, path), path, walkFlags);
             return new PathFile(l, flags & keep);
         }
         PathWalk walk = Paths.walk(t);
@@ -111,7 +116,7 @@ public final class SysOpen {
         Location l;
         boolean created = false;
         if ((flags & OpenFlags.O_CREAT) != 0) {
-            PathWalk.Parent p = walk.parent(start, path);
+            PathWalk.Parent p = walk.parent(start, path, restrict);
             if (p.trailingSlash() || p.name().equals(".") || p.name().equals("..")) {
                 throw new SyscallException(Errno.EISDIR);
             }
@@ -123,9 +128,14 @@ public final class SysOpen {
                 if ((flags & OpenFlags.O_NOFOLLOW) != 0) {
                     throw new SyscallException(Errno.ELOOP);
                 }
+                if (restrict != 0) {
+                    // Under openat2's restrictions the link is followed by the restricted walk; a
+                    // dangling one is ENOENT here, where Linux would create its target.
+                    return openFile(t, dirfd, path, flags & ~OpenFlags.O_CREAT, mode, restrict);
+                }
                 // Follow the link; a dangling one is created at its target, as Linux does.
                 String target = existing.node().readlink();
-                return openFile(t, -1, absoluteFrom(p.dir(), target), flags, mode);
+                return openFile(t, -1, absoluteFrom(p.dir(), target), flags, mode, 0);
             }
             if (existing == null) {
                 Paths.mayCreateIn(t, p.dir());
@@ -138,8 +148,7 @@ public final class SysOpen {
             }
         } else {
             try {
-                l = walk.resolve(start, path, ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
-                        | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+                l = walk.resolve(start, path, walkFlags);
             } catch (SyscallException e) {
                 OpenFile behind = e.errno() == Errno.ENOENT && (flags & OpenFlags.O_NOFOLLOW) == 0
                         ? magicLink(t, start, path) : null;
