@@ -87,6 +87,8 @@ class GuestProgramsTest {
                 // Names made, renamed, linked and removed in a scratch directory under /tmp;
                 // attributes, the working directory, memfd, flock, and each call's errors.
                 Case.of("files", 0),
+                // openat2's RESOLVE_* restrictions, O_TMPFILE and linkat, memfd seals, with their errors.
+                Case.of("resolve", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
                 Case.of("madv", 0),
                 // mincore, and the mlock family with each of its errors.

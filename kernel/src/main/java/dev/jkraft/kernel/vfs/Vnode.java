@@ -54,6 +54,15 @@ public abstract class Vnode {
         throw new SyscallException(Errno.ENOTDIR);
     }
 
+    /**
+     * O_TMPFILE: a regular file with no name in this directory (nlink 0). Unless {@code linkable}
+     * is false (O_EXCL), one {@link #link} may give it a name later (I_LINKABLE). EOPNOTSUPP on a
+     * file system without it.
+     */
+    public Vnode tmpfile(int mode, int uid, int gid, boolean linkable) throws SyscallException {
+        throw new SyscallException(Errno.EOPNOTSUPP);
+    }
+
     public Vnode mkdir(String name, int mode, int uid, int gid) throws SyscallException {
         throw new SyscallException(Errno.ENOTDIR);
     }
@@ -130,6 +139,26 @@ public abstract class Vnode {
 
     /** truncate/ftruncate to {@code size}. */
     public void truncate(long size) throws SyscallException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    // ---- file seals (memfd(2), fcntl(2) F_ADD_SEALS): kept by the node, as shmem does
+
+    /** The seals (F_SEAL_*); EINVAL on a file system that has none (memfd_file_seals_ptr). */
+    public int seals() throws SyscallException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    /**
+     * Adds seals: EPERM once F_SEAL_SEAL is set; F_SEAL_EXEC on an executable file brings the
+     * write seals with it (memfd_add_seals). The caller has checked the open file is writable.
+     */
+    public void addSeals(int seals) throws SyscallException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    /** The seals a new memfd starts with (memfd_create: F_SEAL_SEAL unless sealing is allowed). */
+    public void initSeals(int seals) throws SyscallException {
         throw new SyscallException(Errno.EINVAL);
     }
 

@@ -4,7 +4,6 @@ import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
-import dev.jkraft.kernel.fs.proc.ProcFs;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -28,7 +27,7 @@ public final class SysOpen {
     private static final int ACCESS_MODES = 7;
     private static final int GETDENTS_MAX = 1 << 20;
     /** The flags openat2 knows (VALID_OPEN_FLAGS). */
-    private static final long VALID_OPEN_FLAGS = 0x3FFFFFL & ~0x20L & ~0x4L & ~0x8L & ~0x10L;
+    private static final long VALID_OPEN_FLAGS = (0x3FFFFFL & ~0x20L & ~0x4L & ~0x8L & ~0x10L) | OpenFlags.__O_TMPFILE;
     private static final long RESOLVE_NO_XDEV = 0x01;
     private static final long RESOLVE_NO_MAGICLINKS = 0x02;
     private static final long RESOLVE_NO_SYMLINKS = 0x04;
@@ -52,10 +51,40 @@ public final class SysOpen {
 
     /** openat with openat2's walk restrictions ({@link PathWalk#NO_XDEV} ...). */
     private static long openat(Task t, long dirfd, long path, int flags, int mode, int restrict) throws SyscallException {
-        if ((flags & OpenFlags.__O_TMPFILE) != 0) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
+        int acc = flags & OpenFlags.O_ACCMODE;
+        if ((flags & OpenFlags.__O_TMPFILE) != 0
+                && ((flags & (OpenFlags.O_TMPFILE | OpenFlags.O_CREAT)) != OpenFlags.O_TMPFILE || acc == OpenFlags.O_RDONLY)) {
+            // build_open_flags: O_TMPFILE needs O_DIRECTORY, no O_CREAT, and a writable access mode.
+            throw new SyscallException(Errno.EINVAL);
         }
-        return install(t, openFile(t, (int) dirfd, Paths.read(t, path), flags, mode, restrict), flags);
+        String p = Paths.read(t, path);
+        OpenFile f = (flags & OpenFlags.__O_TMPFILE) != 0 ? tmpfile(t, (int) dirfd, p, flags, mode, restrict)
+                : openFile(t, (int) dirfd, p, flags, mode, restrict);
+        return install(t, f, flags);
+    }
+
+    /**
+     * O_TMPFILE (do_tmpfile): an unnamed regular file in the directory {@code path} names, which
+     * linkat(fd, "", ..., AT_EMPTY_PATH) may name later unless O_EXCL. EOPNOTSUPP where the file
+     * system has none (host directories: the host's own O_TMPFILE is not used).
+     */
+    private static OpenFile tmpfile(Task t, int dirfd, String path, int flags, int mode, int restrict)
+            throws SyscallException {
+        if (path.isEmpty()) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        int follow = (flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW;
+        Location dir = Paths.walk(t).resolve(startOf(t, dirfd, path, restrict), path, restrict | follow | PathWalk.DIRECTORY);
+        Paths.mayCreateIn(t, dir);
+        Credentials c = t.process().credentials();
+        Vnode n = dir.node().tmpfile(mode & ~t.process().fs().umask(), c.euid(), c.egid(),
+                (flags & OpenFlags.O_EXCL) == 0);
+        return n.open(dir.child(n, "#" + n.ino()), flags & ~(OpenFlags.O_TMPFILE | OpenFlags.O_EXCL));
+    }
+
+    /** The start of a walk; for BENEATH and IN_ROOT always {@code dirfd}, which is their root even for "/...". */
+    private static Location startOf(Task t, int dirfd, String path, int restrict) throws SyscallException {
+        return Paths.start(t, dirfd, (restrict & (PathWalk.BENEATH | PathWalk.IN_ROOT)) != 0 ? "" : path);
     }
 
     /** openat2(2): struct open_how {flags, mode, resolve}; stricter than openat about unknown bits. */
@@ -79,7 +108,10 @@ public final class SysOpen {
                 || (resolve & ~0x3FL) != 0 || (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) == (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if ((resolve & RESOLVE_CACHED) != 0) {
+        if ((resolve & RESOLVE_CACHED) != 0
+                && (flags & (OpenFlags.O_TRUNC | OpenFlags.O_CREAT | OpenFlags.__O_TMPFILE)) != 0) {
+            // Linux does not try a cached create, truncate or tmpfile; any other walk here needs
+            // no I/O that could block, so it is "cached" and goes on.
             throw new SyscallException(Errno.EAGAIN);
         }
         int restrict = ((resolve & RESOLVE_NO_XDEV) != 0 ? PathWalk.NO_XDEV : 0)
@@ -108,11 +140,11 @@ public final class SysOpen {
                 | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0);
         if ((flags & OpenFlags.O_PATH) != 0) {
             int keep = OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-            Location l = Paths.walk(t).resolve(Paths.start(t, dirfd, path), path, walkFlags);
+            Location l = Paths.walk(t).resolve(startOf(t, dirfd, path, restrict), path, walkFlags);
             return new PathFile(l, flags & keep);
         }
         PathWalk walk = Paths.walk(t);
-        Location start = Paths.start(t, dirfd, path);
+        Location start = startOf(t, dirfd, path, restrict);
         Location l;
         boolean created = false;
         if ((flags & OpenFlags.O_CREAT) != 0) {
@@ -151,11 +183,16 @@ public final class SysOpen {
                 l = walk.resolve(start, path, walkFlags);
             } catch (SyscallException e) {
                 OpenFile behind = e.errno() == Errno.ENOENT && (flags & OpenFlags.O_NOFOLLOW) == 0
-                        ? magicLink(t, start, path) : null;
+                        ? Paths.magicLink(t, start, path) : null;
                 if (behind == null) {
                     throw e;
                 }
-                return behind;
+                if (behind.location() == null) {
+                    return behind;
+                }
+                // A file with a node (a memfd, a deleted or unnamed file) is opened anew, with this
+                // call's flags and checks, as Linux's jump to its inode does.
+                l = behind.location();
             }
         }
         Attrs a = l.attrs();
@@ -183,27 +220,6 @@ public final class SysOpen {
             }
         }
         return l.node().open(l, flags);
-    }
-
-    /**
-     * /proc/PID/fd/N of a file with no path (a pipe, a standard stream, a deleted file): Linux's
-     * magic link reaches the file itself, which is shared here rather than reopened.
-     */
-    private static OpenFile magicLink(Task t, Location start, String path) throws SyscallException {
-        try {
-            PathWalk walk = Paths.walk(t);
-            Location l = walk.resolve(start, path, 0);
-            for (int hops = 0; hops < PathWalk.MAX_SYMLINKS && l.attrs().isSymlink(); hops++) {
-                OpenFile f = ProcFs.openFileBehind(l.node());
-                if (f != null) {
-                    return f;
-                }
-                l = walk.resolve(l.parent() == null ? l : l.parent(), l.node().readlink(), 0);
-            }
-            return null;
-        } catch (SyscallException e) {
-            return null;
-        }
     }
 
     private static Location lookupOrNull(PathWalk walk, Location dir, String name) throws SyscallException {

@@ -1,0 +1,238 @@
+/* openat2's RESOLVE_* restrictions, O_TMPFILE with linkat, and memfd file seals, each with the
+ * errors Linux gives, on a scratch directory under /tmp (tmpfs under jkraft, the host's /tmp
+ * natively). A descriptor prints as "fd" (closed at once), so lines do not depend on numbering.
+ * Raw syscalls throughout: musl and glibc wrap these differently or not at all. */
+#define _GNU_SOURCE
+#include "guest.h"
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#define RESOLVE_CACHED 0x20
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
+#define MFD_CLOEXEC_ 1
+#define MFD_ALLOW_SEALING_ 2
+#define MFD_NOEXEC_SEAL_ 8
+#define AT_EMPTY_PATH_ 0x1000
+#define AT_SYMLINK_FOLLOW_ 0x400
+
+struct how { uint64_t flags, mode, resolve; };
+
+/* One call's result: "fd" for a descriptor (then closed), else the value and errno's name. */
+static void report(const char *what, long r, int is_fd) {
+    if (r >= 0 && is_fd) {
+        printf("%-64s -> fd\n", what);
+        close((int)r);
+    } else {
+        printf("%-64s -> %ld %s\n", what, r, rc_name(r));
+    }
+}
+
+static long openat2_(int dirfd, const char *path, uint64_t flags, uint64_t resolve) {
+    struct how h = {flags, 0, resolve};
+    return syscall(SYS_openat2, dirfd, path, &h, sizeof h);
+}
+
+#define O2(dirfd, path, flags, resolve) do { errno = 0; \
+    report("openat2(" #dirfd ", " #path ", " #flags ", " #resolve ")", openat2_(dirfd, path, flags, resolve), 1); } while (0)
+#define T(call) do { errno = 0; long r_ = (long)(call); report(#call, r_, 0); } while (0)
+#define F(call) do { errno = 0; long r_ = (long)(call); report(#call, r_, 1); } while (0)
+
+static void resolve_flags(int top) {
+    int root = open("/", O_RDONLY | O_DIRECTORY);
+    O2(top, "a/b/f", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "a/../a/b/f", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "..", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "a/../../x", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "/tmp", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "rel/f", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "abs", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "abs", O_PATH | O_NOFOLLOW, RESOLVE_BENEATH);
+    O2(top, "a/up/b", O_RDONLY, RESOLVE_BENEATH);
+    O2(top, "a/new", O_CREAT | O_WRONLY, RESOLVE_BENEATH);
+    O2(top, "../new", O_CREAT | O_WRONLY, RESOLVE_BENEATH);
+    O2(top, "/a/b/f", O_RDONLY, RESOLVE_IN_ROOT);
+    O2(top, "../../../a/b/f", O_RDONLY, RESOLVE_IN_ROOT);
+    O2(top, "rootlink", O_RDONLY, RESOLVE_IN_ROOT);
+    O2(top, "rootlink", O_RDONLY, 0);
+    O2(top, "/tmp", O_RDONLY, RESOLVE_IN_ROOT);
+    O2(top, "a/b/f", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+    O2(top, "a/b/f", O_RDONLY, RESOLVE_NO_SYMLINKS);
+    O2(top, "rel/f", O_RDONLY, RESOLVE_NO_SYMLINKS);
+    O2(top, "abs", O_RDONLY, RESOLVE_NO_SYMLINKS);
+    O2(top, "abs", O_RDONLY | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+    O2(top, "abs", O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+    O2(top, "a/b/f", O_RDONLY, RESOLVE_NO_XDEV);
+    O2(top, "..", O_RDONLY | O_DIRECTORY, RESOLVE_NO_XDEV | RESOLVE_BENEATH);
+    O2(root, "proc/self", O_PATH, RESOLVE_NO_XDEV);
+    O2(root, "proc", O_PATH | O_NOFOLLOW, RESOLVE_NO_XDEV);
+    O2(AT_FDCWD, "/proc/..", O_RDONLY, RESOLVE_NO_XDEV);
+    O2(AT_FDCWD, "/proc/self/status", O_RDONLY, RESOLVE_NO_MAGICLINKS);
+    O2(AT_FDCWD, "/proc/self/fd/0", O_RDONLY, RESOLVE_NO_MAGICLINKS);
+    O2(AT_FDCWD, "/proc/self/fd/0", O_PATH | O_NOFOLLOW, RESOLVE_NO_MAGICLINKS);
+    O2(AT_FDCWD, "/proc/self/exe", O_RDONLY, RESOLVE_NO_MAGICLINKS);
+    O2(AT_FDCWD, "/proc/self/cwd", O_RDONLY, RESOLVE_NO_MAGICLINKS);
+    O2(AT_FDCWD, "/proc/self/root/tmp", O_RDONLY, RESOLVE_NO_MAGICLINKS);
+    O2(AT_FDCWD, "/proc/self/cwd", O_RDONLY, 0);
+    O2(root, "proc/self/cwd", O_RDONLY, RESOLVE_BENEATH);
+    O2(root, "proc/self/cwd", O_RDONLY, RESOLVE_IN_ROOT);
+    O2(top, "a/b/f", O_RDONLY, RESOLVE_CACHED);
+    O2(top, "a/b/f", O_RDONLY, 0x40);
+    close(root);
+}
+
+static void tmpfile_cases(int top) {
+    char buf[16];
+    struct stat st;
+    T(open("a", O_TMPFILE | O_RDONLY, 0600));
+    T(open("a/b/f", O_TMPFILE | O_RDWR, 0600));
+    T(open("missing", O_TMPFILE | O_RDWR, 0600));
+    T(open("a", O_TMPFILE | O_RDWR | O_CREAT, 0600));
+    int t = open("a", O_TMPFILE | O_RDWR, 0640);
+    T(t >= 0);
+    T(write(t, "unnamed", 7));
+    T(fstat(t, &st));
+    printf("tmpfile nlink %ld mode %o size %lld\n", (long)st.st_nlink, st.st_mode & 07777, (long long)st.st_size);
+    T(syscall(SYS_linkat, t, "", AT_FDCWD, "a/named", AT_EMPTY_PATH_));
+    T(fstat(t, &st));
+    printf("tmpfile nlink %ld\n", (long)st.st_nlink);
+    T(syscall(SYS_linkat, t, "", AT_FDCWD, "a/named", AT_EMPTY_PATH_));
+    int n = open("a/named", O_RDONLY);
+    T(read(n, buf, sizeof buf));
+    close(n);
+    T(unlink("a/named"));
+    T(fstat(t, &st));
+    printf("tmpfile nlink %ld\n", (long)st.st_nlink);
+    close(t);
+
+    t = open("a", O_TMPFILE | O_WRONLY | O_EXCL, 0600);
+    T(t >= 0);
+    T(syscall(SYS_linkat, t, "", AT_FDCWD, "a/excl", AT_EMPTY_PATH_));
+    char p[64];
+    snprintf(p, sizeof p, "/proc/self/fd/%d", t);
+    T(syscall(SYS_linkat, AT_FDCWD, p, AT_FDCWD, "a/excl", AT_SYMLINK_FOLLOW_));
+    close(t);
+
+    t = open("a", O_TMPFILE | O_WRONLY, 0600);
+    snprintf(p, sizeof p, "/proc/self/fd/%d", t);
+    T(syscall(SYS_linkat, AT_FDCWD, p, AT_FDCWD, "a/viaproc", AT_SYMLINK_FOLLOW_));
+    T(access("a/viaproc", F_OK));
+    close(t);
+
+    int r = open("a/b/f", O_RDONLY);
+    T(unlink("a/b/f"));
+    T(syscall(SYS_linkat, r, "", AT_FDCWD, "a/b/again", AT_EMPTY_PATH_));
+    close(r);
+    (void)top;
+}
+
+static void seal_cases(void) {
+    char buf[16];
+    int m = syscall(SYS_memfd_create, "plain", MFD_CLOEXEC_);
+    T(fcntl(m, F_GET_SEALS));
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_WRITE));
+    close(m);
+
+    m = syscall(SYS_memfd_create, "sealed", MFD_CLOEXEC_ | MFD_ALLOW_SEALING_);
+    T(fcntl(m, F_GET_SEALS));
+    T(write(m, "0123456789", 10));
+    T(fcntl(m, F_ADD_SEALS, 0x100));
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK));
+    T(fcntl(m, F_GET_SEALS));
+    T(ftruncate(m, 4));
+    T(ftruncate(m, 20));
+    T(ftruncate(m, 20));
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_GROW));
+    T(ftruncate(m, 40));
+    T(pwrite(m, "ab", 2, 19));
+    T(pwrite(m, "ab", 2, 18));
+    T(syscall(SYS_fallocate, m, 0, 0, 30));
+    T(syscall(SYS_fallocate, m, 1, 0, 30));
+    T(syscall(SYS_fallocate, m, 0, 0, 10));
+    char p[64];
+    snprintf(p, sizeof p, "/proc/self/fd/%d", m);
+    int ro = open(p, O_RDONLY);
+    T(fcntl(ro, F_ADD_SEALS, F_SEAL_WRITE));
+    T(fcntl(ro, F_GET_SEALS));
+    close(ro);
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_FUTURE_WRITE));
+    T(write(m, "x", 1));
+    T(pread(m, buf, 4, 0));
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_WRITE));
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_SEAL));
+    T(fcntl(m, F_GET_SEALS));
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_GROW));
+    T(fcntl(m, F_ADD_SEALS, 0));
+    close(m);
+
+    m = syscall(SYS_memfd_create, "noexec", MFD_CLOEXEC_ | MFD_NOEXEC_SEAL_);
+    struct stat st;
+    fstat(m, &st);
+    printf("noexec mode %o\n", st.st_mode & 07777);
+    T(fcntl(m, F_GET_SEALS));
+    T(fchmod(m, 0755));
+    T(fchmod(m, 0600));
+    T(write(m, "ok", 2));
+    close(m);
+
+    m = syscall(SYS_memfd_create, "exec", MFD_CLOEXEC_ | MFD_ALLOW_SEALING_);
+    T(fcntl(m, F_ADD_SEALS, F_SEAL_EXEC));
+    T(fcntl(m, F_GET_SEALS));
+    T(write(m, "x", 1));
+    close(m);
+
+    int pfd[2];
+    pipe(pfd);
+    T(fcntl(pfd[1], F_GET_SEALS));
+    T(fcntl(pfd[1], F_ADD_SEALS, F_SEAL_SEAL));
+    T(fcntl(pfd[0], F_ADD_SEALS, F_SEAL_SEAL));
+    close(pfd[0]);
+    close(pfd[1]);
+}
+
+int main(void) {
+    char dir[] = "/tmp/jkresolveXXXXXX";
+    if (!mkdtemp(dir) || chdir(dir) != 0) {
+        perror("scratch");
+        return 1;
+    }
+    umask(022);
+    mkdir("a", 0755);
+    mkdir("a/b", 0755);
+    close(open("a/b/f", O_CREAT | O_WRONLY, 0644));
+    symlink("a/b", "rel");
+    symlink("/tmp", "abs");
+    symlink("../a", "a/up");
+    symlink("/a/b/f", "rootlink");
+    int top = open(".", O_RDONLY | O_DIRECTORY);
+    setvbuf(stdout, NULL, _IONBF, 0);
+    resolve_flags(top);
+    tmpfile_cases(top);
+    seal_cases();
+    close(top);
+    return 0;
+}
