@@ -57,55 +57,72 @@ static long openat2_(int dirfd, const char *path, uint64_t flags, uint64_t resol
     return syscall(SYS_openat2, dirfd, path, &h, sizeof h);
 }
 
-#define O2(dirfd, path, flags, resolve) do { errno = 0; \
-    report("openat2(" #dirfd ", " #path ", " #flags ", " #resolve ")", openat2_(dirfd, path, flags, resolve), 1); } while (0)
 #define T(call) do { errno = 0; long r_ = (long)(call); report(#call, r_, 0); } while (0)
-#define F(call) do { errno = 0; long r_ = (long)(call); report(#call, r_, 1); } while (0)
+
+/* One openat2 call: which directory it starts from, then open_how's flags and resolve. */
+enum start { TOP, ROOT, CWD };
+struct resolve_case { enum start dir; const char *path; uint64_t flags, resolve; const char *text; };
+#define C(dir, path, flags, resolve) { dir, path, flags, resolve, #dir ", " #path ", " #flags ", " #resolve }
 
 static void resolve_flags(int top) {
+    static const struct resolve_case cases[] = {
+        C(TOP, "a/b/f", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "a/../a/b/f", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "..", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "a/../../x", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "/tmp", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "rel/f", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "abs", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "abs", O_PATH | O_NOFOLLOW, RESOLVE_BENEATH),
+        C(TOP, "a/up/b", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "a/new", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
+        C(TOP, "../new", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
+        C(TOP, "/a/b/f", O_RDONLY, RESOLVE_IN_ROOT),
+        C(TOP, "../../../a/b/f", O_RDONLY, RESOLVE_IN_ROOT),
+        C(TOP, "rootlink", O_RDONLY, RESOLVE_IN_ROOT),
+        C(TOP, "rootlink", O_RDONLY, 0),
+        C(TOP, "/tmp", O_RDONLY, RESOLVE_IN_ROOT),
+        C(TOP, "a/b/f", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT),
+        C(TOP, "a/b/f", O_RDONLY, RESOLVE_NO_SYMLINKS),
+        C(TOP, "rel/f", O_RDONLY, RESOLVE_NO_SYMLINKS),
+        C(TOP, "abs", O_RDONLY, RESOLVE_NO_SYMLINKS),
+        C(TOP, "abs", O_RDONLY | O_NOFOLLOW, RESOLVE_NO_SYMLINKS),
+        C(TOP, "abs", O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS),
+        C(TOP, "a/b/f", O_RDONLY, RESOLVE_NO_XDEV),
+        C(TOP, "..", O_RDONLY | O_DIRECTORY, RESOLVE_NO_XDEV | RESOLVE_BENEATH),
+        C(ROOT, "proc/self", O_PATH, RESOLVE_NO_XDEV),
+        C(ROOT, "proc", O_PATH | O_NOFOLLOW, RESOLVE_NO_XDEV),
+        C(CWD, "/proc/..", O_RDONLY, RESOLVE_NO_XDEV),
+        C(CWD, "/proc/self/status", O_RDONLY, RESOLVE_NO_MAGICLINKS),
+        C(CWD, "/proc/self/fd/0", O_RDONLY, RESOLVE_NO_MAGICLINKS),
+        C(CWD, "/proc/self/fd/0", O_PATH | O_NOFOLLOW, RESOLVE_NO_MAGICLINKS),
+        C(CWD, "/proc/self/exe", O_RDONLY, RESOLVE_NO_MAGICLINKS),
+        C(CWD, "/proc/self/cwd", O_RDONLY, RESOLVE_NO_MAGICLINKS),
+        C(CWD, "/proc/self/root/tmp", O_RDONLY, RESOLVE_NO_MAGICLINKS),
+        C(CWD, "/proc/self/cwd", O_RDONLY, 0),
+        C(ROOT, "proc/self/cwd", O_RDONLY, RESOLVE_BENEATH),
+        C(ROOT, "proc/self/cwd", O_RDONLY, RESOLVE_IN_ROOT),
+        C(TOP, "a/b/f", O_RDONLY, RESOLVE_CACHED),
+        C(TOP, "a/b/f", O_RDONLY | O_CREAT, RESOLVE_CACHED),
+        C(TOP, "a", O_TMPFILE | O_RDWR, RESOLVE_CACHED),
+        C(TOP, "a", O_TMPFILE | O_RDWR, RESOLVE_BENEATH),
+        C(TOP, "..", O_TMPFILE | O_RDWR, RESOLVE_BENEATH),
+        C(TOP, "a", O_TMPFILE, 0),
+        C(TOP, "a/b/f", O_RDONLY, 0x40),
+    };
     int root = open("/", O_RDONLY | O_DIRECTORY);
-    O2(top, "a/b/f", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "a/../a/b/f", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "..", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "a/../../x", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "/tmp", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "rel/f", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "abs", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "abs", O_PATH | O_NOFOLLOW, RESOLVE_BENEATH);
-    O2(top, "a/up/b", O_RDONLY, RESOLVE_BENEATH);
-    O2(top, "a/new", O_CREAT | O_WRONLY, RESOLVE_BENEATH);
-    O2(top, "../new", O_CREAT | O_WRONLY, RESOLVE_BENEATH);
-    O2(top, "/a/b/f", O_RDONLY, RESOLVE_IN_ROOT);
-    O2(top, "../../../a/b/f", O_RDONLY, RESOLVE_IN_ROOT);
-    O2(top, "rootlink", O_RDONLY, RESOLVE_IN_ROOT);
-    O2(top, "rootlink", O_RDONLY, 0);
-    O2(top, "/tmp", O_RDONLY, RESOLVE_IN_ROOT);
-    O2(top, "a/b/f", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT);
-    O2(top, "a/b/f", O_RDONLY, RESOLVE_NO_SYMLINKS);
-    O2(top, "rel/f", O_RDONLY, RESOLVE_NO_SYMLINKS);
-    O2(top, "abs", O_RDONLY, RESOLVE_NO_SYMLINKS);
-    O2(top, "abs", O_RDONLY | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
-    O2(top, "abs", O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
-    O2(top, "a/b/f", O_RDONLY, RESOLVE_NO_XDEV);
-    O2(top, "..", O_RDONLY | O_DIRECTORY, RESOLVE_NO_XDEV | RESOLVE_BENEATH);
-    O2(root, "proc/self", O_PATH, RESOLVE_NO_XDEV);
-    O2(root, "proc", O_PATH | O_NOFOLLOW, RESOLVE_NO_XDEV);
-    O2(AT_FDCWD, "/proc/..", O_RDONLY, RESOLVE_NO_XDEV);
-    O2(AT_FDCWD, "/proc/self/status", O_RDONLY, RESOLVE_NO_MAGICLINKS);
-    O2(AT_FDCWD, "/proc/self/fd/0", O_RDONLY, RESOLVE_NO_MAGICLINKS);
-    O2(AT_FDCWD, "/proc/self/fd/0", O_PATH | O_NOFOLLOW, RESOLVE_NO_MAGICLINKS);
-    O2(AT_FDCWD, "/proc/self/exe", O_RDONLY, RESOLVE_NO_MAGICLINKS);
-    O2(AT_FDCWD, "/proc/self/cwd", O_RDONLY, RESOLVE_NO_MAGICLINKS);
-    O2(AT_FDCWD, "/proc/self/root/tmp", O_RDONLY, RESOLVE_NO_MAGICLINKS);
-    O2(AT_FDCWD, "/proc/self/cwd", O_RDONLY, 0);
-    O2(root, "proc/self/cwd", O_RDONLY, RESOLVE_BENEATH);
-    O2(root, "proc/self/cwd", O_RDONLY, RESOLVE_IN_ROOT);
-    O2(top, "a/b/f", O_RDONLY, RESOLVE_CACHED);
-    O2(top, "a/b/f", O_RDONLY, 0x40);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct resolve_case *c = &cases[i];
+        int dirfd = c->dir == TOP ? top : c->dir == ROOT ? root : AT_FDCWD;
+        char what[128];
+        snprintf(what, sizeof what, "openat2(%s)", c->text);
+        errno = 0;
+        report(what, openat2_(dirfd, c->path, c->flags, c->resolve), 1);
+    }
     close(root);
 }
 
-static void tmpfile_cases(int top) {
+static void tmpfile_cases(void) {
     char buf[16];
     struct stat st;
     T(open("a", O_TMPFILE | O_RDONLY, 0600));
@@ -147,7 +164,6 @@ static void tmpfile_cases(int top) {
     T(unlink("a/b/f"));
     T(syscall(SYS_linkat, r, "", AT_FDCWD, "a/b/again", AT_EMPTY_PATH_));
     close(r);
-    (void)top;
 }
 
 static void seal_cases(void) {
@@ -231,7 +247,7 @@ int main(void) {
     int top = open(".", O_RDONLY | O_DIRECTORY);
     setvbuf(stdout, NULL, _IONBF, 0);
     resolve_flags(top);
-    tmpfile_cases(top);
+    tmpfile_cases();
     seal_cases();
     close(top);
     return 0;
