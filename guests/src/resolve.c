@@ -108,6 +108,9 @@ static void resolve_flags(int top) {
         C(TOP, "a", O_TMPFILE | O_RDWR, RESOLVE_BENEATH),
         C(TOP, "..", O_TMPFILE | O_RDWR, RESOLVE_BENEATH),
         C(TOP, "a", O_TMPFILE, 0),
+        C(TOP, "a", O_TMPFILE | O_RDWR | O_PATH, 0),
+        C(TOP, "a/b/f", O_PATH | O_RDWR, 0),
+        C(TOP, "a/b/f", O_PATH | O_CLOEXEC | O_NOFOLLOW, 0),
         C(TOP, "a/b/f", O_RDONLY, 0x40),
     };
     int root = open("/", O_RDONLY | O_DIRECTORY);
@@ -129,6 +132,7 @@ static void tmpfile_cases(void) {
     T(open("a/b/f", O_TMPFILE | O_RDWR, 0600));
     T(open("missing", O_TMPFILE | O_RDWR, 0600));
     T(open("a", O_TMPFILE | O_RDWR | O_CREAT, 0600));
+    T(open("a", O_TMPFILE | O_RDWR | O_PATH, 0600) >= 0);
     int t = open("a", O_TMPFILE | O_RDWR, 0640);
     T(t >= 0);
     T(write(t, "unnamed", 7));

@@ -44,9 +44,14 @@ public final class SysOpen {
         return openat(t, OpenFlags.AT_FDCWD, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC, mode, 0, 0);
     }
 
+    /** O_PATH keeps only these (O_PATH_FLAGS). */
+    private static final int O_PATH_FLAGS = OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
+
     public static long openat(Task t, long dirfd, long path, long flags, long mode, long a4, long a5)
             throws SyscallException {
-        return openat(t, dirfd, path, (int) flags, (int) mode & 07777, 0);
+        int f = (int) flags;
+        // build_open_how: O_PATH beats everything else, O_TMPFILE's bit included.
+        return openat(t, dirfd, path, (f & OpenFlags.O_PATH) != 0 ? f & O_PATH_FLAGS : f, (int) mode & 07777, 0);
     }
 
     /** openat with openat2's walk restrictions ({@link PathWalk#NO_XDEV} ...). */
@@ -106,6 +111,10 @@ public final class SysOpen {
         boolean creating = (flags & OpenFlags.O_CREAT) != 0 || (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
         if ((flags & ~VALID_OPEN_FLAGS) != 0 || (mode & ~07777L) != 0 || (!creating && mode != 0)
                 || (resolve & ~0x3FL) != 0 || (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) == (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((flags & OpenFlags.O_PATH) != 0 && (flags & ~(long) O_PATH_FLAGS) != 0) {
+            // openat2 refuses what open(2) silently drops next to O_PATH.
             throw new SyscallException(Errno.EINVAL);
         }
         if ((resolve & RESOLVE_CACHED) != 0
