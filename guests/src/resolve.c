@@ -125,6 +125,27 @@ static void resolve_flags(int top) {
     close(root);
 }
 
+/* /proc/self/fd/N's text after the scratch directory, a number as "N": inode numbers differ from Linux's. */
+static void show_link(int fd) {
+    char p[64], target[256], cwd[256];
+    snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+    long n = readlink(p, target, sizeof target - 1);
+    target[n > 0 ? n : 0] = 0;
+    if (!getcwd(cwd, sizeof cwd)) {
+        cwd[0] = 0;
+    }
+    const char *rest = strncmp(target, cwd, strlen(cwd)) == 0 ? target + strlen(cwd) : target;
+    printf("fd link .");
+    for (const char *c = rest; *c; c++) {
+        if (*c < '0' || *c > '9') {
+            putchar(*c);
+        } else if (c[1] < '0' || c[1] > '9') {
+            putchar('N');
+        }
+    }
+    putchar('\n');
+}
+
 static void tmpfile_cases(void) {
     char buf[16];
     struct stat st;
@@ -138,7 +159,9 @@ static void tmpfile_cases(void) {
     T(write(t, "unnamed", 7));
     T(fstat(t, &st));
     printf("tmpfile nlink %ld mode %o size %lld\n", (long)st.st_nlink, st.st_mode & 07777, (long long)st.st_size);
+    show_link(t);
     T(syscall(SYS_linkat, t, "", AT_FDCWD, "a/named", AT_EMPTY_PATH_));
+    show_link(t);
     T(fstat(t, &st));
     printf("tmpfile nlink %ld\n", (long)st.st_nlink);
     T(syscall(SYS_linkat, t, "", AT_FDCWD, "a/named", AT_EMPTY_PATH_));

@@ -84,7 +84,8 @@ public final class SysOpen {
         Credentials c = t.process().credentials();
         Vnode n = dir.node().tmpfile(mode & ~t.process().fs().umask(), c.euid(), c.egid(),
                 (flags & OpenFlags.O_EXCL) == 0);
-        return n.open(dir.child(n, "#" + n.ino()), flags & ~(OpenFlags.O_TMPFILE | OpenFlags.O_EXCL));
+        // d_tmpfile's name, never hashed: /proc/self/fd shows it "(deleted)" even once linked.
+        return n.open(dir.child(n, "#" + n.ino() + " (deleted)"), flags & ~(OpenFlags.O_TMPFILE | OpenFlags.O_EXCL));
     }
 
     /** The start of a walk; for BENEATH and IN_ROOT always {@code dirfd}, which is their root even for "/...". */
