@@ -225,6 +225,10 @@ static void seal_cases(void) {
     T(fcntl(m, F_ADD_SEALS, F_SEAL_FUTURE_WRITE));
     T(write(m, "x", 1));
     T(pread(m, buf, 4, 0));
+    T(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, m, 0));
+    void *priv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, m, 0);
+    T(priv != MAP_FAILED);
+    munmap(priv, 4096);
     T(fcntl(m, F_ADD_SEALS, F_SEAL_WRITE));
     T(fcntl(m, F_ADD_SEALS, F_SEAL_SEAL));
     T(fcntl(m, F_GET_SEALS));
