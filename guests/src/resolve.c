@@ -77,6 +77,13 @@ static void resolve_flags(int top) {
         C(TOP, "a/up/b", O_RDONLY, RESOLVE_BENEATH),
         C(TOP, "a/new", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
         C(TOP, "../new", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
+        C(TOP, "dang", O_CREAT | O_WRONLY, RESOLVE_NO_SYMLINKS),
+        C(TOP, "dang", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
+        C(TOP, "a/made", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "dangabs", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
+        C(TOP, "dangabs", O_CREAT | O_WRONLY, RESOLVE_IN_ROOT),
+        C(TOP, "made2", O_RDONLY, RESOLVE_BENEATH),
+        C(TOP, "dangup", O_CREAT | O_WRONLY, RESOLVE_BENEATH),
         C(TOP, "/a/b/f", O_RDONLY, RESOLVE_IN_ROOT),
         C(TOP, "../../../a/b/f", O_RDONLY, RESOLVE_IN_ROOT),
         C(TOP, "rootlink", O_RDONLY, RESOLVE_IN_ROOT),
@@ -275,6 +282,9 @@ int main(void) {
     symlink("/tmp", "abs");
     symlink("../a", "a/up");
     symlink("/a/b/f", "rootlink");
+    symlink("a/made", "dang");
+    symlink("/made2", "dangabs");
+    symlink("../escaped", "dangup");
     int top = open(".", O_RDONLY | O_DIRECTORY);
     setvbuf(stdout, NULL, _IONBF, 0);
     resolve_flags(top);

@@ -114,6 +114,46 @@ public final class PathWalk {
         return new Parent(cur, last, slash);
     }
 
+    /**
+     * The parent for O_CREAT (open_last_lookups): as {@link #parent(Location, String, int)}, but
+     * with {@link #FOLLOW} a symlink in the last component is followed, so that a dangling one names
+     * the file to create, under the same restrictions and symlink count as the rest of the walk.
+     */
+    public Parent createParent(Location start, String path, int flags) throws SyscallException {
+        Parent p = parent(start, path, flags);
+        while ((flags & FOLLOW) != 0 && !p.trailingSlash() && !p.name().equals(".") && !p.name().equals("..")) {
+            Location existing;
+            try {
+                existing = step(p.dir(), p.name());
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    return p;
+                }
+                throw e;
+            }
+            if (!existing.attrs().isSymlink()) {
+                return p;
+            }
+            Deque<String> target = followLink(existing);
+            Location cur = p.dir();
+            if (!target.isEmpty() && target.peekFirst().isEmpty()) {
+                target.pop();
+                cur = jumpRoot(cur);
+            }
+            boolean slash = !target.isEmpty() && target.peekLast().isEmpty();
+            if (slash) {
+                target.pollLast();
+            }
+            String last = target.pollLast();
+            cur = walk(cur, target);
+            if (!cur.attrs().isDirectory()) {
+                throw new SyscallException(Errno.ENOTDIR);
+            }
+            p = new Parent(cur, last == null ? "." : last, slash);
+        }
+        return p;
+    }
+
     /** Search permission and one lookup, with mounts crossed; "." and ".." handled here. */
     public Location step(Location dir, String name) throws SyscallException {
         Attrs a = dir.attrs();

@@ -185,4 +185,20 @@ class PathWalkTest {
         assertThat(new PathWalk(ctx, 0, 0).resolve(inner, "/a", PathWalk.NO_XDEV).path()).isEqualTo("/a");
         assertThat(walk("/a", PathWalk.NO_XDEV).path()).isEqualTo("/a");
     }
+
+    @Test
+    void createParentFollowsADanglingLinkWithinTheRestrictions() throws SyscallException {
+        tree();
+        rootFs.root().symlink("toabs", "/a/new", 0, 0);
+        Location a = walk("/a", 0);
+        PathWalk.Parent p = new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "dangling", PathWalk.FOLLOW);
+        assertThat(p.dir().path()).isEqualTo("/");
+        assertThat(p.name()).isEqualTo("nowhere");
+        assertThat(new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "toabs", PathWalk.FOLLOW).dir().path()).isEqualTo("/a");
+        assertThat(new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "dangling", 0).name()).isEqualTo("dangling");
+        errno(Errno.EXDEV, () -> new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "toabs", PathWalk.FOLLOW | PathWalk.BENEATH));
+        errno(Errno.ELOOP, () -> new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "dangling", PathWalk.FOLLOW | PathWalk.NO_SYMLINKS));
+        errno(Errno.ELOOP, () -> new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "loop1", PathWalk.FOLLOW));
+        assertThat(new PathWalk(ctx, 0, 0).createParent(a, "up", PathWalk.FOLLOW | PathWalk.IN_ROOT).name()).isEqualTo("a");
+    }
 }

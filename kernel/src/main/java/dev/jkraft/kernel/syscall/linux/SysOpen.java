@@ -158,7 +158,8 @@ public final class SysOpen {
         Location l;
         boolean created = false;
         if ((flags & OpenFlags.O_CREAT) != 0) {
-            PathWalk.Parent p = walk.parent(start, path, restrict);
+            boolean follow = (flags & (OpenFlags.O_NOFOLLOW | OpenFlags.O_EXCL)) == 0;
+            PathWalk.Parent p = walk.createParent(start, path, restrict | (follow ? PathWalk.FOLLOW : 0));
             if (p.trailingSlash() || p.name().equals(".") || p.name().equals("..")) {
                 throw new SyscallException(Errno.EISDIR);
             }
@@ -167,17 +168,8 @@ public final class SysOpen {
                 throw new SyscallException(Errno.EEXIST);
             }
             if (existing != null && existing.attrs().isSymlink()) {
-                if ((flags & OpenFlags.O_NOFOLLOW) != 0) {
-                    throw new SyscallException(Errno.ELOOP);
-                }
-                if (restrict != 0) {
-                    // Under openat2's restrictions the link is followed by the restricted walk; a
-                    // dangling one is ENOENT here, where Linux would create its target.
-                    return openFile(t, dirfd, path, flags & ~OpenFlags.O_CREAT, mode, restrict);
-                }
-                // Follow the link; a dangling one is created at its target, as Linux does.
-                String target = existing.node().readlink();
-                return openFile(t, -1, absoluteFrom(p.dir(), target), flags, mode, 0);
+                // Not followed: O_NOFOLLOW (O_EXCL stopped earlier with EEXIST).
+                throw new SyscallException(Errno.ELOOP);
             }
             if (existing == null) {
                 Paths.mayCreateIn(t, p.dir());
@@ -241,14 +233,6 @@ public final class SysOpen {
             }
             throw e;
         }
-    }
-
-    private static String absoluteFrom(Location dir, String target) {
-        if (target.startsWith("/")) {
-            return target;
-        }
-        String base = dir.path();
-        return base.endsWith("/") ? base + target : base + "/" + target;
     }
 
     public static long pread64(Task t, long fd, long buf, long count, long offset, long a4, long a5)
