@@ -270,11 +270,9 @@ static void seal_cases(void) {
 
 int main(void) {
     char dir[] = "/tmp/jkresolveXXXXXX";
-    if (!mkdtemp(dir) || chdir(dir) != 0) {
-        perror("scratch");
+    if (enter_scratch(dir) != 0) {
         return 1;
     }
-    umask(022);
     mkdir("a", 0755);
     mkdir("a/b", 0755);
     close(open("a/b/f", O_CREAT | O_WRONLY, 0644));
