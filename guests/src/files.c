@@ -2,6 +2,7 @@
  * natively): making, renaming, linking and removing names, attributes, directories, the working
  * directory, and the errors Linux gives for each. Prints one line per call; compared with Linux. */
 #define _GNU_SOURCE
+#include "guest.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -96,11 +97,9 @@ static void list(const char *p) {
 
 int main(void) {
     char dir[] = "/tmp/jkfilesXXXXXX";
-    if (!mkdtemp(dir) || chdir(dir) != 0) {
-        perror("scratch");
+    if (enter_scratch(dir) != 0) {
         return 1;
     }
-    umask(022);
     T(mkdir("a", 0755));
     T(mkdir("a", 0755));
     T(mkdir("a/b/c", 0755));

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -53,6 +55,17 @@ static inline const char *errname(int e) {
         return buf;
     }
     }
+}
+
+/* Makes a fresh directory from tmpl ("/tmp/nameXXXXXX") and enters it with umask 022: a scratch
+ * tree that a native run and a jkraft run see alike. 0, or -1 after perror. */
+static inline int enter_scratch(char *tmpl) {
+    if (!mkdtemp(tmpl) || chdir(tmpl) != 0) {
+        perror("scratch");
+        return -1;
+    }
+    umask(022);
+    return 0;
 }
 
 static inline const char *yes(int b) { return b ? "yes" : "no"; }

@@ -91,6 +91,8 @@ class GuestProgramsTest {
                 Case.of("shm", 0),
                 // Affinity, policies, priorities, times and getrusage, with their errors.
                 Case.of("sched", 0),
+                // openat2's RESOLVE_* restrictions, O_TMPFILE and linkat, memfd seals, with their errors.
+                Case.of("resolve", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.
                 Case.of("madv", 0),
                 // mincore, and the mlock family with each of its errors.

@@ -55,6 +55,7 @@ public final class FcntlCmds {
     public static final int F_SEAL_WRITE = 0x0008;
     public static final int F_SEAL_FUTURE_WRITE = 0x0010;
     public static final int F_SEAL_EXEC = 0x0020;
+    public static final int F_ALL_SEALS = 0x003F;
 
     private static final ConstantNames CMDS = ConstantNames.builder()
             .add(F_DUPFD, "F_DUPFD").add(F_GETFD, "F_GETFD").add(F_SETFD, "F_SETFD")

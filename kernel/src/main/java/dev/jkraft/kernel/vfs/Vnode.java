@@ -54,6 +54,15 @@ public abstract class Vnode {
         throw new SyscallException(Errno.ENOTDIR);
     }
 
+    /**
+     * O_TMPFILE: a regular file with no name in this directory (nlink 0). Unless {@code linkable}
+     * is false (O_EXCL), one {@link #link} may give it a name later (I_LINKABLE). EOPNOTSUPP on a
+     * file system without it.
+     */
+    public Vnode tmpfile(int mode, int uid, int gid, boolean linkable) throws SyscallException {
+        throw new SyscallException(Errno.EOPNOTSUPP);
+    }
+
     public Vnode mkdir(String name, int mode, int uid, int gid) throws SyscallException {
         throw new SyscallException(Errno.ENOTDIR);
     }
@@ -99,6 +108,14 @@ public abstract class Vnode {
     }
 
     /**
+     * Whether following this link jumps straight to a file rather than reading a path (procfs's
+     * fd/N, exe, cwd and root: nd_jump_link), which openat2's RESOLVE_NO_MAGICLINKS refuses.
+     */
+    public boolean isMagicLink() {
+        return false;
+    }
+
+    /**
      * Opens the node ({@code flags} as open(2) after the vfs's checks; O_TRUNC already done).
      * The default gives a directory stream for directories ({@link DirectoryFile}) and a
      * {@link NodeFile} over {@link #read}/{@link #write} for everything else.
@@ -139,6 +156,26 @@ public abstract class Vnode {
 
     /** truncate/ftruncate to {@code size}. */
     public void truncate(long size) throws SyscallException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    // ---- file seals (memfd(2), fcntl(2) F_ADD_SEALS): kept by the node, as shmem does
+
+    /** The seals (F_SEAL_*); EINVAL on a file system that has none (memfd_file_seals_ptr). */
+    public int seals() throws SyscallException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    /**
+     * Adds seals: EPERM once F_SEAL_SEAL is set; F_SEAL_EXEC on an executable file brings the
+     * write seals with it (memfd_add_seals). The caller has checked the open file is writable.
+     */
+    public void addSeals(int seals) throws SyscallException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    /** The seals a new memfd starts with (memfd_create: F_SEAL_SEAL unless sealing is allowed). */
+    public void initSeals(int seals) throws SyscallException {
         throw new SyscallException(Errno.EINVAL);
     }
 

@@ -126,4 +126,79 @@ class PathWalkTest {
         errno(Errno.ENOTDIR, () -> root.parent(ctx.cwd(), "/a/b/f/x"));
         errno(Errno.ENAMETOOLONG, () -> root.parent(ctx.cwd(), "/a/" + "y".repeat(256)));
     }
+
+    private Location from(String start, String path, int flags) throws SyscallException {
+        return new PathWalk(ctx, 0, 0).resolve(walk(start, PathWalk.FOLLOW), path, flags);
+    }
+
+    @Test
+    void beneathRefusesEverythingThatLeavesTheStart() throws SyscallException {
+        tree();
+        int f = PathWalk.BENEATH | PathWalk.FOLLOW;
+        assertThat(from("/a", "b/f", f).path()).isEqualTo("/a/b/f");
+        assertThat(from("/a", "b/../b/./f", f).path()).isEqualTo("/a/b/f");
+        assertThat(from("/", "a/up/b", f).path()).isEqualTo("/a/b");
+        errno(Errno.EXDEV, () -> from("/a", "up/b", f));
+        errno(Errno.EXDEV, () -> from("/a", "/a/b", f));
+        errno(Errno.EXDEV, () -> from("/a", "..", f));
+        errno(Errno.EXDEV, () -> from("/a/b", "../..", f));
+        errno(Errno.EXDEV, () -> from("/", "abs", f));
+        assertThat(from("/", "abs", PathWalk.BENEATH).attrs().isSymlink()).isTrue();
+        errno(Errno.EXDEV, () -> from("/", "..", PathWalk.BENEATH));
+        errno(Errno.EXDEV, () -> new PathWalk(ctx, 0, 0).parent(walk("/a", 0), "../x", PathWalk.BENEATH));
+    }
+
+    @Test
+    void inRootMakesTheStartTheRoot() throws SyscallException {
+        tree();
+        Vnode b = walk("/a/b", 0).node();
+        b.symlink("toabs", "/f", 0, 0);
+        int f = PathWalk.IN_ROOT | PathWalk.FOLLOW;
+        assertThat(from("/a/b", "/f", f).path()).isEqualTo("/a/b/f");
+        assertThat(from("/a/b", "../../../f", f).path()).isEqualTo("/a/b/f");
+        assertThat(from("/a/b", "toabs", f).path()).isEqualTo("/a/b/f");
+        errno(Errno.ENOENT, () -> from("/a", "/rel", f));
+        assertThat(from("/", "abs", f).path()).isEqualTo("/a/b/f");
+    }
+
+    @Test
+    void noSymlinksRefusesEveryLinkFollowed() throws SyscallException {
+        tree();
+        errno(Errno.ELOOP, () -> walk("rel/f", PathWalk.NO_SYMLINKS));
+        errno(Errno.ELOOP, () -> walk("abs", PathWalk.NO_SYMLINKS | PathWalk.FOLLOW));
+        assertThat(walk("abs", PathWalk.NO_SYMLINKS).attrs().isSymlink()).isTrue();
+        assertThat(walk("/a/b/f", PathWalk.NO_SYMLINKS | PathWalk.FOLLOW).path()).isEqualTo("/a/b/f");
+    }
+
+    @Test
+    void noXdevRefusesCrossingAMountEitherWay() throws SyscallException {
+        tree();
+        RamFs other = new RamFs(frames, 1 << 20, "tmpfs", 01777, 0, 0);
+        other.root().mkdir("inner", 0755, 0, 0);
+        other.root().symlink("out", "/a", 0, 0);
+        mounts.mount(walk("/a/b", 0), other, 0, "tmpfs");
+        Location inner = walk("/a/b/inner", 0);
+        errno(Errno.EXDEV, () -> walk("/a/b/inner", PathWalk.NO_XDEV));
+        errno(Errno.EXDEV, () -> new PathWalk(ctx, 0, 0).resolve(inner, "../..", PathWalk.NO_XDEV));
+        errno(Errno.EXDEV, () -> new PathWalk(ctx, 0, 0).resolve(inner, "../out", PathWalk.NO_XDEV | PathWalk.FOLLOW));
+        assertThat(new PathWalk(ctx, 0, 0).resolve(inner, "..", PathWalk.NO_XDEV).node().fs()).isSameAs(other);
+        assertThat(new PathWalk(ctx, 0, 0).resolve(inner, "/a", PathWalk.NO_XDEV).path()).isEqualTo("/a");
+        assertThat(walk("/a", PathWalk.NO_XDEV).path()).isEqualTo("/a");
+    }
+
+    @Test
+    void createParentFollowsADanglingLinkWithinTheRestrictions() throws SyscallException {
+        tree();
+        rootFs.root().symlink("toabs", "/a/new", 0, 0);
+        Location a = walk("/a", 0);
+        PathWalk.Parent p = new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "dangling", PathWalk.FOLLOW);
+        assertThat(p.dir().path()).isEqualTo("/");
+        assertThat(p.name()).isEqualTo("nowhere");
+        assertThat(new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "toabs", PathWalk.FOLLOW).dir().path()).isEqualTo("/a");
+        assertThat(new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "dangling", 0).name()).isEqualTo("dangling");
+        errno(Errno.EXDEV, () -> new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "toabs", PathWalk.FOLLOW | PathWalk.BENEATH));
+        errno(Errno.ELOOP, () -> new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "dangling", PathWalk.FOLLOW | PathWalk.NO_SYMLINKS));
+        errno(Errno.ELOOP, () -> new PathWalk(ctx, 0, 0).createParent(ctx.cwd(), "loop1", PathWalk.FOLLOW));
+        assertThat(new PathWalk(ctx, 0, 0).createParent(a, "up", PathWalk.FOLLOW | PathWalk.IN_ROOT).name()).isEqualTo("a");
+    }
 }

@@ -28,6 +28,12 @@ final class ProcLink extends ProcNode {
         this.file = file;
     }
 
+    @Override
+    public boolean isMagicLink() {
+        // fd/N, exe, cwd and root jump (proc_pid_get_link); self, thread-self and mounts are plain.
+        return file != null || name().equals("exe") || name().equals("cwd") || name().equals("root");
+    }
+
     /** The open file an fd/N link stands for, or null. */
     OpenFile file() {
         return file;

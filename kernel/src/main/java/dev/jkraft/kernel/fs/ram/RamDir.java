@@ -71,6 +71,14 @@ final class RamDir extends RamNode {
     }
 
     @Override
+    public Vnode tmpfile(int mode, int uid, int gid, boolean linkable) {
+        RamFile f = new RamFile(ramfs, FileModes.S_IFREG | (mode & 07777), uid, gid);
+        f.nlink = 0;
+        f.linkable = linkable;
+        return f;
+    }
+
+    @Override
     public Vnode mkdir(String name, int mode, int uid, int gid) throws SyscallException {
         return add(name, new RamDir(ramfs, this, mode, uid, gid));
     }
@@ -97,10 +105,12 @@ final class RamDir extends RamNode {
             throw new SyscallException(Errno.EPERM);
         }
         synchronized (ramfs) {
-            if (n.nlink == 0) {
+            // vfs_link: a file with no name left stays nameless, but for an O_TMPFILE's first link.
+            if (n.nlink == 0 && !n.linkable) {
                 throw new SyscallException(Errno.ENOENT);
             }
             add(name, n);
+            n.linkable = false;
             n.nlink++;
             n.touchChange();
         }

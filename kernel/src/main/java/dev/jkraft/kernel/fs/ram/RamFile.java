@@ -1,5 +1,13 @@
 package dev.jkraft.kernel.fs.ram;
 
+import static dev.jkraft.kernel.abi.FcntlCmds.F_ALL_SEALS;
+import static dev.jkraft.kernel.abi.FcntlCmds.F_SEAL_EXEC;
+import static dev.jkraft.kernel.abi.FcntlCmds.F_SEAL_FUTURE_WRITE;
+import static dev.jkraft.kernel.abi.FcntlCmds.F_SEAL_GROW;
+import static dev.jkraft.kernel.abi.FcntlCmds.F_SEAL_SEAL;
+import static dev.jkraft.kernel.abi.FcntlCmds.F_SEAL_SHRINK;
+import static dev.jkraft.kernel.abi.FcntlCmds.F_SEAL_WRITE;
+
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.mem.FrameAllocator;
@@ -13,7 +21,8 @@ import java.util.Arrays;
 /**
  * A regular file: its size and one guest frame per written page (0 for a page never written,
  * which reads as zeros). Pages are freed when the file is truncated, or when its last name is
- * gone and no one has it open.
+ * gone and no one has it open. Its seals are tmpfs's: F_SEAL_SEAL for every file but a memfd
+ * made with MFD_ALLOW_SEALING; write, truncate and fallocate answer EPERM where they forbid.
  */
 final class RamFile extends RamNode {
     private static final int PAGE = FrameAllocator.FRAME_SIZE;
@@ -26,6 +35,7 @@ final class RamFile extends RamNode {
     /** Mappings of the file's pages: while there are any, freed pages wait in {@link #retired}. */
     private int mapCount;
     private final java.util.List<Long> retired = new java.util.ArrayList<>();
+    private int seals = F_SEAL_SEAL;
 
     RamFile(RamFs fs, int mode, int uid, int gid) {
         super(fs, mode, uid, gid);
@@ -106,6 +116,41 @@ final class RamFile extends RamNode {
     }
 
     @Override
+    public synchronized int seals() {
+        return seals;
+    }
+
+    @Override
+    public synchronized void addSeals(int add) throws SyscallException {
+        if ((add & ~F_ALL_SEALS) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((seals & F_SEAL_SEAL) != 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        // Shared writable mappings are not counted apart from the others yet, so F_SEAL_WRITE
+        // never meets the EBUSY of mapping_deny_writable (a known difference).
+        if ((add & F_SEAL_EXEC) != 0 && (mode & 0111) != 0) {
+            // SEAL_EXEC implies SEAL_WRITE: W^X from the start (memfd_add_seals).
+            add |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
+        }
+        seals |= add;
+    }
+
+    @Override
+    public synchronized void initSeals(int initial) {
+        seals = initial;
+    }
+
+    @Override
+    public synchronized void chmod(int m) throws SyscallException {
+        if ((seals & F_SEAL_EXEC) != 0 && ((mode ^ m) & 0111) != 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        super.chmod(m);
+    }
+
+    @Override
     public synchronized int read(long position, byte[] buf, int off, int len) {
         if (position >= size) {
             return 0;
@@ -138,6 +183,9 @@ final class RamFile extends RamNode {
         if (position + len < 0 || position + len > MAX_SIZE) {
             throw new SyscallException(Errno.EFBIG);
         }
+        if ((seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) != 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
         MemorySegment ram = ramfs.frames().ram();
         int done = 0;
         while (done < len) {
@@ -147,6 +195,10 @@ final class RamFile extends RamNode {
             int chunk = Math.min(len - done, PAGE - in);
             long pa;
             try {
+                if ((seals & F_SEAL_GROW) != 0 && pos + chunk > size) {
+                    // shmem_write_begin refuses the page that would grow the file.
+                    throw new SyscallException(Errno.EPERM);
+                }
                 pa = frame(page);
             } catch (SyscallException e) {
                 if (done > 0) {
@@ -185,6 +237,9 @@ final class RamFile extends RamNode {
     public synchronized void truncate(long newSize) throws SyscallException {
         if (newSize < 0) {
             throw new SyscallException(Errno.EINVAL);
+        }
+        if (newSize < size && (seals & F_SEAL_SHRINK) != 0 || newSize > size && (seals & F_SEAL_GROW) != 0) {
+            throw new SyscallException(Errno.EPERM);
         }
         if (newSize < size) {
             long firstWhole = (newSize + PAGE - 1) / PAGE;

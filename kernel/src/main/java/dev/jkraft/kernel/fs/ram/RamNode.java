@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.fs.ram;
 
 import dev.jkraft.kernel.abi.FileModes;
+import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Attrs;
 import dev.jkraft.kernel.vfs.Vnode;
 
@@ -12,6 +13,8 @@ abstract class RamNode extends Vnode {
     volatile int uid;
     volatile int gid;
     volatile int nlink = 1;
+    /** An O_TMPFILE file that may still be given its first name (Linux's I_LINKABLE). */
+    volatile boolean linkable;
     volatile long atime;
     volatile long mtime;
     volatile long ctime;
@@ -64,7 +67,7 @@ abstract class RamNode extends Vnode {
     }
 
     @Override
-    public void chmod(int m) {
+    public void chmod(int m) throws SyscallException {
         mode = (mode & FileModes.S_IFMT) | (m & 07777);
         touchChange();
     }

@@ -5,6 +5,7 @@ import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.Limits;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
+import dev.jkraft.kernel.fs.proc.ProcFs;
 import dev.jkraft.kernel.nofault.StringTooLongException;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Task;
@@ -64,6 +65,28 @@ final class Paths {
     /** The location for a *at call: {@code path} from {@code dirfd}, following a final symlink if {@code follow}. */
     static Location resolve(Task t, int dirfd, String path, boolean follow) throws SyscallException {
         return walk(t).resolve(start(t, dirfd, path), path, follow ? PathWalk.FOLLOW : 0);
+    }
+
+    /**
+     * /proc/PID/fd/N of a file whose path leads nowhere (a pipe, a memfd, a deleted or O_TMPFILE
+     * file): Linux's magic link reaches the file itself. The open file behind the link, or null
+     * when {@code path} is no such link.
+     */
+    static OpenFile magicLink(Task t, Location start, String path) {
+        try {
+            PathWalk walk = walk(t);
+            Location l = walk.resolve(start, path, 0);
+            for (int hops = 0; hops < PathWalk.MAX_SYMLINKS && l.attrs().isSymlink(); hops++) {
+                OpenFile f = ProcFs.openFileBehind(l.node());
+                if (f != null) {
+                    return f;
+                }
+                l = walk.resolve(l.parent() == null ? l : l.parent(), l.node().readlink(), 0);
+            }
+            return null;
+        } catch (SyscallException e) {
+            return null;
+        }
     }
 
     /** The file AT_EMPTY_PATH names: {@code dirfd} itself (the working directory for AT_FDCWD). */

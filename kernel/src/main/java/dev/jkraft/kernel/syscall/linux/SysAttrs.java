@@ -2,6 +2,7 @@ package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FcntlCmds;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.process.Credentials;
@@ -285,10 +286,22 @@ public final class SysAttrs {
         if (end < 0) {
             throw new SyscallException(Errno.EFBIG);
         }
+        if ((mode & 1) != 0 && end > l.attrs().size() && (sealsOf(l) & FcntlCmds.F_SEAL_GROW) != 0) {
+            // shmem_fallocate refuses growing a sealed file even with FALLOC_FL_KEEP_SIZE.
+            throw new SyscallException(Errno.EPERM);
+        }
         if ((mode & 1) == 0 && end > l.attrs().size()) {
             l.node().truncate(end);
         }
         return 0;
+    }
+
+    private static int sealsOf(Location l) {
+        try {
+            return l.node().seals();
+        } catch (SyscallException e) {
+            return 0;
+        }
     }
 
     // ---- statfs

@@ -11,6 +11,7 @@ import dev.jkraft.kernel.pipe.Pipe;
 import dev.jkraft.kernel.pipe.PipeEnd;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vfs.Vnode;
 
 /**
  * Descriptor calls: close, ioctl, fstat, lseek, fcntl's getters and the close-on-exec flag,
@@ -94,8 +95,30 @@ public final class SysFile {
             case FcntlCmds.F_SETOWN -> 0;
             case FcntlCmds.F_GETPIPE_SZ -> pipeOf(f).capacity();
             case FcntlCmds.F_SETPIPE_SZ -> pipeOf(f).resize(arg, t.process().credentials().euid() == 0);
+            case FcntlCmds.F_ADD_SEALS -> addSeals(f, (int) arg);
+            case FcntlCmds.F_GET_SEALS -> sealedNode(f).seals();
             default -> throw new SyscallException(Errno.EINVAL);
         };
+    }
+
+    /** memfd_add_seals: EPERM on a descriptor not open for writing, before anything else is checked. */
+    private static long addSeals(OpenFile f, int seals) throws SyscallException {
+        if (!f.writable()) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        if ((seals & ~FcntlCmds.F_ALL_SEALS) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        sealedNode(f).addSeals(seals);
+        return 0;
+    }
+
+    /** The node whose seals a descriptor reaches; EINVAL for a pipe, socket or other nodeless file. */
+    private static Vnode sealedNode(OpenFile f) throws SyscallException {
+        if (f.location() == null) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return f.location().node();
     }
 
     /** F_DUPFD: the lowest free descriptor at or above {@code arg}; EINVAL at or past RLIMIT_NOFILE. */

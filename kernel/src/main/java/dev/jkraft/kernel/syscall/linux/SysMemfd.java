@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FcntlCmds;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.nofault.StringTooLongException;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * memfd_create(2): an anonymous tmpfs file (its pages guest memory, counted against -M), opened
- * read-write, named "/memfd:NAME (deleted)" in /proc/self/fd. Sealing (MFD_ALLOW_SEALING,
- * F_ADD_SEALS) is not implemented: the flag is accepted and F_ADD_SEALS answers EINVAL.
+ * read-write, named "/memfd:NAME (deleted)" in /proc/self/fd. Its seals (fcntl F_ADD_SEALS) start
+ * as F_SEAL_SEAL, none with MFD_ALLOW_SEALING, F_SEAL_EXEC with MFD_NOEXEC_SEAL (Linux 6.3+, which
+ * also allows sealing).
  */
 public final class SysMemfd {
     private SysMemfd() {}
@@ -55,6 +57,11 @@ public final class SysMemfd {
         String internal = "memfd-" + SEQ.incrementAndGet();
         Vnode node = root.node().create(internal, (f & MFD_NOEXEC_SEAL) != 0 ? 0666 : 0777, c.euid(), c.egid());
         root.node().unlink(internal);
+        if ((f & MFD_NOEXEC_SEAL) != 0) {
+            node.initSeals(FcntlCmds.F_SEAL_EXEC);
+        } else if ((f & MFD_ALLOW_SEALING) != 0) {
+            node.initSeals(0);
+        }
         OpenFile file = node.open(root.child(node, "memfd:" + n + " (deleted)"), OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE);
         try {
             return t.process().files().install(file, (f & MFD_CLOEXEC) != 0);

@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FcntlCmds;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.abi.Stat;
@@ -97,6 +98,10 @@ public final class SysMmap {
         }
         int type = flags & Mman.MAP_TYPE;
         boolean sharedWrite = type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0;
+        if (sharedWrite && file.writable() && writeSealed(file)) {
+            // mapping_map_writable / seal_check_write: a memfd sealed against writing.
+            throw new SyscallException(Errno.EPERM);
+        }
         if (sharedWrite && !file.writable()) {
             throw new SyscallException(Errno.EACCES);
         }
@@ -121,6 +126,15 @@ public final class SysMmap {
             throw e;
         }
         return finishMap(t, start, length, flags);
+    }
+
+    private static boolean writeSealed(OpenFile file) {
+        try {
+            return file.location() != null
+                    && (file.location().node().seals() & (FcntlCmds.F_SEAL_WRITE | FcntlCmds.F_SEAL_FUTURE_WRITE)) != 0;
+        } catch (SyscallException e) {
+            return false; // no seals on this file system
+        }
     }
 
     public static long munmap(Task t, long addr, long length, long a2, long a3, long a4, long a5) throws SyscallException {

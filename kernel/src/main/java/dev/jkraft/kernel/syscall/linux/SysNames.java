@@ -4,6 +4,7 @@ import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.process.Credentials;
+import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Attrs;
@@ -213,7 +214,7 @@ public final class SysNames {
                 throw new SyscallException(Errno.ENOENT);
             }
         } else {
-            old = Paths.resolve(t, (int) fromDir, fp, (flags & OpenFlags.AT_SYMLINK_FOLLOW) != 0);
+            old = resolveFollowingMagicLinks(t, (int) fromDir, fp, (flags & OpenFlags.AT_SYMLINK_FOLLOW) != 0);
         }
         String tp = Paths.read(t, to);
         PathWalk.Parent at = parent(t, (int) toDir, tp);
@@ -232,6 +233,20 @@ public final class SysNames {
         Paths.mayCreateIn(t, at.dir());
         at.dir().node().link(at.name(), old.node());
         return 0;
+    }
+
+    /** linkat's source: /proc/self/fd/N of an unnamed file (O_TMPFILE) reaches that file when followed. */
+    private static Location resolveFollowingMagicLinks(Task t, int dirfd, String path, boolean follow)
+            throws SyscallException {
+        try {
+            return Paths.resolve(t, dirfd, path, follow);
+        } catch (SyscallException e) {
+            OpenFile behind = follow && e.errno() == Errno.ENOENT ? Paths.magicLink(t, Paths.start(t, dirfd, path), path) : null;
+            if (behind == null || behind.location() == null) {
+                throw e;
+            }
+            return behind.location();
+        }
     }
 
     public static long symlink(Task t, long target, long path, long a2, long a3, long a4, long a5)

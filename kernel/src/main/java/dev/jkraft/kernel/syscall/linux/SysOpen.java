@@ -4,7 +4,6 @@ import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
-import dev.jkraft.kernel.fs.proc.ProcFs;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -28,7 +27,7 @@ public final class SysOpen {
     private static final int ACCESS_MODES = 7;
     private static final int GETDENTS_MAX = 1 << 20;
     /** The flags openat2 knows (VALID_OPEN_FLAGS). */
-    private static final long VALID_OPEN_FLAGS = 0x3FFFFFL & ~0x20L & ~0x4L & ~0x8L & ~0x10L;
+    private static final long VALID_OPEN_FLAGS = (0x3FFFFFL & ~0x20L & ~0x4L & ~0x8L & ~0x10L) | OpenFlags.__O_TMPFILE;
     private static final long RESOLVE_NO_XDEV = 0x01;
     private static final long RESOLVE_NO_MAGICLINKS = 0x02;
     private static final long RESOLVE_NO_SYMLINKS = 0x04;
@@ -45,13 +44,53 @@ public final class SysOpen {
         return openat(t, OpenFlags.AT_FDCWD, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC, mode, 0, 0);
     }
 
+    /** O_PATH keeps only these (O_PATH_FLAGS). */
+    private static final int O_PATH_FLAGS = OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
+
     public static long openat(Task t, long dirfd, long path, long flags, long mode, long a4, long a5)
             throws SyscallException {
         int f = (int) flags;
-        if ((f & OpenFlags.__O_TMPFILE) != 0) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
+        // build_open_how: O_PATH beats everything else, O_TMPFILE's bit included.
+        return openat(t, dirfd, path, (f & OpenFlags.O_PATH) != 0 ? f & O_PATH_FLAGS : f, (int) mode & 07777, 0);
+    }
+
+    /** openat with openat2's walk restrictions ({@link PathWalk#NO_XDEV} ...). */
+    private static long openat(Task t, long dirfd, long path, int flags, int mode, int restrict) throws SyscallException {
+        int acc = flags & OpenFlags.O_ACCMODE;
+        if ((flags & OpenFlags.__O_TMPFILE) != 0
+                && ((flags & (OpenFlags.O_TMPFILE | OpenFlags.O_CREAT)) != OpenFlags.O_TMPFILE || acc == OpenFlags.O_RDONLY)) {
+            // build_open_flags: O_TMPFILE needs O_DIRECTORY, no O_CREAT, and a writable access mode.
+            throw new SyscallException(Errno.EINVAL);
         }
-        return install(t, openFile(t, (int) dirfd, Paths.read(t, path), f, (int) mode & 07777), f);
+        String p = Paths.read(t, path);
+        OpenFile f = (flags & OpenFlags.__O_TMPFILE) != 0 ? tmpfile(t, (int) dirfd, p, flags, mode, restrict)
+                : openFile(t, (int) dirfd, p, flags, mode, restrict);
+        return install(t, f, flags);
+    }
+
+    /**
+     * O_TMPFILE (do_tmpfile): an unnamed regular file in the directory {@code path} names, which
+     * linkat(fd, "", ..., AT_EMPTY_PATH) may name later unless O_EXCL. EOPNOTSUPP where the file
+     * system has none (host directories: the host's own O_TMPFILE is not used).
+     */
+    private static OpenFile tmpfile(Task t, int dirfd, String path, int flags, int mode, int restrict)
+            throws SyscallException {
+        if (path.isEmpty()) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        int follow = (flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW;
+        Location dir = Paths.walk(t).resolve(startOf(t, dirfd, path, restrict), path, restrict | follow | PathWalk.DIRECTORY);
+        Paths.mayCreateIn(t, dir);
+        Credentials c = t.process().credentials();
+        Vnode n = dir.node().tmpfile(mode & ~t.process().fs().umask(), c.euid(), c.egid(),
+                (flags & OpenFlags.O_EXCL) == 0);
+        // d_tmpfile's name, never hashed: /proc/self/fd shows it "(deleted)" even once linked.
+        return n.open(dir.child(n, "#" + n.ino() + " (deleted)"), flags & ~(OpenFlags.O_TMPFILE | OpenFlags.O_EXCL));
+    }
+
+    /** The start of a walk; for BENEATH and IN_ROOT always {@code dirfd}, which is their root even for "/...". */
+    private static Location startOf(Task t, int dirfd, String path, int restrict) throws SyscallException {
+        return Paths.start(t, dirfd, (restrict & (PathWalk.BENEATH | PathWalk.IN_ROOT)) != 0 ? "" : path);
     }
 
     /** openat2(2): struct open_how {flags, mode, resolve}; stricter than openat about unknown bits. */
@@ -75,14 +114,22 @@ public final class SysOpen {
                 || (resolve & ~0x3FL) != 0 || (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) == (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if ((resolve & RESOLVE_CACHED) != 0) {
+        if ((flags & OpenFlags.O_PATH) != 0 && (flags & ~(long) O_PATH_FLAGS) != 0) {
+            // openat2 refuses what open(2) silently drops next to O_PATH.
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((resolve & RESOLVE_CACHED) != 0
+                && (flags & (OpenFlags.O_TRUNC | OpenFlags.O_CREAT | OpenFlags.__O_TMPFILE)) != 0) {
+            // Linux does not try a cached create, truncate or tmpfile; any other walk here needs
+            // no I/O that could block, so it is "cached" and goes on.
             throw new SyscallException(Errno.EAGAIN);
         }
-        if ((resolve & (RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS)) != 0) {
-            // The walk has no per-call restrictions yet; refusing is safer than ignoring them.
-            throw new SyscallException(Errno.EOPNOTSUPP, "openat2 RESOLVE_* restrictions");
-        }
-        return openat(t, dirfd, path, flags, mode, 0, 0);
+        int restrict = ((resolve & RESOLVE_NO_XDEV) != 0 ? PathWalk.NO_XDEV : 0)
+                | ((resolve & RESOLVE_NO_MAGICLINKS) != 0 ? PathWalk.NO_MAGICLINKS : 0)
+                | ((resolve & RESOLVE_NO_SYMLINKS) != 0 ? PathWalk.NO_SYMLINKS : 0)
+                | ((resolve & RESOLVE_BENEATH) != 0 ? PathWalk.BENEATH : 0)
+                | ((resolve & RESOLVE_IN_ROOT) != 0 ? PathWalk.IN_ROOT : 0);
+        return openat(t, dirfd, path, (int) flags, (int) mode, restrict);
     }
 
     private static long install(Task t, OpenFile file, int flags) throws SyscallException {
@@ -95,23 +142,24 @@ public final class SysOpen {
     }
 
     /** do_filp_open: resolve (creating with O_CREAT), check, truncate, open. */
-    static OpenFile openFile(Task t, int dirfd, String path, int flags, int mode) throws SyscallException {
+    static OpenFile openFile(Task t, int dirfd, String path, int flags, int mode, int restrict) throws SyscallException {
         if (path.isEmpty()) {
             throw new SyscallException(Errno.ENOENT);
         }
+        int walkFlags = restrict | ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
+                | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0);
         if ((flags & OpenFlags.O_PATH) != 0) {
             int keep = OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-            Location l = Paths.walk(t).resolve(Paths.start(t, dirfd, path), path,
-                    ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
-                            | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+            Location l = Paths.walk(t).resolve(startOf(t, dirfd, path, restrict), path, walkFlags);
             return new PathFile(l, flags & keep);
         }
         PathWalk walk = Paths.walk(t);
-        Location start = Paths.start(t, dirfd, path);
+        Location start = startOf(t, dirfd, path, restrict);
         Location l;
         boolean created = false;
         if ((flags & OpenFlags.O_CREAT) != 0) {
-            PathWalk.Parent p = walk.parent(start, path);
+            boolean follow = (flags & (OpenFlags.O_NOFOLLOW | OpenFlags.O_EXCL)) == 0;
+            PathWalk.Parent p = walk.createParent(start, path, restrict | (follow ? PathWalk.FOLLOW : 0));
             if (p.trailingSlash() || p.name().equals(".") || p.name().equals("..")) {
                 throw new SyscallException(Errno.EISDIR);
             }
@@ -120,12 +168,8 @@ public final class SysOpen {
                 throw new SyscallException(Errno.EEXIST);
             }
             if (existing != null && existing.attrs().isSymlink()) {
-                if ((flags & OpenFlags.O_NOFOLLOW) != 0) {
-                    throw new SyscallException(Errno.ELOOP);
-                }
-                // Follow the link; a dangling one is created at its target, as Linux does.
-                String target = existing.node().readlink();
-                return openFile(t, -1, absoluteFrom(p.dir(), target), flags, mode);
+                // Not followed: O_NOFOLLOW (O_EXCL stopped earlier with EEXIST).
+                throw new SyscallException(Errno.ELOOP);
             }
             if (existing == null) {
                 Paths.mayCreateIn(t, p.dir());
@@ -138,18 +182,18 @@ public final class SysOpen {
             }
         } else {
             try {
-                l = walk.resolve(start, path, ((flags & OpenFlags.O_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW)
-                        | ((flags & OpenFlags.O_DIRECTORY) != 0 ? PathWalk.DIRECTORY : 0));
+                l = walk.resolve(start, path, walkFlags);
             } catch (SyscallException e) {
                 OpenFile behind = e.errno() == Errno.ENOENT && (flags & OpenFlags.O_NOFOLLOW) == 0
-                        ? magicLink(t, start, path) : null;
+                        ? Paths.magicLink(t, start, path) : null;
                 if (behind == null) {
                     throw e;
                 }
                 if (behind.location() == null) {
                     return behind;
                 }
-                // A file of a file system (a memfd, a deleted file): opened anew with these flags.
+                // A file with a node (a memfd, a deleted or unnamed file) is opened anew, with this
+                // call's flags and checks, as Linux's jump to its inode does.
                 l = behind.location();
             }
         }
@@ -180,28 +224,6 @@ public final class SysOpen {
         return l.node().open(l, flags);
     }
 
-    /**
-     * /proc/PID/fd/N whose target is not a path (a pipe, a standard stream, a memfd, a deleted
-     * file): Linux's magic link reaches the file itself. A file of a file system is then opened
-     * anew at its location; a pathless one (pipe, stream) is shared rather than reopened.
-     */
-    private static OpenFile magicLink(Task t, Location start, String path) throws SyscallException {
-        try {
-            PathWalk walk = Paths.walk(t);
-            Location l = walk.resolve(start, path, 0);
-            for (int hops = 0; hops < PathWalk.MAX_SYMLINKS && l.attrs().isSymlink(); hops++) {
-                OpenFile f = ProcFs.openFileBehind(l.node());
-                if (f != null) {
-                    return f;
-                }
-                l = walk.resolve(l.parent() == null ? l : l.parent(), l.node().readlink(), 0);
-            }
-            return null;
-        } catch (SyscallException e) {
-            return null;
-        }
-    }
-
     private static Location lookupOrNull(PathWalk walk, Location dir, String name) throws SyscallException {
         try {
             return walk.step(dir, name);
@@ -211,14 +233,6 @@ public final class SysOpen {
             }
             throw e;
         }
-    }
-
-    private static String absoluteFrom(Location dir, String target) {
-        if (target.startsWith("/")) {
-            return target;
-        }
-        String base = dir.path();
-        return base.endsWith("/") ? base + target : base + "/" + target;
     }
 
     public static long pread64(Task t, long fd, long buf, long count, long offset, long a4, long a5)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.FcntlCmds;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.mem.FakePhysicalMemory;
@@ -150,5 +151,46 @@ class RamFsTest {
         d.unlink("in");
         r.rmdir("d");
         errno(Errno.ENOENT, () -> r.lookup("d"));
+    }
+
+    @Test
+    void aTmpfileTakesOneNameUnlessExclAndItsPagesGoWithItsLastClose() throws SyscallException {
+        Vnode r = fs.root();
+        Vnode t = r.tmpfile(0600, 0, 0, true);
+        OpenFile open = t.open(rootLoc.child(t, "#" + t.ino()), OpenFlags.O_RDWR).retain();
+        assertThat(t.attrs().nlink()).isZero();
+        t.write(0, new byte[4096], 0, 4096);
+        r.link("named", t);
+        assertThat(t.attrs().nlink()).isEqualTo(1);
+        r.unlink("named");
+        errno(Errno.ENOENT, () -> r.link("again", t));
+        open.release();
+        assertThat(fs.pagesInUse()).isZero();
+        Vnode excl = r.tmpfile(0600, 0, 0, false);
+        errno(Errno.ENOENT, () -> r.link("excl", excl));
+    }
+
+    @Test
+    void sealsForbidWhatTheyNameAndF_SEAL_SEALForbidsMore() throws SyscallException {
+        Vnode f = fs.root().create("f", 0755, 0, 0);
+        assertThat(f.seals()).isEqualTo(FcntlCmds.F_SEAL_SEAL);
+        errno(Errno.EPERM, () -> f.addSeals(FcntlCmds.F_SEAL_WRITE));
+        f.initSeals(0);
+        f.write(0, new byte[10], 0, 10);
+        f.addSeals(FcntlCmds.F_SEAL_SHRINK | FcntlCmds.F_SEAL_GROW);
+        errno(Errno.EPERM, () -> f.truncate(5));
+        errno(Errno.EPERM, () -> f.truncate(11));
+        errno(Errno.EPERM, () -> f.write(9, new byte[2], 0, 2));
+        assertThat(f.write(8, new byte[2], 0, 2)).isEqualTo(2);
+        f.addSeals(FcntlCmds.F_SEAL_EXEC);
+        assertThat(f.seals()).isEqualTo(FcntlCmds.F_SEAL_SHRINK | FcntlCmds.F_SEAL_GROW | FcntlCmds.F_SEAL_WRITE
+                | FcntlCmds.F_SEAL_FUTURE_WRITE | FcntlCmds.F_SEAL_EXEC);
+        errno(Errno.EPERM, () -> f.write(0, new byte[1], 0, 1));
+        errno(Errno.EPERM, () -> f.chmod(0644));
+        f.chmod(0711);
+        errno(Errno.EINVAL, () -> f.addSeals(0x40));
+        f.addSeals(FcntlCmds.F_SEAL_SEAL);
+        errno(Errno.EPERM, () -> f.addSeals(0));
+        errno(Errno.EINVAL, () -> fs.root().seals());
     }
 }
