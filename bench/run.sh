@@ -116,7 +116,8 @@ compute_bound() {
     ' /tmp/jk-bench.json | tee -a /tmp/jk-ratios.md | sed '1i| program | under | wall time / native | start-up subtracted / native |\n|---|---|---|---|'
 }
 : > /tmp/jk-ratios.md
-big=$(mktemp -d)
+# Under the repository, not /tmp: under jkraft /tmp is the guest's own ramfs, not the host's.
+big=$(mktemp -d "$repo/bench/target/input.XXXXXX")
 trap 'rm -rf "$big" "${data:-}"' EXIT
 head -c $((64 << 20)) /dev/urandom > "$big/64MiB.bin"
 : > "$big/empty"
