@@ -45,14 +45,26 @@ echo '```'
 ./jkraft run --log-level debug "$hello" 2>&1 >/dev/null | grep -E 'first guest instruction' | sed 's/^/first CLI run: /'
 echo '```'
 
+# under HOW PROGRAM ARGS...: the last line of PROGRAM's output, run natively (HOW "native"), under
+# qemu-x86_64 or under ./jkraft run (HOW "./jkraft").
+under() {
+    local how=$1
+    shift
+    case $how in
+    native) "$@" | tail -1 ;;
+    qemu-x86_64) qemu-x86_64 "$@" | tail -1 ;;
+    ./jkraft) ./jkraft run "$@" | tail -1 ;;
+    esac
+}
+
 # three_ways LABEL PROGRAM ARGS...: PROGRAM natively, under qemu-x86_64 and under ./jkraft run; the
 # last line of each run's output after LABEL.
 three_ways() {
-    local label=$1
+    local label=$1 how
     shift
-    echo "native      $label$("$@" | tail -1)"
-    echo "qemu-x86_64 $label$(qemu-x86_64 "$@" | tail -1)"
-    echo "./jkraft    $label$(./jkraft run "$@" | tail -1)"
+    for how in native qemu-x86_64 ./jkraft; do
+        printf '%-12s%s%s\n' "$how" "$label" "$(under "$how" "$@")"
+    done
 }
 
 # self_timed GUEST ARGS...: a guest of guests/ that times its own loop, static musl and dynamic
@@ -104,13 +116,58 @@ compute_bound() {
     ' /tmp/jk-bench.json | tee -a /tmp/jk-ratios.md | sed '1i| program | under | wall time / native | start-up subtracted / native |\n|---|---|---|---|'
 }
 : > /tmp/jk-ratios.md
-big=$(mktemp -d)
-trap 'rm -rf "$big"' EXIT
+# Under the repository, not /tmp: under jkraft /tmp is the guest's own ramfs, not the host's.
+big=$(mktemp -d "$repo/bench/target/input.XXXXXX")
+trap 'rm -rf "$big" "${data:-}"' EXIT
 head -c $((64 << 20)) /dev/urandom > "$big/64MiB.bin"
 : > "$big/empty"
 compute_bound "lua5.4 fib(30)" "/usr/bin/lua5.4 bench/fib.lua" "/usr/bin/lua5.4 -e ''"
 compute_bound "python3 loop" "/usr/bin/python3 bench/squares.py" "/usr/bin/python3 -c pass"
 compute_bound "sha256sum 64 MiB" "/usr/bin/sha256sum $big/64MiB.bin" "/usr/bin/sha256sum $big/empty"
+
+echo
+echo "## The file layer"
+echo
+# Every path is under the repository, which ./jkraft run mounts read-write at its own path (hostfs),
+# except /tmp, which is the host's natively and under qemu-x86_64 and jkraft's own ramfs under jkraft.
+data="$repo/bench/target/fileio.dat"
+echo "Sequential write (1 MiB write calls, then fsync) and read (1 MiB read calls) of a 1 GiB file"
+echo "on hostfs (\`$data\`, ext4 on the host); each read follows its own write, so it reads"
+echo "from the host's page cache."
+echo
+echo '```'
+for variant in musl-static glibc-dyn; do
+    for how in native qemu-x86_64 ./jkraft; do
+        printf '%-12s%s %s\n' "$how" "$variant" "$(under "$how" "$bin/fileio-$variant" write "$data" 1024)"
+        printf '%-12s%s %s\n' "$how" "$variant" "$(under "$how" "$bin/fileio-$variant" read "$data")"
+    done
+done | tee /tmp/jk-fileio.txt
+rm -f "$data"
+echo '```'
+echo
+echo "Create (open O_CREAT, write 100 bytes, close), stat and unlink of 10000 files, in a directory on"
+echo "hostfs and under /tmp (ramfs under jkraft, the host's /tmp otherwise)"
+echo
+echo '```'
+for variant in musl-static glibc-dyn; do
+    three_ways "$variant hostfs " "$bin/smallfiles-$variant" "$repo/bench/target/smallfiles.$$" 10000
+    three_ways "$variant /tmp   " "$bin/smallfiles-$variant" "/tmp/jk-smallfiles.$$" 10000
+done
+echo '```'
+echo
+echo "Pipe throughput, 1 GiB in 64 KiB chunks, written and read back by one process (jkraft has no"
+echo "fork yet, issue #9, so no second process reads concurrently)"
+echo
+echo '```'
+self_timed pipebench 1024
+echo '```'
+echo
+echo "epoll round trip: write 8 bytes to an eventfd, epoll_wait (already ready, timeout -1), read it,"
+echo "100000 times in one thread. Not a cross-thread wake-up: that waits for threads (issue #5)."
+echo
+echo '```'
+self_timed epollwake 100000
+echo '```'
 
 echo
 echo "## Compute-bound, timed inside the program (start-up left out by construction)"
@@ -122,14 +179,16 @@ echo '```'
 } | tee /tmp/jk-inprocess.txt
 echo '```'
 
-# ratio_rows FILE GOAL LIMIT FIELD: from FILE's "native ..." and "./jkraft ..." lines (KEY is field 2,
-# VALUE field FIELD), one goals-table row per KEY: jkraft / native against LIMIT.
+# ratio_rows FILE GOAL LIMIT FIELD [at-least]: from FILE's "native ..." and "./jkraft ..." lines (KEY
+# is field 2, VALUE field FIELD), one goals-table row per KEY: jkraft / native at most LIMIT (a time),
+# or with at-least, at least LIMIT (a throughput).
 ratio_rows() {
-    awk -v goal="$2" -v limit="$3" -v field="$4" '
+    awk -v goal="$2" -v limit="$3" -v field="$4" -v at_least="${5:-}" '
         { key = $2; sub(/:$/, "", key) }
         /^native/ { n[key] = $field } /^\.\/jkraft/ { j[key] = $field; order[++k] = key }
         END { for (i = 1; i <= k; i++) { v = order[i]; r = j[v] / n[v]
-              printf "| %s: %s | %s vs %s native: %.2f× | %s |\n", goal, v, j[v], n[v], r, (r <= limit ? "met" : "not met") } }' "$1"
+              met = at_least ? r >= limit : r <= limit
+              printf "| %s: %s | %s vs %s native: %.2f× | %s |\n", goal, v, j[v], n[v], r, (met ? "met" : "not met") } }' "$1"
 }
 
 echo
@@ -146,3 +205,5 @@ grep -F './jkraft run' /tmp/jk-ratios.md | while IFS='|' read -r _ name _ _ subt
     echo "| compute-bound ≤ 1.1× native (hyperfine medians, start-up subtracted): $name | ${ratio}× | $verdict |"
 done
 ratio_rows /tmp/jk-clock.txt "clock_gettime ≤ 2× native (ns/call)" 2 6
+grep -F ' read:' /tmp/jk-fileio.txt >/tmp/jk-fileread.txt
+ratio_rows /tmp/jk-fileread.txt "hostfs sequential read ≥ 50% of native (MB/s)" 0.5 7 at-least
