@@ -133,6 +133,21 @@ public abstract class OpenFile {
         throw new SyscallException(Errno.ESPIPE);
     }
 
+    /**
+     * Reads into guest memory runs without a copy through Java, at {@code position} (-1: the file
+     * position); null when the file has no such path and the caller must copy.
+     */
+    public Integer readDirect(java.util.List<java.lang.foreign.MemorySegment> dst, long position)
+            throws SyscallException {
+        return null;
+    }
+
+    /** Writes from guest memory runs without a copy through Java; null when the caller must copy. */
+    public Integer writeDirect(java.util.List<java.lang.foreign.MemorySegment> src, long position)
+            throws SyscallException {
+        return null;
+    }
+
     public long seek(long offset, int whence) throws SyscallException {
         throw new SyscallException(Errno.ESPIPE);
     }

@@ -73,6 +73,42 @@ public final class GuestMemory implements UserMemory {
     }
 
     @Override
+    public java.util.List<MemorySegment> segments(long addr, int length, boolean write) throws BadAddressException {
+        checkRange(addr, length);
+        java.util.List<MemorySegment> out = new java.util.ArrayList<>();
+        long runStart = -1;
+        long runLength = 0;
+        int done = 0;
+        while (done < length) {
+            long va = addr + done;
+            int chunk = (int) Math.min(PAGE - (va & (PAGE - 1)), length - done);
+            long pa;
+            try {
+                pa = physical(va, write);
+            } catch (BadAddressException e) {
+                if (done == 0) {
+                    throw e;
+                }
+                break;
+            }
+            if (runStart >= 0 && runStart + runLength == pa) {
+                runLength += chunk;
+            } else {
+                if (runStart >= 0) {
+                    out.add(ram.asSlice(runStart, runLength));
+                }
+                runStart = pa;
+                runLength = chunk;
+            }
+            done += chunk;
+        }
+        if (runStart >= 0) {
+            out.add(ram.asSlice(runStart, runLength));
+        }
+        return out;
+    }
+
+    @Override
     public long readLong(long addr) throws BadAddressException {
         if ((addr & (PAGE - 1)) <= PAGE - 8) {
             return ram.get(LONG, physical(addr, false));

@@ -20,6 +20,17 @@ public interface UserMemory {
         write(addr, src, 0, src.length);
     }
 
+    /**
+     * The guest memory of {@code [addr, addr+length)} as runs of host memory the kernel may read
+     * ({@code write} false) or write, for I/O that moves bytes without a copy through Java. The
+     * runs stop before the first page that cannot be reached; EFAULT if that is the first one.
+     * Null where guest memory is not host memory (test doubles): callers copy instead.
+     */
+    default java.util.List<java.lang.foreign.MemorySegment> segments(long addr, int length, boolean write)
+            throws BadAddressException {
+        return null;
+    }
+
     long readLong(long addr) throws BadAddressException;
 
     int readInt(long addr) throws BadAddressException;

@@ -62,6 +62,28 @@ class GuestMemoryTest {
     }
 
     @Test
+    void segmentsAreTheGuestsOwnBytesAndStopBeforeABadPage() throws BadAddressException {
+        mem.write(X + P - 3, "abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var runs = mem.segments(X + P - 3, 6, false);
+        long total = runs.stream().mapToLong(java.lang.foreign.MemorySegment::byteSize).sum();
+        assertThat(total).isEqualTo(6);
+        byte[] seen = new byte[6];
+        int at = 0;
+        for (var r : runs) {
+            java.lang.foreign.MemorySegment.copy(r, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, seen, at, (int) r.byteSize());
+            at += (int) r.byteSize();
+        }
+        assertThat(new String(seen, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("abcdef");
+        // Into the unmapped page after the area: the runs end at the boundary.
+        var partial = mem.segments(X + 2 * P - 4, 100, true);
+        assertThat(partial.stream().mapToLong(java.lang.foreign.MemorySegment::byteSize).sum()).isEqualTo(4);
+        assertThat(mem.segments(X, 0, true)).isEmpty();
+        assertThatThrownBy(() -> mem.segments(X + 2 * P, 8, true)).isInstanceOf(BadAddressException.class);
+        assertThatThrownBy(() -> mem.segments(RO, 8, true)).isInstanceOf(BadAddressException.class);
+        assertThat(mem.segments(RO, 8, false)).hasSize(1);
+    }
+
+    @Test
     void wordsAreLittleEndianOnAndAcrossPageBoundaries() throws BadAddressException {
         long value = 0x0102_0304_0506_0708L;
         for (long at : new long[] {X, X + P - 8, X + P - 5, X + P - 1}) {

@@ -7,6 +7,8 @@ import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Location;
 import dev.jkraft.kernel.vmem.PageSource;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * An open regular file of a {@link HostFs}: a host descriptor of the verified inode, so the file
@@ -50,6 +52,42 @@ final class HostOpenFile extends OpenFile {
             }
         } while (done < len);
         return done;
+    }
+
+    /** Host call over one run of guest memory at a position (-1: the file position). */
+    @FunctionalInterface
+    private interface SegmentTransfer {
+        long apply(int fd, MemorySegment seg, long position);
+    }
+
+    /** Moves the runs in order, stopping at a short transfer; an error after some bytes is not reported. */
+    private int transferRuns(List<MemorySegment> runs, long position, SegmentTransfer t) throws SyscallException {
+        long done = 0;
+        for (MemorySegment run : runs) {
+            long n = t.apply(fd, run, position < 0 ? -1 : position + done);
+            if (n < 0) {
+                if (done > 0) {
+                    break;
+                }
+                throw new SyscallException((int) -n);
+            }
+            done += n;
+            if (n < run.byteSize()) {
+                break;
+            }
+        }
+        return (int) done;
+    }
+
+    @Override
+    public Integer readDirect(List<MemorySegment> dst, long position) throws SyscallException {
+        return transferRuns(dst, position, HostSys::read);
+    }
+
+    @Override
+    public Integer writeDirect(List<MemorySegment> src, long position) throws SyscallException {
+        // O_APPEND is the host descriptor's own (kept in step with F_SETFL below).
+        return transferRuns(src, position, HostSys::write);
     }
 
     @Override

@@ -194,6 +194,20 @@ final class HostSys {
                 : (long) PWRITE.invokeExact(s.state, fd, b, (long) len, position));
     }
 
+    /** read(2)/pread(2) straight into {@code dst} (guest memory): the one copy is the host kernel's. */
+    static long read(int fd, MemorySegment dst, long position) {
+        return run(s -> position < 0
+                ? (long) READ.invokeExact(s.state, fd, dst, dst.byteSize())
+                : (long) PREAD.invokeExact(s.state, fd, dst, dst.byteSize(), position));
+    }
+
+    /** write(2)/pwrite(2) straight from {@code src} (guest memory). */
+    static long write(int fd, MemorySegment src, long position) {
+        return run(s -> position < 0
+                ? (long) WRITE.invokeExact(s.state, fd, src, src.byteSize())
+                : (long) PWRITE.invokeExact(s.state, fd, src, src.byteSize(), position));
+    }
+
     static long lseek(int fd, long offset, int whence) {
         return run(s -> (long) LSEEK.invokeExact(s.state, fd, offset, whence));
     }

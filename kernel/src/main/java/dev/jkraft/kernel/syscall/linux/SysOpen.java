@@ -245,6 +245,10 @@ public final class SysOpen {
             throw new SyscallException(Errno.EINVAL);
         }
         int n = (int) Math.min(SysReadWrite.clamp(count), 1 << 20);
+        Integer direct = SysReadWrite.readDirect(t.memory(), f, buf, n, offset);
+        if (direct != null) {
+            return direct;
+        }
         byte[] b = new byte[n];
         int got = f.pread(offset, b, 0, n);
         t.memory().write(buf, b, 0, got);

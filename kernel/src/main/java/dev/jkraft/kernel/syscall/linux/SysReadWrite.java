@@ -264,6 +264,10 @@ public final class SysReadWrite {
         if (count == 0) {
             return f.read(new byte[0], 0, 0);
         }
+        Integer direct = readDirect(mem, f, buf, (int) Math.min(count, CHUNK), -1);
+        if (direct != null) {
+            return direct;
+        }
         byte[] b = new byte[(int) Math.min(count, CHUNK)];
         awaitUnqueued(f, Poll.IN, nonBlocking);
         int n = Blocking.retry(f, Poll.IN, nonBlocking, () -> f.read(b, 0, b.length));
@@ -278,6 +282,21 @@ public final class SysReadWrite {
             throw e;
         }
         return n;
+    }
+
+    /**
+     * A read straight into guest memory, for files that can (host files): one copy, by the host
+     * kernel. Null when the file cannot, or when the buffer's first page is bad — the copying
+     * path then answers as Linux does (at end of file a bad buffer goes unnoticed).
+     */
+    static Integer readDirect(UserMemory mem, OpenFile f, long buf, int count, long position) throws SyscallException {
+        java.util.List<java.lang.foreign.MemorySegment> runs;
+        try {
+            runs = mem.segments(buf, count, true);
+        } catch (SyscallException e) {
+            return null;
+        }
+        return runs == null ? null : f.readDirect(runs, position);
     }
 
     /**
@@ -320,6 +339,23 @@ public final class SysReadWrite {
         long done = 0;
         while (done < count) {
             int chunk = (int) Math.min(count - done, CHUNK);
+            Integer direct;
+            try {
+                java.util.List<java.lang.foreign.MemorySegment> runs = t.memory().segments(buf + done, chunk, false);
+                direct = runs == null ? null : f.writeDirect(runs, -1);
+            } catch (SyscallException e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
+            if (direct != null) {
+                done += direct;
+                if (direct < chunk) {
+                    break;
+                }
+                continue;
+            }
             byte[] b;
             try {
                 b = t.memory().read(buf + done, chunk);
