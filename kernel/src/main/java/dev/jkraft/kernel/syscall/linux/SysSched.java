@@ -164,17 +164,18 @@ public final class SysSched {
 
     public static long schedGetPriorityMax(Task t, long policy, long a1, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        return switch ((int) policy) {
-            case SCHED_FIFO, SCHED_RR -> 99;
-            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE, SCHED_EXT -> 0;
-            default -> throw new SyscallException(Errno.EINVAL);
-        };
+        return priorityBound(policy, 99);
     }
 
     public static long schedGetPriorityMin(Task t, long policy, long a1, long a2, long a3, long a4, long a5)
             throws SyscallException {
+        return priorityBound(policy, 1);
+    }
+
+    /** {@code realTime} for FIFO and RR, 0 for the other policies, EINVAL for an unknown one. */
+    private static long priorityBound(long policy, int realTime) throws SyscallException {
         return switch ((int) policy) {
-            case SCHED_FIFO, SCHED_RR -> 1;
+            case SCHED_FIFO, SCHED_RR -> realTime;
             case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE, SCHED_EXT -> 0;
             default -> throw new SyscallException(Errno.EINVAL);
         };
