@@ -191,8 +191,31 @@ static int beyond_ram(void) {
     return 0;
 }
 
+/* The VmLck line of /proc/self/status, in kB. */
+static long vmlck(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "VmLck: %ld kB", &kb) == 1) break;
+    }
+    if (f) fclose(f);
+    return kb;
+}
+
+static void vmlck_checks(void) {
+    unsigned char *p = anon(8, 0);
+    long before = vmlck();
+    syscall(SYS_mlock, p, 3 * PAGE);
+    printf("VmLck grows by %ld kB with 3 locked pages\n", vmlck() - before);
+    syscall(SYS_munlock, p, 3 * PAGE);
+    printf("and goes back: %s\n", vmlck() == before ? "yes" : "no");
+    syscall(SYS_munmap, p, 8 * PAGE);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "beyond-ram") == 0) return beyond_ram();
+    vmlck_checks();
     mincore_checks();
     mlock_checks();
     mlockall_checks();

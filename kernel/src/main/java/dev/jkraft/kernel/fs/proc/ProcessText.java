@@ -13,6 +13,7 @@ import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.DirectoryFile;
 import dev.jkraft.kernel.vfs.Location;
 import dev.jkraft.kernel.vfs.NodeFile;
+import dev.jkraft.kernel.vmem.AddressSpace;
 import dev.jkraft.kernel.vmem.Vma;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -167,7 +168,7 @@ final class ProcessText {
         long hwm = (long) p.peakFrames() * Mman.PAGE_SIZE;
         kb(b, "VmPeak", m.size());
         kb(b, "VmSize", m.size());
-        kb(b, "VmLck", 0);
+        kb(b, "VmLck", p.addressSpace().lockedBytes(0, AddressSpace.TASK_SIZE));
         kb(b, "VmPin", 0);
         kb(b, "VmHWM", Math.max(hwm, p.memoryUsed()));
         kb(b, "VmRSS", p.memoryUsed());
