@@ -523,7 +523,8 @@ public final class Kernel {
             fs.setCwd(new PathWalk(fs, 0, 0).resolve(fs.root(), wd, PathWalk.FOLLOW | PathWalk.DIRECTORY));
         } catch (SyscallException e) {
             if (config.workdir() != null) {
-                throw new SyscallException(e.errno(), "working directory " + wd + ": " + e.getMessage());
+                throw new IllegalArgumentException("working directory " + wd + " is not a directory of the guest ("
+                        + e.getMessage() + ")");
             }
         }
         return fs;
