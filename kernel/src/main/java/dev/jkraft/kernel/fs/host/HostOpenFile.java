@@ -2,7 +2,6 @@ package dev.jkraft.kernel.fs.host;
 
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
-import dev.jkraft.kernel.file.HostFilePages;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vfs.Location;

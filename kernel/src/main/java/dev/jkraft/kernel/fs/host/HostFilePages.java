@@ -1,7 +1,6 @@
-package dev.jkraft.kernel.file;
+package dev.jkraft.kernel.fs.host;
 
 import dev.jkraft.kernel.abi.OpenFlags;
-import dev.jkraft.kernel.abi.Stat;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.PageSource;
 import java.lang.foreign.MemorySegment;
@@ -11,9 +10,13 @@ import java.nio.ByteOrder;
 /**
  * The pages of a host file for a file mapping: its own duplicate of the host descriptor (the
  * mapping outlives the guest's descriptor, as on Linux), read with pread straight into the guest
- * frame. The view is read-only, so nothing is ever written back.
+ * frame. Shared writable mappings of host files are refused (no write-back), so nothing is ever
+ * written back.
  */
-public final class HostFilePages implements PageSource {
+final class HostFilePages implements PageSource {
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int STATX_SIZE_OFFSET = 40;
+
     private final int hostFd;
     private boolean released;
 
@@ -22,12 +25,8 @@ public final class HostFilePages implements PageSource {
     }
 
     /** Pages of the host file open as {@code hostFd}, read through a duplicate of it. */
-    public static HostFilePages of(int hostFd) throws SyscallException {
-        int fd = HostCalls.dup(hostFd);
-        if (fd < 0) {
-            throw new SyscallException(-fd);
-        }
-        return new HostFilePages(fd);
+    static HostFilePages of(int hostFd) throws SyscallException {
+        return new HostFilePages((int) HostFs.check(HostSys.fcntl(hostFd, F_DUPFD_CLOEXEC, 0)));
     }
 
     @Override
@@ -37,7 +36,7 @@ public final class HostFilePages implements PageSource {
         }
         long done = 0;
         while (done < frame.byteSize()) {
-            long n = HostCalls.preadInto(hostFd, frame.asSlice(done), offset + done);
+            long n = HostSys.read(hostFd, frame.asSlice(done), offset + done);
             if (n < 0) {
                 return false;
             }
@@ -56,18 +55,18 @@ public final class HostFilePages implements PageSource {
         if (released) {
             return 0;
         }
-        byte[] st = new byte[Stat.SIZE];
-        if (HostCalls.fstatat(hostFd, new byte[0], OpenFlags.AT_EMPTY_PATH, st) < 0) {
+        byte[] sx = new byte[256];
+        if (HostSys.statx(hostFd, "", OpenFlags.AT_EMPTY_PATH, sx) < 0) {
             return 0;
         }
-        return ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getLong(Stat.ST_SIZE_OFFSET);
+        return ByteBuffer.wrap(sx).order(ByteOrder.LITTLE_ENDIAN).getLong(STATX_SIZE_OFFSET);
     }
 
     @Override
     public synchronized void release() {
         if (!released) {
             released = true;
-            HostCalls.close(hostFd);
+            HostSys.close(hostFd);
         }
     }
 }
