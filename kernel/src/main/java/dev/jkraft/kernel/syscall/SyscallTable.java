@@ -21,6 +21,7 @@ import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.syscall.linux.SysReadWrite;
 import dev.jkraft.kernel.syscall.linux.SysSched;
 import dev.jkraft.kernel.syscall.linux.SysSignal;
+import dev.jkraft.kernel.syscall.linux.SysSocket;
 import dev.jkraft.kernel.syscall.linux.SysThread;
 import dev.jkraft.kernel.syscall.linux.SysTime;
 import dev.jkraft.kernel.syscall.linux.SysTimerfd;
@@ -72,6 +73,8 @@ public final class SyscallTable {
         def(35, SysTime::nanosleep);
         def(39, SysThread::getpid);
         def(40, SysPipe::sendfile);
+        def(41, SysSocket::socket);
+        def(53, SysSocket::socketpair);
         def(60, SysThread::exit);
         def(62, SysSignal::kill);
         def(63, SysInfo::uname);
