@@ -240,6 +240,9 @@ static void name_checks(void) {
     CHECK(syscall(SYS_sched_setscheduler, 0, 0, BAD));
     CHECK(syscall(SYS_times, BAD));
     CHECK(syscall(SYS_getrusage, 0, BAD));
+    CHECK(syscall(SYS_getgroups, -1, NULL));
+    CHECK(syscall(SYS_getgroups, 0, BAD) >= 0);
+    CHECK(syscall(SYS_getgroups, 65536, BAD) == -1 ? -1 : 0);
 }
 
 /* The pointer arguments of the time, process and signal calls. */

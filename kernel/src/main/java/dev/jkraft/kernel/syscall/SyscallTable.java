@@ -111,6 +111,7 @@ public final class SyscallTable {
         def(107, SysThread::geteuid);
         def(108, SysThread::getegid);
         def(110, SysThread::getppid);
+        def(115, SysThread::getgroups);
         def(131, SysSignal::sigaltstack);
         def(132, SysAttrs::utime);
         def(133, SysNames::mknod);
