@@ -101,6 +101,15 @@ class FileViewTest {
     }
 
     @Test
+    void theGuestMountsItsOwnTmpfsAndProcButNoOtherType() {
+        assertThat(busybox(b -> b, "mount", "-t", "tmpfs", "none", "/tmp").status()).isZero();
+        assertThat(busybox(b -> b, "mount", "-t", "proc", "proc", "/tmp").status()).isZero();
+        Run host = busybox(b -> b, "mount", "-t", "hostfs", "/", "/tmp");
+        assertThat(host.status()).isNotZero();
+        assertThat(host.err()).contains("No such device");
+    }
+
+    @Test
     void symlinksInAVolumeResolveInTheGuestsNamespace() {
         // The host's root is not shown here (--rootfs), so an absolute link to the host's secret
         // names a guest path that does not exist.

@@ -38,10 +38,10 @@ import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
 import dev.jkraft.kernel.syscall.linux.SysMount;
 import dev.jkraft.kernel.syscall.linux.SysRandom;
-import dev.jkraft.kernel.syscall.linux.SysRandom;
 import dev.jkraft.kernel.time.Timekeeper;
 import dev.jkraft.kernel.vdso.VdsoImage;
 import dev.jkraft.kernel.vdso.Vvar;
+import dev.jkraft.kernel.vfs.FileSystemFactory;
 import dev.jkraft.kernel.vfs.FsContext;
 import dev.jkraft.kernel.vfs.MountSpec;
 import dev.jkraft.kernel.vfs.MountTable;
@@ -500,23 +500,21 @@ public final class Kernel {
     private FsContext fileView(FrameAllocator frames, java.util.concurrent.atomic.AtomicReference<Task> current)
             throws SyscallException {
         long tmpfsDefault = libs.tmpfsSize.get() > 0 ? libs.tmpfsSize.get() : config.ramBytes() / 2;
-        Map<String, Mounts.Maker> makers = new java.util.HashMap<>();
-        makers.put("tmpfs", spec -> tmpfs(frames, spec.options(), tmpfsDefault));
-        makers.put("ramfs", spec -> tmpfs(frames, spec.options(), tmpfsDefault));
-        makers.put("hostfs", spec -> new HostFs(spec.source(), spec.readOnly()));
-        makers.put("devtmpfs", spec -> new DevFs(SysRandom.generator(), config.stdio()[1]));
+        // What the guest's own mount(2) may make; the fstab may also mount host directories.
         ProcFs proc = new ProcFs(ProcessDirectory.single(current::get), 1, SysRandom.generator());
-        makers.put("proc", spec -> proc);
-        SysMount.setTypes(type -> switch (type) {
-            case "tmpfs", "ramfs" -> (t, data) -> tmpfs(frames, data, tmpfsDefault);
-            case "proc" -> (t, data) -> proc;
-            case "devtmpfs" -> (t, data) -> new DevFs(SysRandom.generator(), config.stdio()[1]);
-            default -> null;
-        });
+        Map<String, FileSystemFactory> mountable = Map.of(
+                "tmpfs", options -> tmpfs(frames, options, tmpfsDefault),
+                "ramfs", options -> tmpfs(frames, options, tmpfsDefault),
+                "devtmpfs", options -> new DevFs(SysRandom.generator(), config.stdio()[1]),
+                "proc", options -> proc);
+        Map<String, Mounts.Maker> makers = new java.util.HashMap<>();
+        mountable.forEach((type, factory) -> makers.put(type, spec -> factory.make(spec.options())));
+        makers.put("hostfs", spec -> new HostFs(spec.source(), spec.readOnly()));
         List<MountSpec> specs = new java.util.ArrayList<>(config.mounts());
         specs.addAll(MountSpec.parseAll(libs.fstab.get()));
         FsContext fs = Mounts.build(specs, makers, config.log());
         fs.setAnonymous(MountTable.internal(tmpfs(frames, "mode=1777", tmpfsDefault), "memfd"));
+        fs.setMountable(mountable);
         String hostCwd = System.getProperty("user.dir");
         String wd = config.workdir() != null ? config.workdir() : hostCwd;
         try {

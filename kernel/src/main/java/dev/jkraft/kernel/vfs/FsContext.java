@@ -10,6 +10,7 @@ public final class FsContext {
     private volatile Location cwd;
     private volatile int umask = 022;
     private volatile Mount anonymous;
+    private volatile java.util.Map<String, FileSystemFactory> mountable = java.util.Map.of();
 
     public FsContext(MountTable mounts) {
         this.mounts = mounts;
@@ -45,6 +46,15 @@ public final class FsContext {
 
     public void setAnonymous(Mount m) {
         anonymous = m;
+    }
+
+    /** The file system types this guest's own mount(2) may make, by name (never a host directory). */
+    public FileSystemFactory mountable(String type) {
+        return mountable.get(type);
+    }
+
+    public void setMountable(java.util.Map<String, FileSystemFactory> types) {
+        mountable = java.util.Map.copyOf(types);
     }
 
     public int umask() {

@@ -89,11 +89,6 @@ final class Paths {
         }
     }
 
-    /** The file AT_EMPTY_PATH names: {@code dirfd} itself (the working directory for AT_FDCWD). */
-    static OpenFile emptyPathFile(Task t, int dirfd) throws SyscallException {
-        return t.process().files().get(dirfd);
-    }
-
     /** The location AT_EMPTY_PATH names, or ENOENT-free null for a descriptor with none (a pipe). */
     static Location emptyPathLocation(Task t, int dirfd) throws SyscallException {
         if (dirfd == OpenFlags.AT_FDCWD) {
@@ -124,11 +119,6 @@ final class Paths {
                 && c.euid() != victim.fs().attrs(victim).uid()) {
             throw new SyscallException(Errno.EPERM);
         }
-    }
-
-    /** True if a file system is mounted on {@code l} or {@code l} is a mount's root (EBUSY for rmdir, rename). */
-    static boolean isMountPoint(Task t, Location l) {
-        return l.node().sameNode(l.mount().fs().root()) || t.process().fs().mounts().crossDown(l) != l;
     }
 
     /** The owner check of chmod, chown and explicit utimes: the owner or root. */

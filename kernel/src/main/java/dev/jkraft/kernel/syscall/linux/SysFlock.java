@@ -62,7 +62,7 @@ public final class SysFlock {
             unlock(key, f);
             return 0;
         }
-        f.onClose(() -> unlock(key, f));
+        f.onClose(new Unlock(key, f));
         Blocking.Sleeper s = new Blocking.Sleeper(1);
         RELEASED.add(s);
         try {
@@ -78,6 +78,14 @@ public final class SysFlock {
             }
         } finally {
             RELEASED.remove(s);
+        }
+    }
+
+    /** Drops a description's lock when it is finalized; equal for the same file, so it is added once. */
+    private record Unlock(String key, OpenFile file) implements Runnable {
+        @Override
+        public void run() {
+            unlock(key, file);
         }
     }
 

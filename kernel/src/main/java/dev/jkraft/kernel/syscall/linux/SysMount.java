@@ -5,10 +5,9 @@ import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.lib.Size;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
-import dev.jkraft.kernel.vfs.FileSystem;
+import dev.jkraft.kernel.vfs.FileSystemFactory;
 import dev.jkraft.kernel.vfs.Location;
 import dev.jkraft.kernel.vfs.PathWalk;
-import java.util.function.Function;
 
 /**
  * mount(2) of the file systems a guest may make for itself (tmpfs/ramfs, and whatever the boot
@@ -30,21 +29,6 @@ public final class SysMount {
     private static final long MNT_EXPIRE = 4;
     private static final long UMOUNT_NOFOLLOW = 8;
 
-    /** Makes a file system of a type by name from mount's data string; null if the type is unknown. */
-    public interface Types extends Function<String, FileSystemMaker> {}
-
-    /** Makes one file system instance from the data string ("size=64m,mode=1777"). */
-    public interface FileSystemMaker {
-        FileSystem make(Task t, String data) throws SyscallException;
-    }
-
-    private static volatile Types types = name -> null;
-
-    /** Called by the boot: which types mount(2) knows. */
-    public static void setTypes(Types t) {
-        types = t;
-    }
-
     public static long mount(Task t, long source, long target, long fstype, long flags, long data, long a5)
             throws SyscallException {
         String type = fstype == 0 ? "" : Paths.read(t, fstype);
@@ -58,7 +42,7 @@ public final class SysMount {
         if ((flags & (MS_REMOUNT | MS_BIND | MS_MOVE)) != 0) {
             throw new SyscallException(Errno.EINVAL, "bind, move and remount");
         }
-        FileSystemMaker maker = types.apply(type);
+        FileSystemFactory maker = t.process().fs().mountable(type);
         if (maker == null) {
             throw new SyscallException(Errno.ENODEV);
         }
@@ -66,7 +50,7 @@ public final class SysMount {
             throw new SyscallException(Errno.ENOTDIR);
         }
         int mflags = (int) (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
-        t.process().fs().mounts().mount(at, maker.make(t, opts), mflags, src);
+        t.process().fs().mounts().mount(at, maker.make(opts), mflags, src);
         return 0;
     }
 
