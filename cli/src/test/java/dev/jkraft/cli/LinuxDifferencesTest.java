@@ -91,6 +91,18 @@ class LinuxDifferencesTest {
     }
 
     /** The named checks of {@code program}: same stdout and exit status as natively, in every build. */
+    @Test
+    void pollYieldChangesNothingAGuestCanSee() {
+        for (String variant : List.of("musl-static", "glibc-dyn")) {
+            GuestRun run = new GuestRun(GuestRun.guest("poll", variant), List.of(), new byte[0]);
+            GuestRun.Result host = run.onHost();
+            KvmRequirement.require();
+            GuestRun.Result guest = run.underJkraft(java.util.Map.of("poll.yield", "true"));
+            assertThat(guest.out()).as("poll with poll.yield=true; diagnostics:%n%s", guest.diagnostics())
+                    .isEqualTo(host.out());
+        }
+    }
+
     private static void assertSameAsNative(String program, String... checks) {
         assertSameAsNative(GuestRun.VARIANTS, program, checks);
     }

@@ -29,7 +29,6 @@ import dev.jkraft.kernel.platform.MachineSpec;
 import dev.jkraft.kernel.platform.Platform;
 import dev.jkraft.kernel.platform.PlatformException;
 import dev.jkraft.kernel.platform.Reg;
-import dev.jkraft.kernel.poll.MultiWait;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
@@ -308,7 +307,6 @@ public final class Kernel {
 
             FdTable files = new FdTable();
             files.setLimit(libs.nofile.get());
-            MultiWait.setYieldOnZeroTimeout(libs.pollYield.get());
             OpenFile[] stdio = config.stdio();
             for (int fd = 0; fd < 3; fd++) {
                 files.put(fd, stdio[fd], false);
@@ -332,6 +330,7 @@ public final class Kernel {
             phase("process built");
             task = new Task(1, process, cpu);
             current.set(task);
+            process.setPollYield(libs.pollYield.get());
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
         } catch (SyscallException e) {

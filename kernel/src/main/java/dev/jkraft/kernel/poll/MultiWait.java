@@ -23,15 +23,19 @@ public final class MultiWait implements AutoCloseable {
         int ready() throws SyscallException;
     }
 
-    private static volatile boolean yieldOnZeroTimeout;
-
     private final Blocking.Sleeper sleeper = new Blocking.Sleeper(-1);
     private final List<WaitQueue> queues = new ArrayList<>();
     private boolean sliced;
+    private final boolean yieldOnZeroTimeout;
 
-    /** poll.yield: whether poll/select/epoll with a zero timeout call Thread.yield(). */
-    public static void setYieldOnZeroTimeout(boolean on) {
-        yieldOnZeroTimeout = on;
+    /** A wait that never yields. */
+    public MultiWait() {
+        this(false);
+    }
+
+    /** @param yieldOnZeroTimeout poll.yield: a zero-timeout wait calls Thread.yield() */
+    public MultiWait(boolean yieldOnZeroTimeout) {
+        this.yieldOnZeroTimeout = yieldOnZeroTimeout;
     }
 
     /** Watches {@code f}: its queue wakes this wait, or, without one, the wait polls it in slices. */

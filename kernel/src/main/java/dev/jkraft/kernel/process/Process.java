@@ -132,6 +132,17 @@ public final class Process {
         return (long) frames.framesInUse() * FrameAllocator.FRAME_SIZE;
     }
 
+    private volatile boolean pollYield;
+
+    /** poll.yield: whether this process's zero-timeout poll, select and epoll waits yield the CPU. */
+    public boolean pollYield() {
+        return pollYield;
+    }
+
+    public void setPollYield(boolean on) {
+        pollYield = on;
+    }
+
     /** Scheduling policy, priority and nice value, as the sched_* calls recorded them. */
     public dev.jkraft.kernel.syscall.linux.SysSched.State sched() {
         return sched;

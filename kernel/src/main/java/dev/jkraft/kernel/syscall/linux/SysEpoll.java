@@ -120,7 +120,7 @@ public final class SysEpoll {
             throw new SyscallException(Errno.EINVAL);
         }
         List<EpollFile.Event>[] got = new List[1];
-        try (MultiWait w = new MultiWait()) {
+        try (MultiWait w = new MultiWait(t.process().pollYield())) {
             w.watch(ep.waitQueue());
             if (ep.hasUnqueued()) {
                 w.pollInSlices();

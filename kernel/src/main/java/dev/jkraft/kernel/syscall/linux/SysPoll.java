@@ -96,7 +96,7 @@ public final class SysPoll {
             events[i] = bb.getShort(i * POLLFD_SIZE + 4) & 0xFFFF;
         }
         int ready;
-        try (MultiWait w = new MultiWait()) {
+        try (MultiWait w = new MultiWait(t.process().pollYield())) {
             for (int fd : fds) {
                 OpenFile f = fd < 0 ? null : files.peek(fd);
                 if (f != null) {
@@ -183,7 +183,7 @@ public final class SysPoll {
         long[] rex = new long[words];
         final int count = n;
         int ready;
-        try (MultiWait w = new MultiWait()) {
+        try (MultiWait w = new MultiWait(t.process().pollYield())) {
             for (int fd = 0; fd < n; fd++) {
                 if (bit(in, fd) || bit(out, fd) || bit(ex, fd)) {
                     w.watch(files.peek(fd));
