@@ -4,6 +4,15 @@ package dev.jkraft.kernel.abi;
 public final class Errno {
     private Errno() {}
 
+    /**
+     * Internal codes a system call interrupted by a signal ends with (include/linux/errno.h); the
+     * guest never sees them: signal delivery turns them into a restart or EINTR.
+     */
+    public static final int ERESTARTSYS = 512;
+    public static final int ERESTARTNOINTR = 513;
+    public static final int ERESTARTNOHAND = 514;
+    public static final int ERESTART_RESTARTBLOCK = 516;
+
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;

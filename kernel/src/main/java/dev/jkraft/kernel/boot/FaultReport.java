@@ -71,6 +71,20 @@ final class FaultReport {
         };
     }
 
+    /** {@link #siCode}'s number, for the siginfo a handler gets. */
+    static int siCodeValue(Exit.Fault f, AddressSpace space) {
+        return switch (siCode(f, space)) {
+            case "BUS_ADRERR" -> dev.jkraft.kernel.signal.SigInfo.BUS_ADRERR;
+            case "SEGV_MAPERR" -> dev.jkraft.kernel.signal.SigInfo.SEGV_MAPERR;
+            case "SEGV_ACCERR" -> dev.jkraft.kernel.signal.SigInfo.SEGV_ACCERR;
+            case "FPE_INTDIV" -> dev.jkraft.kernel.signal.SigInfo.FPE_INTDIV;
+            case "ILL_ILLOPN" -> dev.jkraft.kernel.signal.SigInfo.ILL_ILLOPN;
+            case "FPE_FLTINV" -> dev.jkraft.kernel.signal.SigInfo.FPE_FLTINV;
+            case "BUS_ADRALN" -> dev.jkraft.kernel.signal.SigInfo.BUS_ADRALN;
+            default -> dev.jkraft.kernel.signal.SigInfo.SI_KERNEL;
+        };
+    }
+
     /** si_addr: the faulting address for a page fault, rip for #DE/#UD/#MF/#XM/#AC, else 0. */
     static long siAddr(Exit.Fault f, long rip) {
         return switch (f.vector()) {

@@ -32,6 +32,8 @@ import dev.jkraft.kernel.platform.Reg;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.signal.SigInfo;
+import dev.jkraft.kernel.signal.SignalDelivery;
 import dev.jkraft.kernel.syscall.Dispatcher;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.syscall.linux.SysInfo;
@@ -106,6 +108,11 @@ public final class Kernel {
     private final Libraries libs = new Libraries();
     private long startNanos;
     private long readyNanos = -1;
+    /** The running guest, once there is one (for {@link #signal}). */
+    private volatile Process process;
+    /** One permit per CPU the guest sees: a thread holds one while it runs guest code. */
+    private java.util.concurrent.Semaphore permits;
+    private Dispatcher dispatcher;
 
     public Kernel(Platform platform, Config config) {
         this.platform = platform;
@@ -179,7 +186,7 @@ public final class Kernel {
             err.println("jkraft: platform " + platform.name() + " is not usable: " + availability.reason());
             return STATUS_FAILED;
         }
-        try (Machine machine = platform.boot(new MachineSpec(config.ramBytes(), 1))) {
+        try (Machine machine = platform.boot(new MachineSpec(config.ramBytes(), libs.maxThreads.get()))) {
             phase("machine booted");
             return boot(machine, image, interpreter);
         } catch (PlatformException e) {
@@ -330,6 +337,26 @@ public final class Kernel {
             phase("process built");
             task = new Task(1, process, cpu);
             current.set(task);
+            int cpus = libs.cpus.get() > 0 ? libs.cpus.get() : Runtime.getRuntime().availableProcessors();
+            permits = new java.util.concurrent.Semaphore(cpus, true);
+            process.setThreadHost(new Process.ThreadHost() {
+                @Override
+                public Cpu newCpu(CpuState initial) {
+                    return machine.newCpu(initial);
+                }
+
+                @Override
+                public void start(Task t) {
+                    Thread.ofPlatform().name("jkraft-guest-" + t.tid()).daemon(true).start(() -> runTask(t));
+                }
+
+                @Override
+                public int maxThreads() {
+                    return libs.maxThreads.get();
+                }
+            }, cpus);
+            process.addTask(task);
+            this.process = process;
             process.setPollYield(libs.pollYield.get());
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
@@ -377,19 +404,100 @@ public final class Kernel {
         return at - image.minVaddr();
     }
 
-    private int loop(Task task) {
+    /**
+     * Sends {@code sig} to the guest as from outside it (si_pid 0): what the jkraft command does
+     * with the SIGINT, SIGTERM and SIGHUP it receives. False if no guest runs.
+     */
+    public boolean signal(int sig) {
+        Process p = process;
+        if (p == null || p.exited()) {
+            return false;
+        }
+        SignalDelivery.sendToProcess(p, SigInfo.fromUser(sig, SigInfo.SI_USER, 0, 0));
+        return true;
+    }
+
+    private int loop(Task main) {
+        Process process = main.process();
+        AddressSpace space = process.addressSpace();
+        dispatcher = new Dispatcher(config.log(), config.strace(), libs.syscalls, libs.enosys);
+        readyNanos = System.nanoTime() - startNanos;
+        phase("first guest instruction");
+        Thread ticker = Thread.ofPlatform().name("jkraft-tick").daemon(true).start(() -> tick(process));
+        try {
+            runTask(main);
+            process.awaitThreads();
+            if (config.strace() != null) {
+                config.strace().println(process.killedBy() != 0
+                        ? "+++ killed by " + dev.jkraft.kernel.abi.Signals.name(process.killedBy()) + " +++"
+                        : "+++ exited with " + process.exitStatus() + " +++");
+            }
+            return process.exitStatus();
+        } finally {
+            ticker.interrupt();
+            libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
+            process.files().closeAll();
+            space.destroy();
+            phase("guest ended");
+            if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
+                libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
+            }
+        }
+    }
+
+    /**
+     * The scheduler's tick: when threads wait for a CPU (more runnable guest threads than
+     * --cpus), those that have run guest code for a whole slice are kicked out to queue again.
+     */
+    private void tick(Process process) {
+        final long slice = 10_000_000L;
+        while (!process.exited() && !Thread.currentThread().isInterrupted()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(slice);
+            if (permits.hasQueuedThreads()) {
+                long now = System.nanoTime();
+                for (Task t : process.tasks()) {
+                    long since = t.runningSince();
+                    if (since != 0 && now - since >= slice) {
+                        t.cpu().kick();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs one guest thread on the calling host thread until it or its group ends. */
+    private void runTask(Task task) {
         PrintStream err = config.diagnostics();
-        Dispatcher dispatcher = new Dispatcher(config.log(), config.strace(), libs.syscalls, libs.enosys);
         Process process = task.process();
         AddressSpace space = process.addressSpace();
         Cpu cpu = task.cpu();
         Timekeeper clocks = process.clocks();
-        readyNanos = System.nanoTime() - startNanos;
-        phase("first guest instruction");
+        task.attachThread();
+        boolean first = task.tid() == process.pid();
         try {
-            boolean first = true;
             for (;;) {
-                Exit exit = cpu.run();
+                if (process.exited() || task.exited()) {
+                    return;
+                }
+                // A wake's interrupt has done its work once the thread is back here.
+                Thread.interrupted();
+                SignalDelivery.deliver(task);
+                if (process.exited() || task.exited()) {
+                    return;
+                }
+                try {
+                    permits.acquire();
+                } catch (InterruptedException e) {
+                    continue;
+                }
+                Exit exit;
+                task.setRunningSince(System.nanoTime());
+                try {
+                    exit = cpu.run();
+                } finally {
+                    task.setRunningSince(0);
+                    permits.release();
+                }
                 if (first) {
                     first = false;
                     phase("first exit");
@@ -398,12 +506,6 @@ public final class Kernel {
                     case Exit.Syscall s -> {
                         clocks.tick();
                         dispatcher.dispatch(task);
-                        if (process.exited()) {
-                            if (config.strace() != null) {
-                                config.strace().println("+++ exited with " + process.exitStatus() + " +++");
-                            }
-                            return process.exitStatus();
-                        }
                     }
                     case Exit.Fault f -> {
                         if (f.vector() == 14 && (f.errorCode() & 0x1) == 0
@@ -415,46 +517,37 @@ public final class Kernel {
                                 && Vsyscall.emulate(task, dispatcher)) {
                             continue;
                         }
+                        long rip = task.regs().get(Reg.RIP);
                         int sig = FaultReport.signalFor(f, space);
-                        err.println(FaultReport.describe(f, task.regs().get(Reg.RIP), space, config.execfn()));
-                        process.kill(sig);
-                        if (config.strace() != null) {
-                            config.strace().println("+++ killed by " + dev.jkraft.kernel.abi.Signals.name(sig) + " +++");
+                        SigInfo info = SigInfo.fault(sig, FaultReport.siCodeValue(f, space), FaultReport.siAddr(f, rip));
+                        if (SignalDelivery.force(task, info, f.vector(), f.errorCode(), f.vector() == 14 ? f.address() : 0)) {
+                            continue;
                         }
-                        return process.exitStatus();
+                        err.println(FaultReport.describe(f, rip, space, config.execfn()));
+                        process.kill(sig);
                     }
                     case Exit.Halt h -> {
                         err.println("jkraft: " + config.execfn() + ": the virtual machine stopped: " + h.reason());
-                        return STATUS_FAILED;
+                        process.exit(STATUS_FAILED);
                     }
                     case Exit.Kicked k -> {
-                        // Nothing asks for a stop yet; resume.
+                        // Back to the top: signals, a stop, or the scheduler's turn.
                     }
                 }
             }
         } catch (OutOfFramesException e) {
             err.println("jkraft: " + config.execfn() + ": killed: " + e.getMessage());
             process.kill(dev.jkraft.kernel.abi.Signals.SIGKILL);
-            if (config.strace() != null) {
-                config.strace().println("+++ killed by SIGKILL +++");
-            }
-            return process.exitStatus();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // A Java exception escaping a handler is a kernel bug: stop the guest, say so, and keep the host alive.
             err.println("jkraft: internal error, guest stopped: " + e);
             StackTraceElement[] st = e.getStackTrace();
             if (st.length > 0) {
                 err.println("jkraft:   at " + st[0]);
             }
-            return STATUS_FAILED;
+            process.exit(STATUS_FAILED);
         } finally {
-            libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
-            process.files().closeAll();
-            space.destroy();
-            phase("guest ended");
-            if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
-                libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
-            }
+            ThreadExit.run(task);
         }
     }
 
@@ -500,7 +593,11 @@ public final class Kernel {
             throws SyscallException {
         long tmpfsDefault = libs.tmpfsSize.get() > 0 ? libs.tmpfsSize.get() : config.ramBytes() / 2;
         // What the guest's own mount(2) may make; the fstab may also mount host directories.
-        ProcFs proc = new ProcFs(ProcessDirectory.single(current::get), 1, SysRandom.generator());
+        int cpus = libs.cpus.get() > 0 ? libs.cpus.get() : Runtime.getRuntime().availableProcessors();
+        ProcFs proc = new ProcFs(ProcessDirectory.single(() -> {
+            Task caller = Task.current();
+            return caller != null ? caller : current.get();
+        }), cpus, SysRandom.generator());
         Map<String, FileSystemFactory> mountable = Map.of(
                 "tmpfs", options -> tmpfs(frames, options, tmpfsDefault),
                 "ramfs", options -> tmpfs(frames, options, tmpfsDefault),

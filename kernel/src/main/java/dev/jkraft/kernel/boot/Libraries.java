@@ -29,6 +29,10 @@ public final class Libraries {
             "extra mounts after the default view, 'SOURCE:TARGET:TYPE[:OPTIONS]' separated by ';' (TYPE tmpfs, proc, devtmpfs)");
     final Option<Long> tmpfsSize = Option.ofSize("ramfs.default_size", 0L, 0L, 1L << 40,
             "size limit of a tmpfs without size= (0: half of guest memory, as Linux)");
+    final Option<Integer> cpus = Option.ofInt("sched.cpus", 0, 0, 1024,
+            "CPUs the guest sees and the most guest threads running at once (--cpus); 0: the host's cores");
+    final Option<Integer> maxThreads = Option.ofInt("process.max_threads", 256, 1, 1024,
+            "most threads a guest may have at once (each is a vCPU); clone answers EAGAIN beyond");
     final Option<Boolean> pollYield = Option.ofBool("poll.yield", false,
             "poll, select and epoll_wait with a zero timeout yield the CPU (Unikraft's CONFIG_LIBPOSIX_POLL_YIELD)");
     final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
@@ -63,7 +67,12 @@ public final class Libraries {
                 .build());
         registry.register(Library.builder("syscall", InitStage.SYSCALL, "system call table, dispatch, strace")
                 .counter(syscalls).counter(enosys).build());
-        registry.register(Library.builder("process", InitStage.LATE, "processes, tasks, ids, limits").build());
+        registry.register(Library.builder("process", InitStage.LATE, "processes, threads (clone), ids, limits")
+                .option(maxThreads).build());
+        registry.register(Library.builder("sched", InitStage.LATE, "CPUs the guest sees, time slices among its threads")
+                .option(cpus).build());
+        registry.register(Library.builder("signal", InitStage.LATE, "signal sending, frames, delivery, sigreturn").build());
+        registry.register(Library.builder("futex", InitStage.LATE, "futex wait queues, futex_waitv, robust lists").build());
     }
 
     public LibraryRegistry registry() {

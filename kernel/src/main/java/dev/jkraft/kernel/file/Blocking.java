@@ -50,7 +50,12 @@ public final class Blocking {
                         throw e;
                     }
                 }
-                s.sleep(FOREVER);
+                try {
+                    s.sleep(FOREVER);
+                } catch (SyscallException e) {
+                    // Interrupted by a signal: restarted if its handler has SA_RESTART (Linux's read, write ...).
+                    throw e.errno() == Errno.EINTR ? new SyscallException(Errno.ERESTARTSYS) : e;
+                }
             }
         } finally {
             q.remove(s);

@@ -117,6 +117,16 @@ public final class GuestMemory implements UserMemory {
         return MemorySegment.ofArray(b).get(LONG, 0);
     }
 
+    private static final java.lang.invoke.VarHandle INT_HANDLE = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
+
+    @Override
+    public int compareAndExchangeInt(long addr, int expected, int value) throws BadAddressException {
+        if ((addr & 3) != 0) {
+            throw new BadAddressException(addr);
+        }
+        return (int) INT_HANDLE.compareAndExchange(ram, physical(addr, true), expected, value);
+    }
+
     @Override
     public int readInt(long addr) throws BadAddressException {
         if ((addr & (PAGE - 1)) <= PAGE - 4) {

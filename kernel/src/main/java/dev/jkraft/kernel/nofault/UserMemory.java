@@ -33,6 +33,19 @@ public interface UserMemory {
 
     long readLong(long addr) throws BadAddressException;
 
+    /**
+     * Atomically, as a locked cmpxchg on the guest's own CPUs: if the aligned int at {@code addr}
+     * is {@code expected}, stores {@code value}. Returns the value found. (Test doubles that are
+     * not guest RAM do it without atomicity.)
+     */
+    default int compareAndExchangeInt(long addr, int expected, int value) throws BadAddressException {
+        int found = readInt(addr);
+        if (found == expected) {
+            writeInt(addr, value);
+        }
+        return found;
+    }
+
     int readInt(long addr) throws BadAddressException;
 
     void writeLong(long addr, long value) throws BadAddressException;

@@ -28,8 +28,42 @@ public interface Cpu extends AutoCloseable {
      */
     void invalidate(long[] changedEntries, int count);
 
-    /** Asks a running {@link #run()} to return {@link Exit.Kicked} soon; callable from any thread. */
+    /**
+     * Asks {@link #run()} to return {@link Exit.Kicked} soon, at a point where {@link #regs()} is
+     * the user context (a running guest is interrupted; one about to run returns at once);
+     * callable from any thread.
+     */
     void kick();
+
+    /**
+     * Returns once this CPU runs no guest code with a translation that an earlier {@link
+     * #invalidate} removed: at once if it is outside {@link #run()} (it flushes before it runs
+     * guest code again), else after kicking it and waiting for its flush. Callable from any thread
+     * but the CPU's own (which needs no wait).
+     */
+    void syncTranslations();
+
+    /**
+     * The user's x87/SSE/AVX state in the XSAVE standard (non-compacted) format, {@link
+     * #fpuStateSize()} bytes: what Linux puts in a signal frame. Only from the CPU's own thread,
+     * outside {@link #run()}.
+     */
+    byte[] fpuState();
+
+    /**
+     * Loads a state in the format of {@link #fpuState()}; false if the CPU refuses it (reserved
+     * bits set, features not enabled), leaving the state unchanged.
+     */
+    boolean setFpuState(byte[] image);
+
+    /** Bytes of {@link #fpuState()}: 512 legacy + 64 header + the enabled extended states. */
+    int fpuStateSize();
+
+    /** The state components the user may use (XCR0), for the signal frame's xfeatures. */
+    long fpuFeatures();
+
+    /** Small number identifying this CPU in the machine (0 first). */
+    int id();
 
     @Override
     void close();

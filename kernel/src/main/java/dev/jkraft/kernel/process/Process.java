@@ -1,18 +1,39 @@
 package dev.jkraft.kernel.process;
 
 import dev.jkraft.kernel.fdtab.FdTable;
+import dev.jkraft.kernel.futex.FutexTable;
 import dev.jkraft.kernel.mem.FrameAllocator;
-import dev.jkraft.kernel.time.Timekeeper;
-import dev.jkraft.kernel.vfs.FsContext;
 import dev.jkraft.kernel.nofault.GuestMemory;
 import dev.jkraft.kernel.nofault.UserMemory;
+import dev.jkraft.kernel.platform.Cpu;
+import dev.jkraft.kernel.platform.CpuState;
+import dev.jkraft.kernel.signal.PendingSignals;
+import dev.jkraft.kernel.time.Timekeeper;
+import dev.jkraft.kernel.vfs.FsContext;
 import dev.jkraft.kernel.vmem.AddressSpace;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
 
-/** A thread group: one address space, one descriptor table, one set of ids and limits. */
+/**
+ * A thread group: one address space, one descriptor table, one set of ids, limits and signal
+ * dispositions, and its threads ({@link Task}s).
+ */
 public final class Process {
     /** Number of rlimit resources (RLIMIT_NLIMITS). */
     public static final int RLIMITS = 16;
+
+    /** What the kernel provides for making threads: a CPU for each, a host thread to drive it. */
+    public interface ThreadHost {
+        /** A CPU that starts at {@code initial}. */
+        Cpu newCpu(CpuState initial);
+
+        /** Runs {@code t} on a new host thread until it exits. */
+        void start(Task t);
+
+        /** Most threads a group may have at once. */
+        int maxThreads();
+    }
 
     private final int pid;
     private final int ppid;
@@ -28,10 +49,18 @@ public final class Process {
     private final Timekeeper clocks;
     private final FsContext fs;
     private final SignalActions signalActions = new SignalActions();
+    private final Object signalLock = new Object();
+    private final PendingSignals sharedPending = new PendingSignals();
+    private final FutexTable futexes = new FutexTable();
     private final dev.jkraft.kernel.syscall.linux.SysSched.State sched = new dev.jkraft.kernel.syscall.linux.SysSched.State();
     private final long startTime;
+    private final ConcurrentSkipListMap<Integer, Task> tasks = new ConcurrentSkipListMap<>();
+    private int nextTid;
+    private int cpus = 1;
+    private ThreadHost threadHost;
     private volatile int exitStatus = -1;
     private volatile int killedBy;
+    private int leaderExitCode;
 
     public Process(int pid, int ppid, Credentials credentials, AddressSpace addressSpace, GuestMemory memory,
             FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits,
@@ -40,6 +69,7 @@ public final class Process {
         this.frames = frames;
         this.clocks = clocks;
         this.pid = pid;
+        this.nextTid = pid + 1;
         this.ppid = ppid;
         this.credentials = credentials;
         this.addressSpace = addressSpace;
@@ -152,18 +182,123 @@ public final class Process {
         return signalActions;
     }
 
+    /** The lock over every thread's mask and pending signals, and the group's. */
+    public Object signalLock() {
+        return signalLock;
+    }
+
+    /** Signals sent to the group as a whole (kill), waiting for a thread that does not block them. */
+    public PendingSignals sharedPending() {
+        return sharedPending;
+    }
+
+    public FutexTable futexes() {
+        return futexes;
+    }
+
+    // ---- threads ----
+
+    public void setThreadHost(ThreadHost host, int cpuCount) {
+        this.threadHost = host;
+        this.cpus = Math.max(1, cpuCount);
+    }
+
+    public ThreadHost threadHost() {
+        return threadHost;
+    }
+
+    /** How many CPUs the guest sees (sched_getaffinity, /proc/cpuinfo). */
+    public int cpuCount() {
+        return cpus;
+    }
+
+    /** A fresh thread id, from the same numbers as process ids. */
+    public synchronized int allocateTid() {
+        return nextTid++;
+    }
+
+    public void addTask(Task t) {
+        tasks.put(t.tid(), t);
+    }
+
+    /** The live threads, by thread id (the main thread first). */
+    public List<Task> tasks() {
+        return new ArrayList<>(tasks.values());
+    }
+
+    public Task task(int tid) {
+        return tasks.get(tid);
+    }
+
+    public int threadCount() {
+        return tasks.size();
+    }
+
+    /**
+     * A thread has ended. The last one ends the group: with the group's status if exit_group or a
+     * signal ended it, else with the main thread's exit code, as Linux reports a group whose
+     * threads all called exit(2).
+     */
+    public void taskExited(Task t) {
+        synchronized (tasks) {
+            if (t.tid() == pid) {
+                leaderExitCode = t.exitCode();
+            }
+            tasks.remove(t.tid());
+            if (tasks.isEmpty()) {
+                if (exitStatus < 0) {
+                    exitStatus = leaderExitCode;
+                }
+                tasks.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until every thread has ended. */
+    public void awaitThreads() {
+        synchronized (tasks) {
+            while (!tasks.isEmpty()) {
+                try {
+                    tasks.wait();
+                } catch (InterruptedException e) {
+                    // the group's end is what we wait for; keep waiting
+                }
+            }
+        }
+    }
+
     /** exit_group(status): the whole group ends with {@code status & 0xff}. */
     public void exit(int status) {
-        if (exitStatus < 0) {
-            exitStatus = status & 0xFF;
+        boolean first;
+        synchronized (this) {
+            first = exitStatus < 0;
+            if (first) {
+                exitStatus = status & 0xFF;
+            }
+        }
+        if (first) {
+            stopThreads();
         }
     }
 
     /** Killed by signal {@code signal}; the status the host sees is 128 + signal. */
     public void kill(int signal) {
-        if (exitStatus < 0) {
-            killedBy = signal;
-            exitStatus = 128 + signal;
+        boolean first;
+        synchronized (this) {
+            first = exitStatus < 0;
+            if (first) {
+                killedBy = signal;
+                exitStatus = 128 + signal;
+            }
+        }
+        if (first) {
+            stopThreads();
+        }
+    }
+
+    private void stopThreads() {
+        for (Task t : tasks.values()) {
+            t.wake();
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.jkraft.kernel.process;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
- * The dispositions set with rt_sigaction: recorded and reported back (delivery arrives with the
- * signals micro-library). Each is the raw 32-byte kernel {@code struct sigaction}.
+ * A thread group's signal dispositions, as rt_sigaction sets them (CLONE_SIGHAND: shared by its
+ * threads). Each is kept as the raw 32-byte kernel {@code struct sigaction}.
  */
 public final class SignalActions {
     /** Signals are numbered 1..64. */
@@ -10,8 +13,10 @@ public final class SignalActions {
     /** sizeof(struct kernel_sigaction) on x86-64: handler, flags, restorer, mask. */
     public static final int SIZE = 32;
 
+    /** One disposition, decoded. */
+    public record Action(long handler, long flags, long restorer, long mask) {}
+
     private final byte[][] actions = new byte[NSIG + 1][];
-    private long blocked;
 
     public synchronized byte[] get(int sig) {
         byte[] a = actions[sig];
@@ -22,11 +27,19 @@ public final class SignalActions {
         actions[sig] = action.clone();
     }
 
-    public synchronized long blocked() {
-        return blocked;
+    public synchronized Action action(int sig) {
+        byte[] a = actions[sig];
+        if (a == null) {
+            return new Action(0, 0, 0, 0);
+        }
+        ByteBuffer b = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+        return new Action(b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24));
     }
 
-    public synchronized void setBlocked(long mask) {
-        blocked = mask;
+    /** SA_RESETHAND's reset: back to SIG_DFL (flags and mask as they were, as Linux leaves them). */
+    public synchronized void resetHandler(int sig) {
+        if (actions[sig] != null) {
+            ByteBuffer.wrap(actions[sig]).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0);
+        }
     }
 }

@@ -3,12 +3,19 @@ package dev.jkraft.kernel.process;
 import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.platform.Cpu;
 import dev.jkraft.kernel.platform.Registers;
+import dev.jkraft.kernel.signal.PendingSignals;
 
-/** One guest thread: a thread id, the CPU it runs on, and what Linux keeps per thread for libc. */
+/**
+ * One guest thread: a thread id, the CPU it runs on and the host thread that drives it, its signal
+ * mask and pending signals, and what Linux keeps per thread for libc.
+ */
 public final class Task {
+    private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
+
     private final int tid;
     private final Process process;
     private final Cpu cpu;
+    private volatile Thread thread;
     private long clearChildTid;
     private long robustList;
     private long robustListLength;
@@ -20,12 +27,73 @@ public final class Task {
     private int sigaltstackFlags = 2; // SS_DISABLE
     private final dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState prctl;
 
+    // Signals: guarded by the process's signal lock.
+    private long blocked;
+    private final PendingSignals pending = new PendingSignals();
+    private long savedMask;
+    private boolean restoreMask;
+
+    // The system call the thread stopped in, for restarts.
+    private long syscallNr = -1;
+    private int restart;
+    private Restartable restartBlock;
+
+    /** trapno, error code and cr2 of the fault a forced signal comes from, for the sigcontext. */
+    private final long[] faultContext = new long[3];
+
+    private volatile boolean exited;
+    private volatile int exitCode;
+    /** System time the thread entered guest code, or 0 outside it (for the scheduler's tick). */
+    private volatile long runningSince;
+
+    /** What restart_syscall(2) runs after an ERESTART_RESTARTBLOCK (a sleep's rest). */
+    @FunctionalInterface
+    public interface Restartable {
+        long restart(Task t) throws dev.jkraft.kernel.syscall.SyscallException;
+    }
+
     public Task(int tid, Process process, Cpu cpu) {
+        this(tid, process, cpu, null);
+    }
+
+    /** A thread that starts with {@code parent}'s name and signal mask. */
+    public Task(int tid, Process process, Cpu cpu, Task parent) {
         this.tid = tid;
         this.process = process;
         this.cpu = cpu;
         String exe = process.executable();
-        this.prctl = new dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState(exe.substring(exe.lastIndexOf('/') + 1));
+        this.prctl = new dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState(
+                parent != null ? parent.prctl().comm() : exe.substring(exe.lastIndexOf('/') + 1));
+        if (parent != null) {
+            this.blocked = parent.blocked();
+        }
+    }
+
+    /** The task the calling host thread runs, or null outside the guest's threads. */
+    public static Task current() {
+        return CURRENT.get();
+    }
+
+    /** Binds this task to the calling host thread, which drives its CPU from now on. */
+    public void attachThread() {
+        thread = Thread.currentThread();
+        CURRENT.set(this);
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Gets the thread out of whatever it does: a wait in a system call ends (EINTR, or a restart),
+     * guest code stops at the next instruction boundary.
+     */
+    public void wake() {
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+        cpu.kick();
     }
 
     /** What prctl(2) has recorded for this thread. */
@@ -51,6 +119,110 @@ public final class Task {
 
     public UserMemory memory() {
         return process.memory();
+    }
+
+    // ---- signal state (callers hold process().signalLock()) ----
+
+    public long blocked() {
+        synchronized (process.signalLock()) {
+            return blocked;
+        }
+    }
+
+    /** Sets the mask; SIGKILL and SIGSTOP are never blocked. */
+    public void setBlocked(long mask) {
+        synchronized (process.signalLock()) {
+            blocked = mask & ~(PendingSignals.bit(9) | PendingSignals.bit(19));
+        }
+    }
+
+    public PendingSignals pending() {
+        return pending;
+    }
+
+    /** rt_sigsuspend and the like: the mask to put back once a handler's frame records it. */
+    public void saveMask(long mask) {
+        synchronized (process.signalLock()) {
+            savedMask = mask;
+            restoreMask = true;
+        }
+    }
+
+    /** The saved mask if one is waiting (and forgets it), else -1 with nothing saved. */
+    public boolean hasSavedMask() {
+        return restoreMask;
+    }
+
+    public long takeSavedMask() {
+        restoreMask = false;
+        return savedMask;
+    }
+
+    /** Records the CPU exception a signal is about to report (sigcontext's trapno, err, cr2). */
+    public void setFaultContext(long trapno, long error, long cr2) {
+        faultContext[0] = trapno;
+        faultContext[1] = error;
+        faultContext[2] = cr2;
+    }
+
+    /** The recorded {trapno, err, cr2}, then cleared. */
+    public long[] takeFaultContext() {
+        long[] c = faultContext.clone();
+        java.util.Arrays.fill(faultContext, 0);
+        return c;
+    }
+
+    // ---- system call restart ----
+
+    public void setSyscall(long nr) {
+        syscallNr = nr;
+    }
+
+    public long syscallNr() {
+        return syscallNr;
+    }
+
+    /** The ERESTART* code the last system call ended with (0: none); cleared by the taking. */
+    public int takeRestart() {
+        int r = restart;
+        restart = 0;
+        return r;
+    }
+
+    public void setRestart(int code) {
+        restart = code;
+    }
+
+    public void setRestartBlock(Restartable r) {
+        restartBlock = r;
+    }
+
+    public Restartable restartBlock() {
+        return restartBlock;
+    }
+
+    // ---- life ----
+
+    /** exit(2): this thread ends with {@code code}; the group goes on. */
+    public void exit(int code) {
+        exitCode = code & 0xFF;
+        exited = true;
+    }
+
+    public boolean exited() {
+        return exited;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    public long runningSince() {
+        return runningSince;
+    }
+
+    public void setRunningSince(long nanos) {
+        runningSince = nanos;
     }
 
     public long clearChildTid() {
@@ -92,6 +264,7 @@ public final class Task {
         rseqSignature = signature;
     }
 
+    /** {ss_sp, ss_flags, ss_size} as recorded (flags: SS_DISABLE or 0, SS_AUTODISARM kept). */
     public long[] sigaltstack() {
         return new long[] {sigaltstackSp, sigaltstackFlags, sigaltstackSize};
     }
@@ -100,5 +273,16 @@ public final class Task {
         sigaltstackSp = sp;
         sigaltstackFlags = flags;
         sigaltstackSize = size;
+    }
+
+    /** Whether {@code sp} is on the alternate signal stack (Linux's on_sig_stack). */
+    public boolean onSigaltstack(long sp) {
+        return sigaltstackSize != 0 && Long.compareUnsigned(sp, sigaltstackSp) > 0
+                && Long.compareUnsigned(sp - sigaltstackSp, sigaltstackSize) <= 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + tid + "]";
     }
 }

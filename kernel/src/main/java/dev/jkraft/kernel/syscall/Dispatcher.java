@@ -6,6 +6,7 @@ import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.platform.Reg;
 import dev.jkraft.kernel.platform.Registers;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.signal.SignalDelivery;
 import java.io.PrintStream;
 import java.util.BitSet;
 
@@ -20,7 +21,6 @@ public final class Dispatcher {
     private final Counter calls;
     private final Counter unimplemented;
     private final BitSet reported = new BitSet();
-    private final long[] args = new long[6];
 
     public Dispatcher(KernelLog log, PrintStream strace, Counter calls, Counter unimplemented) {
         this.log = log;
@@ -40,12 +40,12 @@ public final class Dispatcher {
         long a4 = r.get(Reg.R8);
         long a5 = r.get(Reg.R9);
         calls.increment();
+        t.setSyscall(nrRaw);
         int nr = nrRaw < 0 || nrRaw > Integer.MAX_VALUE ? -1 : (int) nrRaw;
         SyscallHandler h = nr < 0 ? null : SyscallTable.handler(nr);
         boolean noReturn = nr == 60 || nr == 231;
         if (strace != null && noReturn) {
-            fill(a0, a1, a2, a3, a4, a5);
-            strace.println(Strace.formatEntry(nr, args, t.memory()));
+            strace.println(Strace.formatEntry(nr, new long[] {a0, a1, a2, a3, a4, a5}, t.memory()));
         }
         long result;
         if (h == null) {
@@ -58,26 +58,20 @@ public final class Dispatcher {
                 result = -e.errno();
             }
         }
-        if (t.process().exited()) {
+        if (t.process().exited() || t.exited()) {
             return;
+        }
+        if (result <= -SignalDelivery.ERESTARTSYS && result >= -SignalDelivery.ERESTART_RESTARTBLOCK) {
+            // Interrupted by a signal: delivery decides between a restart and EINTR.
+            t.setRestart((int) -result);
         }
         r.set(Reg.RAX, result);
         if (strace != null) {
-            fill(a0, a1, a2, a3, a4, a5);
-            strace.println(Strace.format(nr, args, result, t.memory()));
+            strace.println(Strace.format(nr, new long[] {a0, a1, a2, a3, a4, a5}, result, t.memory()));
         }
     }
 
-    private void fill(long a0, long a1, long a2, long a3, long a4, long a5) {
-        args[0] = a0;
-        args[1] = a1;
-        args[2] = a2;
-        args[3] = a3;
-        args[4] = a4;
-        args[5] = a5;
-    }
-
-    private void reportUnimplemented(int nr, long raw) {
+    private synchronized void reportUnimplemented(int nr, long raw) {
         unimplemented.increment();
         int key = nr < 0 ? Integer.MAX_VALUE : nr;
         if (reported.get(key)) {

@@ -1,6 +1,7 @@
 package dev.jkraft.kernel.syscall;
 
 import dev.jkraft.kernel.syscall.linux.SysAttrs;
+import dev.jkraft.kernel.syscall.linux.SysClone;
 import dev.jkraft.kernel.syscall.linux.SysCwd;
 import dev.jkraft.kernel.syscall.linux.SysEpoll;
 import dev.jkraft.kernel.syscall.linux.SysEventfd;
@@ -55,6 +56,7 @@ public final class SyscallTable {
         def(12, SysMmap::brk);
         def(13, SysSignal::rtSigaction);
         def(14, SysSignal::rtSigprocmask);
+        def(15, SysSignal::rtSigreturn);
         def(16, SysFile::ioctl);
         def(17, SysOpen::pread64);
         def(18, SysReadWrite::pwrite64);
@@ -70,11 +72,13 @@ public final class SyscallTable {
         def(28, SysMmap::madvise);
         def(32, SysFile::dup);
         def(33, SysFile::dup2);
+        def(34, SysSignal::pause);
         def(35, SysTime::nanosleep);
         def(39, SysThread::getpid);
         def(40, SysPipe::sendfile);
         def(41, SysSocket::socket);
         def(53, SysSocket::socketpair);
+        def(56, SysClone::clone);
         def(60, SysThread::exit);
         def(62, SysSignal::kill);
         def(63, SysInfo::uname);
@@ -112,6 +116,10 @@ public final class SyscallTable {
         def(108, SysThread::getegid);
         def(110, SysThread::getppid);
         def(115, SysThread::getgroups);
+        def(127, SysSignal::rtSigpending);
+        def(128, SysSignal::rtSigtimedwait);
+        def(129, SysSignal::rtSigqueueinfo);
+        def(130, SysSignal::rtSigsuspend);
         def(131, SysSignal::sigaltstack);
         def(132, SysAttrs::utime);
         def(133, SysNames::mknod);
@@ -151,6 +159,7 @@ public final class SyscallTable {
         def(213, SysEpoll::epollCreate);
         def(217, SysOpen::getdents64);
         def(218, SysThread::setTidAddress);
+        def(219, SysSignal::restartSyscall);
         def(221, SysOpen::fadvise64);
         def(228, SysTime::clockGettime);
         def(229, SysTime::clockGetres);
@@ -192,6 +201,7 @@ public final class SyscallTable {
         def(293, SysPipe::pipe2);
         def(295, SysReadWrite::preadv);
         def(296, SysReadWrite::pwritev);
+        def(297, SysSignal::rtTgsigqueueinfo);
         def(302, SysInfo::prlimit64);
         def(306, SysAttrs::syncfs);
         def(309, SysTime::getcpu);
@@ -205,10 +215,12 @@ public final class SyscallTable {
         def(328, SysReadWrite::pwritev2);
         def(332, SysOpen::statx);
         def(334, SysThread::rseq);
+        def(435, SysClone::clone3);
         def(436, SysFile::closeRange);
         def(437, SysOpen::openat2);
         def(439, SysOpen::faccessat2);
         def(441, SysEpoll::epollPwait2);
+        def(449, SysFutex::futexWaitv);
         def(452, SysAttrs::fchmodat2);
     }
 

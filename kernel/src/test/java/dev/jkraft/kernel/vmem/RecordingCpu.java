@@ -42,5 +42,33 @@ public final class RecordingCpu implements Cpu {
     public void kick() {}
 
     @Override
+    public void syncTranslations() {}
+
+    @Override
+    public byte[] fpuState() {
+        return new byte[576];
+    }
+
+    @Override
+    public boolean setFpuState(byte[] image) {
+        return true;
+    }
+
+    @Override
+    public int fpuStateSize() {
+        return 576;
+    }
+
+    @Override
+    public long fpuFeatures() {
+        return 3;
+    }
+
+    @Override
+    public int id() {
+        return 0;
+    }
+
+    @Override
     public void close() {}
 }

@@ -22,6 +22,11 @@ final class Kvm {
     static final long GET_TSC_KHZ = 0xAEA3L;
     static final long SET_CPUID2 = 0x4008AE90L;
     static final long SET_XCRS = 0x4188AEA7L;
+    static final long GET_XSAVE = 0x9000AEA4L;
+    static final long SET_XSAVE = 0x5000AEA5L;
+    /** sizeof(struct kvm_xsave): the legacy region, the header and the extended states. */
+    static final long XSAVE_SIZE = 4096;
+    static final int CAP_MAX_VCPUS = 66;
 
     static final int CAP_SYNC_REGS = 0x4A;
     static final int CAP_IMMEDIATE_EXIT = 0x88;

@@ -18,13 +18,12 @@ final class KvmCpu implements Cpu {
     private enum Mode {
         /** Not yet run: the sync area holds the user state itself. */
         DIRECT,
-        /** Stopped in the syscall stub: user rip is in rcx, user rflags in r11. */
-        SYSCALL,
         /** Stopped in an exception stub: user rip, rflags and rsp are in the frame on the IST stack. */
         FAULT,
         /**
-         * A system call whose doorbell rang at CPL 3 (see {@link Ring0}): user rip is in rcx and
-         * rflags in r11 as after {@code syscall}; the return sets RIP and RFLAGS directly.
+         * A system call whose doorbell rang at CPL 3 (see {@link Ring0}): user rip and rflags
+         * were in rcx and r11 as after {@code syscall} and are kept apart from them, so that all
+         * of rcx and r11 can be set too (rt_sigreturn); the return sets RIP and RFLAGS directly.
          */
         USER_SYSCALL,
         /** Passing from USER_SYSCALL into ring 0 through the {@code ud2} on the syscall page. */
@@ -48,19 +47,38 @@ final class KvmCpu implements Cpu {
     private final MemorySegment run;
     private final MemorySegment ram;
     private final Ring0 ring0;
-    private final long cr3;
+    private long cr3;
     private final Registers regs = new View();
     private Mode mode = Mode.DIRECT;
     private long framePa;
+    /** Entries to rewrite before guest code runs again; guarded by {@link #pendingLock}. */
     private long[] pendingEntries = new long[64];
     private int pendingCount;
-    private boolean pendingFlush;
+    private volatile boolean pendingFlush;
     private int pendingNext;
+    private final Object pendingLock = new Object();
+    /** Invalidations asked for, and how many of them a completed flush covered. */
+    private volatile long flushRequested;
+    private volatile long flushDone;
+    /** Inside {@link #run()}: guest code may be running with translations not yet flushed. */
+    private volatile boolean inRun;
+    /** Nothing has run since the last {@link #reset}: the CPU caches no translation. */
+    private boolean fresh = true;
     private final long[] saved = new long[4];
+    /** Between entering the rewrite loop and its last report: RAX, RCX, RDX, RSI are the loop's. */
+    private boolean inRewrite;
     private long resumeTail;
     private long userRip;
     private long userRflags;
+    /** In USER_SYSCALL: the user's rip and rflags (rcx and r11 at the doorbell). */
+    private long sysRip;
+    private long sysRflags;
     private volatile boolean kicked;
+    /** The host thread that drives this CPU, and its Linux thread id (for the kick signal). */
+    private volatile Thread owner;
+    private volatile int ownerTid;
+    private final int fpuSize;
+    private final long xcr0;
     private boolean closed;
 
     private KvmCpu(KvmMachine machine, int id, int fd, MemorySegment run, long cr3) {
@@ -71,6 +89,8 @@ final class KvmCpu implements Cpu {
         this.ram = machine.memory();
         this.ring0 = machine.ring0();
         this.cr3 = cr3;
+        this.xcr0 = machine.xcr0();
+        this.fpuSize = machine.xsaveSize();
     }
 
     static KvmCpu create(KvmMachine machine, int id, CpuState initial) throws LibC.NativeError {
@@ -86,7 +106,7 @@ final class KvmCpu implements Cpu {
         try {
             cpu.setup(initial);
         } catch (LibC.NativeError e) {
-            cpu.close();
+            cpu.destroy();
             throw e;
         }
         return cpu;
@@ -128,11 +148,6 @@ final class KvmCpu implements Cpu {
             }
             machine.learnTscOffset(fd, arena);
             if (xsave) {
-                int[] d = machine.cpuid(0xD, 0);
-                long supported = (d[0] & 0xFFFFFFFFL) | ((long) d[3] << 32);
-                // x87, SSE, AVX and the AVX-512 states; not MPX, PKRU or AMX (Linux hands AMX out
-                // only on request).
-                long xcr0 = supported & 0xE7L | 0x3L;
                 MemorySegment x = arena.allocate(0x188, 8);
                 x.set(ValueLayout.JAVA_INT, 0, 1);
                 x.set(ValueLayout.JAVA_INT, 8, 0);
@@ -147,6 +162,40 @@ final class KvmCpu implements Cpu {
         }
         run.set(ValueLayout.JAVA_LONG, Kvm.RUN_VALID_REGS, Kvm.SYNC_REGS | Kvm.SYNC_SREGS);
         run.set(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS, Kvm.SYNC_REGS);
+    }
+
+    /**
+     * Makes a released CPU start afresh at {@code initial} (a new guest thread): user registers,
+     * FS and GS bases, no pending kick or flush. Its translations are dropped on the way in.
+     */
+    void reset(CpuState initial) {
+        synchronized (pendingLock) {
+            pendingCount = 0;
+            pendingNext = 0;
+            pendingFlush = false;
+            flushDone = flushRequested;
+        }
+        kicked = false;
+        owner = null;
+        ownerTid = 0;
+        run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 0);
+        for (Reg r : Reg.values()) {
+            if (r != Reg.FS_BASE && r != Reg.GS_BASE) {
+                run.set(ValueLayout.JAVA_LONG, Kvm.RUN_REGS + 8L * r.ordinal(), initial.get(r));
+            }
+        }
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_FS + Kvm.SEG_BASE, initial.get(Reg.FS_BASE));
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_GS + Kvm.SEG_BASE, initial.get(Reg.GS_BASE));
+        cr3 = initial.cr3();
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_CR3, cr3);
+        mode = Mode.DIRECT;
+        // The previous thread's translations may be stale for this one: reload CR3 first.
+        fresh = false;
+        synchronized (pendingLock) {
+            pendingFlush = true;
+            flushRequested++;
+        }
+        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_DIRTY_REGS, Kvm.SYNC_REGS | Kvm.SYNC_SREGS);
     }
 
     /** Loads CPL-3 segments so that the first KVM_RUN enters the program in user mode. */
@@ -184,10 +233,23 @@ final class KvmCpu implements Cpu {
 
     @Override
     public Exit run() {
+        Thread me = Thread.currentThread();
+        if (owner != me) {
+            owner = me;
+            ownerTid = LibC.gettid();
+        }
+        inRun = true;
+        try {
+            return runGuest();
+        } finally {
+            inRun = false;
+        }
+    }
+
+    private Exit runGuest() {
         if (mode == Mode.USER_SYSCALL) {
-            // Return the way sysret would: to rcx with rflags from r11.
-            userRip = raw(Reg.RCX);
-            userRflags = raw(Reg.R11) & USER_FLAGS | 0x2;
+            userRip = sysRip;
+            userRflags = sysRflags & USER_FLAGS | 0x2;
             if (pendingFlush) {
                 // The rewrite loop runs in ring 0: get there through the ud2, then iret to the caller.
                 setRaw(Reg.RIP, ring0.syscallEntryVa() + Ring0.RING0_ENTRY);
@@ -195,26 +257,33 @@ final class KvmCpu implements Cpu {
             } else {
                 setRaw(Reg.RIP, userRip);
                 setRaw(Reg.RFLAGS, userRflags);
+                mode = Mode.DIRECT;
             }
         } else if (pendingFlush) {
-            pendingFlush = false;
-            routeThroughRewriteLoop();
+            if (mode == Mode.DIRECT && !fresh) {
+                // Stopped in user code by a kick: into ring 0 through the ud2, as above.
+                userRip = raw(Reg.RIP);
+                userRflags = raw(Reg.RFLAGS) & USER_FLAGS | 0x2;
+                setRaw(Reg.RIP, ring0.syscallEntryVa() + Ring0.RING0_ENTRY);
+                mode = Mode.ENTERING_RING0;
+            } else {
+                routeThroughRewriteLoop();
+            }
         }
+        boolean finishStub = false;
         for (;;) {
-            if (kicked) {
+            if (kicked && !finishStub && !inRewrite && mode != Mode.ENTERING_RING0) {
                 return takeKick();
             }
+            finishStub = false;
+            long entryRip = raw(Reg.RIP);
+            fresh = false;
             int r = LibC.ioctlRaw(fd, Kvm.RUN, 0L);
-            if (r < 0) {
-                if (-r == LibC.EINTR || -r == LibC.EAGAIN) {
-                    if (kicked) {
-                        return takeKick();
-                    }
-                    continue;
-                }
+            boolean interrupted = r < 0 && (-r == LibC.EINTR || -r == LibC.EAGAIN);
+            if (r < 0 && !interrupted) {
                 return new Exit.Halt("KVM_RUN failed: " + LibC.strerror(-r));
             }
-            int reason = run.get(ValueLayout.JAVA_INT, Kvm.RUN_EXIT_REASON);
+            int reason = interrupted ? Kvm.EXIT_INTR : run.get(ValueLayout.JAVA_INT, Kvm.RUN_EXIT_REASON);
             switch (reason) {
                 case Kvm.EXIT_IO -> {
                     int port = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_IO_PORT) & 0xFFFF;
@@ -241,12 +310,21 @@ final class KvmCpu implements Cpu {
                                 + " at rip 0x" + Long.toHexString(raw(Reg.RIP)));
                     }
                     int cpl = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_SREGS + Kvm.SREGS_CS + Kvm.SEG_SELECTOR) & 3;
-                    mode = cpl == 3 ? Mode.USER_SYSCALL : Mode.SYSCALL;
+                    if (cpl == 3) {
+                        sysRip = raw(Reg.RCX);
+                        sysRflags = raw(Reg.R11);
+                        mode = Mode.USER_SYSCALL;
+                    } else {
+                        syscallToIretFrame();
+                    }
                     return Exit.Syscall.INSTANCE;
                 }
                 case Kvm.EXIT_INTR -> {
-                    if (kicked) {
-                        return takeKick();
+                    if (kicked && !atSafePoint(entryRip)) {
+                        // Inside one of the ring-0 stubs: let it run to its own exit, which comes
+                        // before any user instruction, and take the kick there.
+                        run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 0);
+                        finishStub = true;
                     }
                 }
                 case Kvm.EXIT_SHUTDOWN -> {
@@ -270,6 +348,49 @@ final class KvmCpu implements Cpu {
                 }
             }
         }
+    }
+
+    /**
+     * After KVM_RUN was interrupted: whether {@link #regs()} can describe the user context as it
+     * stands. Either nothing ran (rip where it entered, so the mode still holds; not on the way
+     * into ring 0, whose user rip is elsewhere), or the CPU is in user code (then the registers are
+     * the user's own).
+     */
+    private boolean atSafePoint(long entryRip) {
+        if (inRewrite || mode == Mode.ENTERING_RING0) {
+            return false;
+        }
+        long rip = raw(Reg.RIP);
+        if (rip == entryRip) {
+            return true;
+        }
+        int cpl = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_SREGS + Kvm.SREGS_CS + Kvm.SEG_SELECTOR) & 3;
+        if (cpl == 3 && rip >= 0 && rip < 0x0000_8000_0000_0000L) {
+            mode = Mode.DIRECT;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * In ring 0 at the syscall stub: instead of returning with sysret, which takes rip and rflags
+     * from rcx and r11, build an interrupt frame on this CPU's ring-0 stack and return through
+     * iretq as from an exception, so every user register can be set on its own.
+     */
+    private void syscallToIretFrame() {
+        long frameVa = ring0.stackTopVa(id) - 56;
+        long pa = ring0.toPhysical(frameVa);
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_VECTOR, 0);
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_ERROR, 0);
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RIP, raw(Reg.RCX));
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_CS, Ring0.USER_CS);
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RFLAGS, raw(Reg.R11));
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RSP, raw(Reg.RSP));
+        ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RSP + 8, Ring0.USER_DS);
+        setRaw(Reg.RSP, frameVa);
+        setRaw(Reg.RIP, ring0.codeVa(Ring0.IRET_TAIL));
+        framePa = pa;
+        mode = Mode.FAULT;
     }
 
     private Exit takeKick() {
@@ -315,16 +436,20 @@ final class KvmCpu implements Cpu {
      */
     private void routeThroughRewriteLoop() {
         resumeTail = switch (mode) {
-            case SYSCALL -> ring0.codeVa(Ring0.SYSRET_TAIL);
             case FAULT -> ring0.codeVa(Ring0.IRET_TAIL);
             // Nothing has run on this CPU yet, so it caches nothing.
             case DIRECT -> 0;
             case USER_SYSCALL, ENTERING_RING0 -> throw new IllegalStateException("rewrite loop from " + mode);
         };
         if (resumeTail == 0) {
-            pendingCount = 0;
+            synchronized (pendingLock) {
+                pendingCount = 0;
+                pendingFlush = false;
+                flushDone = flushRequested;
+            }
             return;
         }
+        inRewrite = true;
         saved[0] = raw(Reg.RAX);
         saved[1] = raw(Reg.RCX);
         saved[2] = raw(Reg.RDX);
@@ -334,23 +459,35 @@ final class KvmCpu implements Cpu {
     }
 
     private void startRewriteRound() {
-        int n = Math.min(pendingCount - pendingNext, Ring0.TOUCH_LIST_CAPACITY);
-        long list = ring0.touchListPa();
-        for (int i = 0; i < n; i++) {
-            ram.set(ValueLayout.JAVA_LONG, list + 8L * i, Ring0.DIRECT_MAP_VA + pendingEntries[pendingNext + i]);
+        long list = ring0.touchListPa(id);
+        int n;
+        synchronized (pendingLock) {
+            pendingFlush = false;
+            n = Math.min(pendingCount - pendingNext, Ring0.TOUCH_LIST_CAPACITY);
+            for (int i = 0; i < n; i++) {
+                ram.set(ValueLayout.JAVA_LONG, list + 8L * i, Ring0.DIRECT_MAP_VA + pendingEntries[pendingNext + i]);
+            }
+            pendingNext += n;
         }
-        pendingNext += n;
-        setRaw(Reg.RSI, ring0.touchListVa());
+        setRaw(Reg.RSI, ring0.touchListVa(id));
         setRaw(Reg.RCX, n);
         setRaw(Reg.RIP, ring0.codeVa(Ring0.REWRITE_LOOP));
     }
 
     private void continueRewriteLoop() {
-        if (pendingNext < pendingCount) {
-            startRewriteRound();
-            return;
+        synchronized (pendingLock) {
+            if (pendingNext < pendingCount) {
+                // More came in while the loop ran (another CPU's munmap): another round.
+                startRewriteRound();
+                return;
+            }
+            // Every request made before this point was rewritten, and CR3 reloaded after it.
+            pendingCount = 0;
+            pendingNext = 0;
+            pendingFlush = false;
+            flushDone = flushRequested;
         }
-        pendingCount = 0;
+        inRewrite = false;
         setRaw(Reg.RAX, saved[0]);
         setRaw(Reg.RCX, saved[1]);
         setRaw(Reg.RDX, saved[2]);
@@ -375,12 +512,12 @@ final class KvmCpu implements Cpu {
                 case FS_BASE -> run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_FS + Kvm.SEG_BASE);
                 case GS_BASE -> run.get(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_GS + Kvm.SEG_BASE);
                 case RIP -> switch (mode) {
-                    case SYSCALL, USER_SYSCALL -> raw(Reg.RCX);
+                    case USER_SYSCALL -> sysRip;
                     case FAULT -> ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RIP);
                     case DIRECT, ENTERING_RING0 -> raw(Reg.RIP);
                 };
                 case RFLAGS -> switch (mode) {
-                    case SYSCALL, USER_SYSCALL -> raw(Reg.R11);
+                    case USER_SYSCALL -> sysRflags;
                     case FAULT -> ram.get(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS);
                     case DIRECT, ENTERING_RING0 -> raw(Reg.RFLAGS);
                 };
@@ -400,14 +537,14 @@ final class KvmCpu implements Cpu {
                 }
                 case RIP -> {
                     switch (mode) {
-                        case SYSCALL, USER_SYSCALL -> setRaw(Reg.RCX, value);
+                        case USER_SYSCALL -> sysRip = value;
                         case FAULT -> ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RIP, value);
                         case DIRECT, ENTERING_RING0 -> setRaw(Reg.RIP, value);
                     }
                 }
                 case RFLAGS -> {
                     switch (mode) {
-                        case SYSCALL, USER_SYSCALL -> setRaw(Reg.R11, value);
+                        case USER_SYSCALL -> sysRflags = value;
                         case FAULT -> ram.set(ValueLayout.JAVA_LONG, framePa + FRAME_RFLAGS, value);
                         case DIRECT, ENTERING_RING0 -> setRaw(Reg.RFLAGS, value);
                     }
@@ -436,22 +573,113 @@ final class KvmCpu implements Cpu {
 
     @Override
     public void invalidate(long[] changedEntries, int count) {
-        if (pendingCount + count > pendingEntries.length) {
-            pendingEntries = java.util.Arrays.copyOf(pendingEntries, Math.max(pendingEntries.length * 2, pendingCount + count));
+        synchronized (pendingLock) {
+            if (pendingCount + count > pendingEntries.length) {
+                pendingEntries = java.util.Arrays.copyOf(pendingEntries,
+                        Math.max(pendingEntries.length * 2, pendingCount + count));
+            }
+            System.arraycopy(changedEntries, 0, pendingEntries, pendingCount, count);
+            pendingCount += count;
+            flushRequested++;
+            pendingFlush = true;
         }
-        System.arraycopy(changedEntries, 0, pendingEntries, pendingCount, count);
-        pendingCount += count;
-        pendingFlush = true;
+    }
+
+    @Override
+    public void syncTranslations() {
+        long wanted = flushRequested;
+        if (Thread.currentThread() == owner || flushDone >= wanted) {
+            return;
+        }
+        // kick() first, then look at inRun: a CPU that enters run() after this sees the kick
+        // (and the pending flush) before it runs guest code.
+        kick();
+        long start = System.nanoTime();
+        long lastKick = start;
+        while (inRun && flushDone < wanted && !closed) {
+            long now = System.nanoTime();
+            if (now - lastKick > 1_000_000L) {
+                kick();
+                lastKick = now;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000L);
+        }
     }
 
     @Override
     public void kick() {
         kicked = true;
         run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 1);
+        int tid = ownerTid;
+        if (tid != 0 && owner != Thread.currentThread()) {
+            // Interrupts a KVM_RUN in progress; one about to start sees immediate_exit.
+            LibC.tgkill(KvmMachine.HOST_PID, tid, KvmMachine.KICK_SIGNAL);
+        }
     }
 
     @Override
+    public byte[] fpuState() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(Kvm.XSAVE_SIZE, 64);
+            LibC.ioctl(fd, Kvm.GET_XSAVE, x, "KVM_GET_XSAVE");
+            byte[] image = new byte[fpuSize];
+            MemorySegment.copy(x, ValueLayout.JAVA_BYTE, 0, image, 0, fpuSize);
+            return image;
+        } catch (LibC.NativeError e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean setFpuState(byte[] image) {
+        if (image.length < 512) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(Kvm.XSAVE_SIZE, 64);
+            // What the image does not cover (the header and extended states of a legacy image)
+            // stays as it is.
+            LibC.ioctl(fd, Kvm.GET_XSAVE, x, "KVM_GET_XSAVE");
+            MemorySegment.copy(image, 0, x, ValueLayout.JAVA_BYTE, 0, Math.min(image.length, fpuSize));
+            if (image.length < 576) {
+                x.set(ValueLayout.JAVA_LONG, 512, x.get(ValueLayout.JAVA_LONG, 512) | 3);
+            } else if (x.get(ValueLayout.JAVA_LONG, 520) != 0) {
+                // Only the standard format; KVM checks the rest of the header.
+                return false;
+            }
+            // MXCSR's reserved bits raise #GP in fxrstor/xrstor.
+            if ((x.get(ValueLayout.JAVA_INT, 24) & ~0xFFFF) != 0) {
+                return false;
+            }
+            return LibC.ioctlRaw(fd, Kvm.SET_XSAVE, x.address()) >= 0;
+        } catch (LibC.NativeError e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int fpuStateSize() {
+        return fpuSize;
+    }
+
+    @Override
+    public long fpuFeatures() {
+        return xcr0;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    /** Gives the CPU back to the machine for the next thread (KVM cannot destroy one vCPU). */
+    @Override
     public void close() {
+        machine.release(this);
+    }
+
+    /** Frees the vCPU for good (the machine is closing). */
+    void destroy() {
         if (!closed) {
             closed = true;
             LibC.munmap(run);

@@ -18,6 +18,20 @@ import java.util.Optional;
 /** A KVM virtual machine: one anonymous, MAP_NORESERVE RAM slot and up to {@code cpus} vCPUs. */
 final class KvmMachine implements Machine {
     private static final int MAX_CPUID_ENTRIES = 256;
+    /**
+     * The host signal that interrupts a vCPU thread's KVM_RUN ({@link KvmCpu#kick()}): a real-time
+     * signal glibc and the JVM leave alone, with a handler that does nothing.
+     */
+    static final int KICK_SIGNAL = 40;
+    static final int HOST_PID = LibC.getpid();
+
+    static {
+        try {
+            LibC.installNoOpHandler(KICK_SIGNAL);
+        } catch (LibC.NativeError e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int kvmFd;
     private final int vmFd;
@@ -28,6 +42,11 @@ final class KvmMachine implements Machine {
     private final int runMmapSize;
     private final MemorySegment supportedCpuid;
     private final List<KvmCpu> cpus = new ArrayList<>();
+    /** vCPUs whose thread ended, ready for the next one (KVM frees vCPUs only with the VM). */
+    private final java.util.ArrayDeque<KvmCpu> idle = new java.util.ArrayDeque<>();
+    /** 0 when the guest has no XSAVE (then its FPU state is the 512-byte FXSAVE image). */
+    private long xcr0;
+    private int xsaveSize = 512;
     private boolean closed;
     private Tsc tsc;
     private boolean tscLearned;
@@ -69,7 +88,9 @@ final class KvmMachine implements Machine {
             LibC.ioctl(kvmFd, Kvm.GET_SUPPORTED_CPUID, cpuid, "KVM_GET_SUPPORTED_CPUID");
             Ring0 ring0 = Ring0.at(ram, spec.ramBytes(), spec.ramBytes(), spec.cpus());
             ring0.build();
-            return new KvmMachine(kvmFd, vmFd, ram, ring0, spec.ramBytes(), spec.cpus(), runSize, cpuid);
+            KvmMachine m = new KvmMachine(kvmFd, vmFd, ram, ring0, spec.ramBytes(), spec.cpus(), runSize, cpuid);
+            m.learnXsave();
+            return m;
         } catch (LibC.NativeError e) {
             if (ram != null) {
                 LibC.munmap(ram);
@@ -97,17 +118,60 @@ final class KvmMachine implements Machine {
         };
     }
 
+    /**
+     * XCR0 the vCPUs get: x87, SSE, AVX and the AVX-512 states; not MPX, PKRU or AMX (Linux hands
+     * AMX out only on request). The user-visible XSAVE size follows from CPUID leaf 0xD. Some
+     * hypervisors behind /dev/kvm (PVM) offer no XSAVE at all: then the guest sees x87 and SSE
+     * only, and signal frames carry the legacy FXSAVE image, as Linux's do on such a CPU.
+     */
+    private void learnXsave() {
+        if ((cpuid(1, 0)[2] & (1 << 26)) == 0) {
+            return;
+        }
+        int[] d = cpuid(0xD, 0);
+        long supported = (d[0] & 0xFFFFFFFFL) | ((long) d[3] << 32);
+        xcr0 = supported & 0xE7L | 0x3L;
+        int size = 576;
+        for (int i = 2; i < 64; i++) {
+            if ((xcr0 & (1L << i)) != 0) {
+                int[] c = cpuid(0xD, i);
+                size = Math.max(size, c[1] + c[0]);
+            }
+        }
+        xsaveSize = (int) Math.min(size, Kvm.XSAVE_SIZE);
+    }
+
+    long xcr0() {
+        return xcr0;
+    }
+
+    int xsaveSize() {
+        return xsaveSize;
+    }
+
+    /** A CPU whose thread is done; the next {@link #newCpu} takes it. */
+    synchronized void release(KvmCpu cpu) {
+        if (!closed && !idle.contains(cpu)) {
+            idle.push(cpu);
+        }
+    }
+
     @Override
     public synchronized Cpu newCpu(CpuState initial) {
         if (closed) {
             throw new IllegalStateException("machine is closed");
         }
+        // Make the ring-0 area visible in this address space.
+        ram.set(ValueLayout.JAVA_LONG, initial.cr3() + 511 * 8, ring0.pml4Entry());
+        KvmCpu reused = idle.poll();
+        if (reused != null) {
+            reused.reset(initial);
+            return reused;
+        }
         int id = cpus.size();
         if (id >= cpuLimit) {
             throw new PlatformException("all " + cpuLimit + " vCPUs are in use");
         }
-        // Make the ring-0 area visible in this address space.
-        ram.set(ValueLayout.JAVA_LONG, initial.cr3() + 511 * 8, ring0.pml4Entry());
         try {
             KvmCpu cpu = KvmCpu.create(this, id, initial);
             cpus.add(cpu);
@@ -223,8 +287,9 @@ final class KvmMachine implements Machine {
         }
         closed = true;
         for (KvmCpu cpu : cpus) {
-            cpu.close();
+            cpu.destroy();
         }
+        idle.clear();
         LibC.close(vmFd);
         LibC.close(kvmFd);
         LibC.munmap(ram);

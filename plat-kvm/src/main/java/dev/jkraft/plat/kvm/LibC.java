@@ -25,6 +25,7 @@ final class LibC {
     static final int MAP_NORESERVE = 0x4000;
     static final int MADV_HUGEPAGE = 14;
     static final int EINTR = 4;
+    static final int EINVAL = 22;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
     static final int ENOENT = 2;
@@ -55,6 +56,12 @@ final class LibC {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle MADVISE = handle("madvise",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle GETTID = handle("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPID = handle("getpid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle TGKILL = handle("tgkill",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SIGACTION = handle("sigaction",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     private static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
@@ -170,6 +177,56 @@ final class LibC {
             throw new AssertionError(t);
         }
     }
+
+    static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** tgkill(2); returns 0 or -1 (a thread that has gone is no error for a kick). */
+    static int tgkill(int pid, int tid, int sig) {
+        try {
+            return (int) TGKILL.invokeExact(pid, tid, sig);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Installs, once per process, a handler for {@code sig} that does nothing: libc's getpid,
+     * which ignores the handler's arguments and returns. Its only effect is the one wanted: a
+     * thread in KVM_RUN gets -EINTR. SA_RESTART keeps every other blocking call of the thread
+     * going; an ignored signal would not interrupt KVM_RUN, and the default action would end the JVM.
+     */
+    static void installNoOpHandler(int sig) throws NativeError {
+        try (Arena arena = Arena.ofConfined()) {
+            // glibc's struct sigaction: handler, 128-byte mask, int flags, restorer.
+            MemorySegment act = arena.allocate(152, 8);
+            act.set(ValueLayout.ADDRESS, 0, LIBC.find("getpid").orElseThrow());
+            act.set(ValueLayout.JAVA_INT, 136, SA_RESTART);
+            int r = (int) SIGACTION.invokeExact(sig, act, MemorySegment.NULL);
+            if (r != 0) {
+                throw new NativeError("sigaction", LibC.EINVAL);
+            }
+        } catch (NativeError e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static final int SA_RESTART = 0x10000000;
 
     static String strerror(int errno) {
         try {

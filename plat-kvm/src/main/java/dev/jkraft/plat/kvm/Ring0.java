@@ -53,13 +53,12 @@ final class Ring0 {
     private static final int IDT_PAGE = 3;
     private static final int CODE_PAGE = 4;
     private static final int SYSCALL_PAGE = 5;
-    private static final int TOUCH_LIST_PAGE = 6;
     /** Not guest RAM: mapped to the first physical page past the memory slot. */
     private static final int DOORBELL_PAGE = 7;
     private static final int FIRST_CPU_PAGE = 8;
     /** Offset of a {@code ud2} on the syscall page: user mode's way into ring 0 when the kernel needs it. */
     static final int RING0_ENTRY = 0x10;
-    private static final int PAGES_PER_CPU = 3; // GDT+TSS page, 8 KiB stack
+    private static final int PAGES_PER_CPU = 4; // GDT+TSS page, 8 KiB stack, touch list
     static final int TSS_OFFSET = 0x80;
     /** Entries the rewrite loop takes per round. */
     static final int TOUCH_LIST_CAPACITY = 512;
@@ -164,12 +163,13 @@ final class Ring0 {
         return va(CODE_PAGE) + offset;
     }
 
-    long touchListVa() {
-        return va(TOUCH_LIST_PAGE);
+    /** The list of entries the rewrite loop of CPU {@code cpu} goes through (one per CPU: they flush at once). */
+    long touchListVa(int cpu) {
+        return va(FIRST_CPU_PAGE + PAGES_PER_CPU * cpu + 3);
     }
 
-    long touchListPa() {
-        return pa(TOUCH_LIST_PAGE);
+    long touchListPa(int cpu) {
+        return pa(FIRST_CPU_PAGE + PAGES_PER_CPU * cpu + 3);
     }
 
     long idtVa() {
@@ -185,7 +185,7 @@ final class Ring0 {
     }
 
     long stackTopVa(int cpu) {
-        return va(FIRST_CPU_PAGE + PAGES_PER_CPU * cpu + PAGES_PER_CPU);
+        return va(FIRST_CPU_PAGE + PAGES_PER_CPU * cpu + 3);
     }
 
     /** Physical address of a virtual address inside the mapped area, or -1. */

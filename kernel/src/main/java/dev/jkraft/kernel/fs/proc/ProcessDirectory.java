@@ -48,7 +48,7 @@ public interface ProcessDirectory {
             @Override
             public List<Task> threads(Process p) {
                 Task t = current.get();
-                return t != null && t.process() == p ? List.of(t) : List.of();
+                return t != null && t.process() == p ? p.tasks() : List.of();
             }
 
             @Override

@@ -105,7 +105,7 @@ final class ProcessText {
             20, 0, threads, 0, // priority nice num_threads itrealvalue
             p.startTime() / (1_000_000_000L / CLOCK_TICKS), m.size(), p.memoryUsed() / Mman.PAGE_SIZE, rss[0],
             m.startCode(), m.endCode(), 0, 0, 0, // startcode endcode startstack kstkesp kstkeip
-            0, sa.blocked() & low, ignCgt[0] & low, ignCgt[1] & low, // signal blocked sigignore sigcatch
+            0, t.blocked() & low, ignCgt[0] & low, ignCgt[1] & low, // signal blocked sigignore sigcatch
             0, 0, 0, SIGCHLD, 0, 0, 0, 0, 0, 0, // wchan nswap cnswap exit_signal processor rt_priority policy
             // delayacct_blkio_ticks guest_time cguest_time
             m.startData(), m.endData(), p.addressSpace().brkStart(), 0, 0, 0, 0, 0 // ... exit_code
@@ -187,9 +187,9 @@ final class ProcessText {
         line(b, "untag_mask", "0xffffffffffffffff");
         line(b, "Threads", threads);
         line(b, "SigQ", "0/" + Long.toUnsignedString(p.rlimit(Rlimits.RLIMIT_SIGPENDING)[0]));
-        line(b, "SigPnd", hex(0));
-        line(b, "ShdPnd", hex(0));
-        line(b, "SigBlk", hex(p.signalActions().blocked()));
+        line(b, "SigPnd", hex(t.pending().set()));
+        line(b, "ShdPnd", hex(p.sharedPending().set()));
+        line(b, "SigBlk", hex(t.blocked()));
         line(b, "SigIgn", hex(ignCgt[0]));
         line(b, "SigCgt", hex(ignCgt[1]));
         // Capabilities: a guest running as root has them all (40 of them up to CAP_CHECKPOINT_RESTORE).

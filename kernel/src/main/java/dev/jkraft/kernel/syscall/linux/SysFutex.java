@@ -1,66 +1,138 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Futex;
+import dev.jkraft.kernel.futex.FutexTable;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.signal.SignalDelivery;
 import dev.jkraft.kernel.syscall.SyscallException;
 
 /**
- * futex(2) for a single-threaded process (threads arrive with issue #5): a wake finds no waiter,
- * a wait whose word still holds the expected value can only end by its timeout, as it would on
- * Linux with no other thread to wake it. The other operations answer ENOSYS until then.
+ * futex(2) and futex_waitv(2) over the process's {@link FutexTable}. Private and shared futexes
+ * are keyed alike by address: a process is one address space (shared keys across processes come
+ * with fork, issue #9). The priority-inheritance operations answer ENOSYS.
  */
 public final class SysFutex {
     private SysFutex() {}
 
+    private static final long NANOS = 1_000_000_000L;
+    private static final int FUTEX_WAITV_MAX = 128;
+    private static final int FUTEX2_SIZE_U32 = 0x02;
+    private static final int FUTEX2_PRIVATE = 128;
+
     public static long futex(Task t, long uaddr, long op, long val, long timeout, long uaddr2, long val3)
             throws SyscallException {
         int cmd = (int) op & Futex.FUTEX_CMD_MASK;
+        boolean realtime = ((int) op & Futex.FUTEX_CLOCK_REALTIME) != 0;
+        if (realtime && cmd != Futex.FUTEX_WAIT && cmd != Futex.FUTEX_WAIT_BITSET
+                && cmd != Futex.FUTEX_WAIT_REQUEUE_PI && cmd != Futex.FUTEX_LOCK_PI2) {
+            throw new SyscallException(Errno.ENOSYS);
+        }
         if ((uaddr & 3) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
+        FutexTable table = t.process().futexes();
         switch (cmd) {
             case Futex.FUTEX_WAKE, Futex.FUTEX_WAKE_BITSET -> {
-                if (cmd == Futex.FUTEX_WAKE_BITSET && (int) val3 == 0) {
+                int bitset = cmd == Futex.FUTEX_WAKE_BITSET ? (int) val3 : -1;
+                if (bitset == 0) {
                     throw new SyscallException(Errno.EINVAL);
                 }
-                t.memory().readInt(uaddr);
-                return 0;
+                return table.wake(uaddr, clampCount(val), bitset);
             }
             case Futex.FUTEX_WAIT, Futex.FUTEX_WAIT_BITSET -> {
-                if (cmd == Futex.FUTEX_WAIT_BITSET && (int) val3 == 0) {
+                int bitset = cmd == Futex.FUTEX_WAIT_BITSET ? (int) val3 : -1;
+                if (bitset == 0) {
                     throw new SyscallException(Errno.EINVAL);
                 }
-                if (t.memory().readInt(uaddr) != (int) val) {
-                    throw new SyscallException(Errno.EAGAIN);
+                long deadline = FutexTable.FOREVER;
+                if (timeout != 0) {
+                    long nanos = SysTime.readTimespec(t, timeout);
+                    if (cmd == Futex.FUTEX_WAIT_BITSET) {
+                        // Absolute, on CLOCK_MONOTONIC or (with the flag) CLOCK_REALTIME.
+                        long[] now = SysTime.now(t, realtime ? Clocks.CLOCK_REALTIME : Clocks.CLOCK_MONOTONIC);
+                        nanos -= now[0] * NANOS + now[1];
+                    }
+                    deadline = System.nanoTime() + Math.max(0, Math.min(nanos, Long.MAX_VALUE / 4));
                 }
-                if (timeout == 0) {
-                    // Nothing else can ever change the word: Linux would sleep forever.
-                    sleep(Long.MAX_VALUE);
+                try {
+                    table.await(t.memory(), uaddr, (int) val, bitset, deadline);
+                } catch (SyscallException e) {
+                    if (e.errno() == Errno.EINTR) {
+                        // A handler runs, then the wait is restarted with SA_RESTART (without a
+                        // timeout) or ends with EINTR; the C libraries retry either way.
+                        throw new SyscallException(timeout == 0 ? SignalDelivery.ERESTARTSYS : Errno.EINTR);
+                    }
+                    throw e;
                 }
-                long nanos = SysTime.readTimespec(t, timeout);
-                if (cmd == Futex.FUTEX_WAIT_BITSET || ((int) op & Futex.FUTEX_CLOCK_REALTIME) != 0) {
-                    // Bitset waits take an absolute time on the chosen clock.
-                    long[] now = SysTime.now(t, ((int) op & Futex.FUTEX_CLOCK_REALTIME) != 0 ? 0 : 1);
-                    nanos -= now[0] * 1_000_000_000L + now[1];
+                return 0;
+            }
+            case Futex.FUTEX_REQUEUE, Futex.FUTEX_CMP_REQUEUE -> {
+                // val2 travels in the timeout argument.
+                int nWake = clampCount(val);
+                int nRequeue = clampCount(timeout);
+                if ((int) val < 0 || (int) timeout < 0) {
+                    throw new SyscallException(Errno.EINVAL);
                 }
-                sleep(Math.max(0, nanos));
-                throw new SyscallException(Errno.ETIMEDOUT);
+                if ((uaddr2 & 3) != 0) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                return table.requeue(t.memory(), uaddr, nWake, uaddr2, nRequeue, cmd == Futex.FUTEX_CMP_REQUEUE,
+                        (int) val3);
+            }
+            case Futex.FUTEX_WAKE_OP -> {
+                return table.wakeOp(t.memory(), uaddr, clampCount(val), uaddr2, clampCount(timeout), (int) val3);
             }
             default -> throw new SyscallException(Errno.ENOSYS);
         }
     }
 
-    private static void sleep(long nanos) throws SyscallException {
-        try {
-            long end = System.nanoTime() + nanos;
-            long left;
-            while ((left = end - System.nanoTime()) > 0) {
-                Thread.sleep(Math.min(left / 1_000_000, Long.MAX_VALUE / 2), (int) (left % 1_000_000));
+    private static int clampCount(long v) {
+        int n = (int) v;
+        return n < 0 ? Integer.MAX_VALUE : n;
+    }
+
+    /** futex_waitv(2): waits on up to 128 futexes; returns the index of the one woken. */
+    public static long futexWaitv(Task t, long waiters, long nr, long flags, long timeout, long clockid, long a5)
+            throws SyscallException {
+        if (flags != 0 || nr == 0 || nr > FUTEX_WAITV_MAX || waiters == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (timeout != 0 && clockid != Clocks.CLOCK_MONOTONIC && clockid != Clocks.CLOCK_REALTIME) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int n = (int) nr;
+        long[] addrs = new long[n];
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            long at = waiters + 24L * i;
+            long value = t.memory().readLong(at);
+            long addr = t.memory().readLong(at + 8);
+            int fl = t.memory().readInt(at + 16);
+            int reserved = t.memory().readInt(at + 20);
+            if (reserved != 0 || (fl & ~(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)) != 0 || (fl & 3) != FUTEX2_SIZE_U32) {
+                throw new SyscallException(Errno.EINVAL);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyscallException(Errno.EINTR);
+            if ((addr & 3) != 0 || (value >>> 32) != 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            addrs[i] = addr;
+            values[i] = (int) value;
+        }
+        long deadline = FutexTable.FOREVER;
+        if (timeout != 0) {
+            long nanos = SysTime.readTimespec(t, timeout);
+            long[] now = SysTime.now(t, (int) clockid);
+            deadline = System.nanoTime() + Math.max(0, Math.min(nanos - (now[0] * NANOS + now[1]), Long.MAX_VALUE / 4));
+        }
+        try {
+            return t.process().futexes().awaitAny(t.memory(), addrs, values, -1, deadline);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EINTR) {
+                throw new SyscallException(SignalDelivery.ERESTARTSYS);
+            }
+            throw e;
         }
     }
 }

@@ -75,17 +75,11 @@ public final class SysPipe {
         }
     }
 
-    /**
-     * A write found no reader: SIGPIPE, whose default action ends the process. Handlers do not
-     * run yet (issue #5), so a caught, ignored or blocked SIGPIPE leaves just the EPIPE.
-     */
+    /** A write found no reader: SIGPIPE to the writing thread (the write still answers EPIPE). */
     static void raiseSigpipe(Task t) {
-        var actions = t.process().signalActions();
-        long handler = ByteBuffer.wrap(actions.get(Signals.SIGPIPE)).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-        boolean blocked = (actions.blocked() & (1L << (Signals.SIGPIPE - 1))) != 0;
-        if (handler == 0 && !blocked) {
-            t.process().kill(Signals.SIGPIPE);
-        }
+        dev.jkraft.kernel.signal.SignalDelivery.sendToThread(t,
+                dev.jkraft.kernel.signal.SigInfo.fromUser(Signals.SIGPIPE, 0, t.process().pid(),
+                        t.process().credentials().uid()));
     }
 
     /** splice(2): one end must be a pipe; offsets only for the other (ESPIPE on a pipe's). */

@@ -89,9 +89,9 @@ public final class SysThread {
         return t.process().credentials().egid();
     }
 
+    /** exit(2): this thread ends; the group ends with its last thread. */
     public static long exit(Task t, long status, long a1, long a2, long a3, long a4, long a5) {
-        // With one thread, a thread's exit ends the group (threads arrive with the process issue).
-        t.process().exit((int) status);
+        t.exit((int) status);
         return 0;
     }
 

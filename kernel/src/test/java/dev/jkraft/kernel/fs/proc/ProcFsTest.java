@@ -237,7 +237,7 @@ class ProcFsTest {
         ignored[0] = 1; // SIG_IGN
         process.signalActions().set(2, caught);
         process.signalActions().set(13, ignored);
-        process.signalActions().setBlocked(1L << 9);
+        task.setBlocked(1L << 9);
         assertThat(read("/proc/self/status")).contains("SigBlk:\t0000000000000200\n", "SigIgn:\t0000000000001000\n",
                 "SigCgt:\t0000000000000002\n");
         String[] f = read("/proc/self/stat").split(" ");

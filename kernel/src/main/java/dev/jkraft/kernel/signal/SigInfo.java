@@ -1,0 +1,91 @@
+package dev.jkraft.kernel.signal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A {@code siginfo_t} as x86-64 Linux lays it out (128 bytes): signo, errno and code, then the
+ * union whose fields depend on the code. Immutable.
+ */
+public final class SigInfo {
+    public static final int SIZE = 128;
+
+    // si_code values (asm-generic/siginfo.h).
+    public static final int SI_USER = 0;
+    public static final int SI_KERNEL = 0x80;
+    public static final int SI_QUEUE = -1;
+    public static final int SI_TIMER = -2;
+    public static final int SI_TKILL = -6;
+    public static final int SEGV_MAPERR = 1;
+    public static final int SEGV_ACCERR = 2;
+    public static final int BUS_ADRALN = 1;
+    public static final int BUS_ADRERR = 2;
+    public static final int FPE_INTDIV = 1;
+    public static final int FPE_FLTINV = 7;
+    public static final int ILL_ILLOPN = 2;
+    public static final int TRAP_BRKPT = 1;
+
+    private final byte[] raw;
+
+    private SigInfo(byte[] raw) {
+        this.raw = raw;
+    }
+
+    /** A siginfo from its 128 bytes (rt_sigqueueinfo's, copied). */
+    public static SigInfo of(byte[] raw) {
+        byte[] b = new byte[SIZE];
+        System.arraycopy(raw, 0, b, 0, Math.min(raw.length, SIZE));
+        return new SigInfo(b);
+    }
+
+    private static ByteBuffer fresh(int signo, int code) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, signo).putInt(8, code);
+        return b;
+    }
+
+    /** kill, tkill, tgkill: the sender's pid and uid. */
+    public static SigInfo fromUser(int signo, int code, int pid, int uid) {
+        return new SigInfo(fresh(signo, code).putInt(16, pid).putInt(20, uid).array());
+    }
+
+    /** A signal the kernel itself sends (SIGPIPE, a fatal error), SI_KERNEL. */
+    public static SigInfo kernel(int signo) {
+        return new SigInfo(fresh(signo, SI_KERNEL).array());
+    }
+
+    /** A fault: si_addr is the address that faulted (or rip). */
+    public static SigInfo fault(int signo, int code, long address) {
+        return new SigInfo(fresh(signo, code).putLong(16, address).array());
+    }
+
+    /** A POSIX timer's expiry: timer id, overrun count and the sigev_value. */
+    public static SigInfo timer(int signo, int timerId, int overrun, long value) {
+        return new SigInfo(fresh(signo, SI_TIMER).putInt(16, timerId).putInt(20, overrun).putLong(24, value).array());
+    }
+
+    public int signo() {
+        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+    }
+
+    public int code() {
+        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getInt(8);
+    }
+
+    /** The 128 bytes, copied. */
+    public byte[] bytes() {
+        return raw.clone();
+    }
+
+    /** This siginfo with si_overrun (timers) replaced. */
+    public SigInfo withOverrun(int overrun) {
+        byte[] b = raw.clone();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(20, overrun);
+        return new SigInfo(b);
+    }
+
+    @Override
+    public String toString() {
+        return "SigInfo[signo=" + signo() + ", code=" + code() + "]";
+    }
+}

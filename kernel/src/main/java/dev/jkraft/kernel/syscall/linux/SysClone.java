@@ -1,0 +1,151 @@
+package dev.jkraft.kernel.syscall.linux;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.platform.Cpu;
+import dev.jkraft.kernel.platform.CpuState;
+import dev.jkraft.kernel.platform.PlatformException;
+import dev.jkraft.kernel.platform.Reg;
+import dev.jkraft.kernel.process.Process;
+import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.syscall.SyscallException;
+import dev.jkraft.kernel.vmem.AddressSpace;
+
+/**
+ * clone(2) and clone3(2) for threads: the flags pthread_create (musl, glibc) and Go's runtime
+ * pass. A new thread shares the address space, files, fs context and signal handlers, gets its
+ * own CPU and host thread, and starts where its parent called, with rax 0. Anything else (a new
+ * process, namespaces, pidfds) waits for fork in issue #9 and answers ENOSYS.
+ */
+public final class SysClone {
+    private SysClone() {}
+
+    static final long CLONE_VM = 0x00000100L;
+    static final long CLONE_FS = 0x00000200L;
+    static final long CLONE_FILES = 0x00000400L;
+    static final long CLONE_SIGHAND = 0x00000800L;
+    static final long CLONE_PIDFD = 0x00001000L;
+    static final long CLONE_PTRACE = 0x00002000L;
+    static final long CLONE_VFORK = 0x00004000L;
+    static final long CLONE_PARENT = 0x00008000L;
+    static final long CLONE_THREAD = 0x00010000L;
+    static final long CLONE_NEWNS = 0x00020000L;
+    static final long CLONE_SYSVSEM = 0x00040000L;
+    static final long CLONE_SETTLS = 0x00080000L;
+    static final long CLONE_PARENT_SETTID = 0x00100000L;
+    static final long CLONE_CHILD_CLEARTID = 0x00200000L;
+    static final long CLONE_DETACHED = 0x00400000L;
+    static final long CLONE_UNTRACED = 0x00800000L;
+    static final long CLONE_CHILD_SETTID = 0x01000000L;
+    static final long CLONE_NEWUSER = 0x10000000L;
+    static final long CLONE_NEWPID = 0x20000000L;
+    static final long CLONE_IO = 0x80000000L;
+    static final long CLONE_CLEAR_SIGHAND = 0x100000000L;
+    static final long CLONE_INTO_CGROUP = 0x200000000L;
+    private static final long CSIGNAL = 0xFF;
+    /** What a thread may ask for beyond the required VM|SIGHAND|THREAD. */
+    private static final long THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
+            | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID
+            | CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CLONE_PTRACE;
+    private static final int CLONE_ARGS_SIZE_VER0 = 64;
+    private static final int CLONE_ARGS_MAX = 4096;
+
+    /** clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order. */
+    public static long clone(Task t, long flags, long stack, long parentTid, long childTid, long tls, long a5)
+            throws SyscallException {
+        // Legacy clone ignores CLONE_DETACHED's old meaning and the high flag bits do not exist for it.
+        return create(t, flags & 0xFFFFFFFFL & ~CSIGNAL, flags & CSIGNAL, stack, parentTid, childTid, tls);
+    }
+
+    /** clone3(struct clone_args *, size). */
+    public static long clone3(Task t, long args, long size, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        if (size < CLONE_ARGS_SIZE_VER0 || size > CLONE_ARGS_MAX) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        byte[] raw = t.memory().read(args, (int) size);
+        for (int i = 88; i < raw.length; i++) {
+            if (raw[i] != 0) {
+                throw new SyscallException(Errno.E2BIG);
+            }
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(raw, 88))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long flags = b.getLong(0);
+        long childTid = b.getLong(16);
+        long parentTid = b.getLong(24);
+        long exitSignal = b.getLong(32);
+        long stack = b.getLong(40);
+        long stackSize = b.getLong(48);
+        long tls = b.getLong(56);
+        long setTidSize = b.getLong(72);
+        // pidfd is read only with CLONE_PIDFD (glibc leaves an address there).
+        if ((flags & CSIGNAL) != 0 || exitSignal > 64 || setTidSize != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((stack == 0) != (stackSize == 0)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long sp = stack == 0 ? 0 : stack + stackSize;
+        return create(t, flags, exitSignal, sp, parentTid, childTid, tls);
+    }
+
+    private static long create(Task t, long flags, long exitSignal, long stack, long parentTid, long childTid, long tls)
+            throws SyscallException {
+        // copy_process's checks, in its order.
+        if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((flags & CLONE_THREAD) != 0 && (flags & CLONE_SIGHAND) == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        boolean thread = (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)) == (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
+                && (flags & ~THREAD_FLAGS) == 0 && (flags & (CLONE_FS | CLONE_FILES)) == (CLONE_FS | CLONE_FILES);
+        if (!thread) {
+            // New processes (fork, vfork, posix_spawn's CLONE_VM|CLONE_VFORK) come with issue #9.
+            throw new SyscallException(Errno.ENOSYS);
+        }
+        if ((flags & CLONE_SETTLS) != 0 && Long.compareUnsigned(tls, AddressSpace.TASK_SIZE) >= 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        Process p = t.process();
+        Process.ThreadHost host = p.threadHost();
+        if (host == null || p.threadCount() >= host.maxThreads()) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        int tid = p.allocateTid();
+        if ((flags & CLONE_PARENT_SETTID) != 0) {
+            t.memory().writeInt(parentTid, tid);
+        }
+        CpuState state = t.cpu().state().with(Reg.RAX, 0);
+        if (stack != 0) {
+            state = state.with(Reg.RSP, stack);
+        }
+        if ((flags & CLONE_SETTLS) != 0) {
+            state = state.with(Reg.FS_BASE, tls);
+        }
+        Cpu cpu;
+        try {
+            cpu = host.newCpu(state);
+        } catch (PlatformException e) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        cpu.setFpuState(t.cpu().fpuState());
+        Task child = new Task(tid, p, cpu, t);
+        if ((flags & CLONE_CHILD_SETTID) != 0) {
+            try {
+                t.memory().writeInt(childTid, tid);
+            } catch (SyscallException e) {
+                // Linux writes it from the child, where a fault is the child's problem.
+            }
+        }
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) {
+            child.setClearChildTid(childTid);
+        }
+        p.addTask(child);
+        host.start(child);
+        return tid;
+    }
+}
