@@ -323,7 +323,7 @@ static void t_sleep(void) {
         long t0 = now_ms(CLOCK_MONOTONIC);
         r = syscall(SYS_clock_nanosleep, clocks[i], TIMER_ABSTIME, &past, NULL);
         printf("sleep: %s TIMER_ABSTIME in the past: %ld, at once %s\n", names[i], r,
-               yes(now_ms(CLOCK_MONOTONIC) - t0 < 20));
+               yes(now_ms(CLOCK_MONOTONIC) - t0 < 500));
     }
     struct timespec rel = {0, 30000000};
     long t0 = now_ms(CLOCK_MONOTONIC);
