@@ -1,0 +1,3 @@
+module jkraft.dev/gotest
+
+go 1.19
