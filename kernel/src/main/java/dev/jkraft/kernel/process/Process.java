@@ -52,6 +52,7 @@ public final class Process {
     private final Object signalLock = new Object();
     private final PendingSignals sharedPending = new PendingSignals();
     private final FutexTable futexes = new FutexTable();
+    private final dev.jkraft.kernel.file.WaitQueue signalEvents = new dev.jkraft.kernel.file.WaitQueue();
     private final dev.jkraft.kernel.syscall.linux.SysSched.State sched = new dev.jkraft.kernel.syscall.linux.SysSched.State();
     private final long startTime;
     private final ConcurrentSkipListMap<Integer, Task> tasks = new ConcurrentSkipListMap<>();
@@ -190,6 +191,14 @@ public final class Process {
     /** Signals sent to the group as a whole (kill), waiting for a thread that does not block them. */
     public PendingSignals sharedPending() {
         return sharedPending;
+    }
+
+    /**
+     * Woken (with POLLIN) whenever a signal is queued for the group or any of its threads: what
+     * signalfd readers and pollers wait on.
+     */
+    public dev.jkraft.kernel.file.WaitQueue signalEvents() {
+        return signalEvents;
     }
 
     public FutexTable futexes() {

@@ -27,6 +27,7 @@ public final class SignalDelivery {
     public static final int ERESTART_RESTARTBLOCK = Errno.ERESTART_RESTARTBLOCK;
     private static final int NR_RESTART_SYSCALL = 219;
 
+    private static final int POLLIN = 1;
     private static final long KILL_STOP = PendingSignals.bit(Signals.SIGKILL) | PendingSignals.bit(Signals.SIGSTOP);
 
     /** What a signal does when its handler is SIG_DFL. */
@@ -75,6 +76,7 @@ public final class SignalDelivery {
             t.pending().add(info);
             wake = !blocked;
         }
+        p.signalEvents().wake(POLLIN);
         if (wake) {
             t.wake();
         }
@@ -104,6 +106,7 @@ public final class SignalDelivery {
             }
             p.sharedPending().add(info);
         }
+        p.signalEvents().wake(POLLIN);
         if (chosen != null) {
             chosen.wake();
         }
