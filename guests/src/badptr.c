@@ -381,7 +381,7 @@ static int extra_check(const char *name) {
 
 static const char *argv0;
 
-/* Pipes, poll, select, epoll, eventfd, timerfd, close_range, splice and the positioned vector calls. */
+/* Pipes, poll, select, epoll, eventfd, signalfd, timerfd, close_range, splice and the positioned vector calls. */
 static void pipe_poll_checks(void) {
     int p[2];
     CHECK(syscall(SYS_pipe, BAD));
@@ -417,6 +417,13 @@ static void pipe_poll_checks(void) {
     CHECK(syscall(SYS_eventfd2, 0, -1));
     long efd = syscall(SYS_eventfd, 0);
     CHECK(syscall(SYS_read, efd, BAD, 4));
+    CHECK(syscall(SYS_signalfd, -1, BAD, 8));
+    CHECK(syscall(SYS_signalfd4, -1, BAD, 8, 0));
+    CHECK(syscall(SYS_signalfd4, -1, BAD, 4, 0));
+    unsigned long sigs = 1UL << (SIGURG - 1);
+    long sfd = syscall(SYS_signalfd4, -1, &sigs, 8, O_NONBLOCK);
+    CHECK(syscall(SYS_signalfd4, sfd, BAD, 8, 0));
+    CHECK(syscall(SYS_read, sfd, BAD, 128));
     CHECK(syscall(SYS_timerfd_create, -1, 0));
     int tfd = syscall(SYS_timerfd_create, CLOCK_MONOTONIC, 0);
     struct itimerspec its;
@@ -438,6 +445,7 @@ static void pipe_poll_checks(void) {
     syscall(SYS_close, self);
     syscall(SYS_close, tfd);
     syscall(SYS_close, efd);
+    syscall(SYS_close, sfd);
     syscall(SYS_close, ep);
     syscall(SYS_close, p[0]);
     syscall(SYS_close, p[1]);

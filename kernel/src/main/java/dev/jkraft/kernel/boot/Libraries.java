@@ -61,6 +61,7 @@ public final class Libraries {
         registry.register(Library.builder("ramfs", InitStage.LIB, "tmpfs in guest memory").option(tmpfsSize).build());
         registry.register(Library.builder("pipe", InitStage.LIB, "anonymous pipes").build());
         registry.register(Library.builder("eventfd", InitStage.LIB, "eventfd counters").build());
+        registry.register(Library.builder("signalfd", InitStage.LIB, "signals read through a descriptor").build());
         registry.register(Library.builder("timerfd", InitStage.LIB, "timers read through a descriptor").build());
         registry.register(Library.builder("poll", InitStage.LIB, "poll, select and epoll").option(pollYield).build());
         registry.register(Library.builder("uts", InitStage.LIB, "uname(2) identity").option(hostname).option(release)

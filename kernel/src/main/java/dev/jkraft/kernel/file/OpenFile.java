@@ -193,6 +193,11 @@ public abstract class OpenFile {
         return null;
     }
 
+    /** Lines a file type adds to /proc/PID/fdinfo/N after the common ones (a file_operations' show_fdinfo); empty for most. */
+    public String fdinfo() {
+        return "";
+    }
+
     /** What /proc/self/fd/N names: a path, or "pipe:[ino]", "anon_inode:[eventfd]" ... */
     public String describe() {
         return "anon_inode:[" + getClass().getSimpleName() + "]";

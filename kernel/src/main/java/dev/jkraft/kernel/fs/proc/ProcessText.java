@@ -289,7 +289,7 @@ final class ProcessText {
             ino = 0;
         }
         return "pos:\t" + pos + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t" + mnt + "\nino:\t"
-                + Long.toUnsignedString(ino) + "\n";
+                + Long.toUnsignedString(ino) + "\n" + f.fdinfo();
     }
 
     /** Where a file of a mounted file system was opened; null for other files. */
