@@ -15,6 +15,7 @@
 #include <sys/select.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
@@ -278,6 +279,22 @@ static void misc_checks(void) {
     CHECK(syscall(SYS_tkill, (int)syscall(SYS_gettid), 0));
 }
 
+static void timer_checks(void) {
+    struct itimerval itv = {{0, 0}, {0, 0}};
+    struct itimerspec its = {{0, 0}, {0, 0}};
+    int id = -1;
+    CHECK(syscall(SYS_getitimer, ITIMER_REAL, BAD));
+    CHECK(syscall(SYS_setitimer, ITIMER_REAL, BAD, NULL));
+    CHECK(syscall(SYS_setitimer, ITIMER_REAL, &itv, BAD));
+    CHECK(syscall(SYS_timer_create, CLOCK_MONOTONIC, BAD, &id));
+    CHECK(syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, BAD));
+    CHECK(syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, &id));
+    CHECK(syscall(SYS_timer_settime, id, 0, BAD, NULL));
+    CHECK(syscall(SYS_timer_settime, id, 0, &its, BAD));
+    CHECK(syscall(SYS_timer_gettime, id, BAD));
+    CHECK(syscall(SYS_timer_delete, id));
+}
+
 static void memory_checks(void) {
     CHECK(syscall(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     CHECK(syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0));
@@ -465,6 +482,7 @@ int main(int argc, char **argv) {
     file_checks();
     name_checks();
     misc_checks();
+    timer_checks();
     memory_checks();
     pipe_poll_checks();
     printf("done\n");

@@ -55,6 +55,8 @@ public final class Process {
     private final dev.jkraft.kernel.file.WaitQueue signalEvents = new dev.jkraft.kernel.file.WaitQueue();
     private final dev.jkraft.kernel.syscall.linux.SysSched.State sched = new dev.jkraft.kernel.syscall.linux.SysSched.State();
     private final long startTime;
+    private dev.jkraft.kernel.time.IntervalTimers intervalTimers;
+    private dev.jkraft.kernel.time.PosixTimers posixTimers;
     private final ConcurrentSkipListMap<Integer, Task> tasks = new ConcurrentSkipListMap<>();
     private int nextTid;
     private int cpus = 1;
@@ -199,6 +201,22 @@ public final class Process {
      */
     public dev.jkraft.kernel.file.WaitQueue signalEvents() {
         return signalEvents;
+    }
+
+    /** setitimer(2)'s three timers, made on first use. */
+    public synchronized dev.jkraft.kernel.time.IntervalTimers intervalTimers() {
+        if (intervalTimers == null) {
+            intervalTimers = new dev.jkraft.kernel.time.IntervalTimers(this);
+        }
+        return intervalTimers;
+    }
+
+    /** The POSIX timers (timer_create(2)), made on first use. */
+    public synchronized dev.jkraft.kernel.time.PosixTimers posixTimers() {
+        if (posixTimers == null) {
+            posixTimers = new dev.jkraft.kernel.time.PosixTimers(this);
+        }
+        return posixTimers;
     }
 
     public FutexTable futexes() {

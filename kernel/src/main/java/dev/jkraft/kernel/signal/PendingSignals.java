@@ -61,15 +61,34 @@ public final class PendingSignals {
         if (q.isEmpty()) {
             set &= ~bit(sig);
         }
-        return info;
+        return info.dequeued();
     }
 
     /** Forgets every pending {@code sig} (its action became "ignore"). */
     public void discard(int sig) {
         if (queues[sig] != null) {
+            for (SigInfo info : queues[sig]) {
+                info.dequeued();
+            }
             queues[sig].clear();
         }
         set &= ~bit(sig);
+    }
+
+    /**
+     * Removes {@code info} itself (the same instance that was added), as Linux drops a deleted
+     * POSIX timer's pending signal; its dequeue hook is not called. False if it was not here.
+     */
+    public boolean remove(SigInfo info) {
+        int sig = info.signo();
+        ArrayDeque<SigInfo> q = queues[sig];
+        if (q == null || !q.removeIf(each -> each == info)) {
+            return false;
+        }
+        if (q.isEmpty()) {
+            set &= ~bit(sig);
+        }
+        return true;
     }
 
     /** How many signals wait (for RLIMIT_SIGPENDING and /proc's SigQ). */

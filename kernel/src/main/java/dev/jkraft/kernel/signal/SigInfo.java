@@ -25,10 +25,27 @@ public final class SigInfo {
     public static final int ILL_ILLOPN = 2;
     public static final int TRAP_BRKPT = 1;
 
+    /**
+     * Called when a queued siginfo leaves its pending queue (taken for delivery, or discarded):
+     * a POSIX timer's signal learns that it is no longer pending, and fills in si_overrun then,
+     * as Linux's posixtimer_rearm does at dequeue time.
+     */
+    @FunctionalInterface
+    public interface DequeueHook {
+        /** @return the siginfo to deliver in place of {@code info} */
+        SigInfo dequeued(SigInfo info);
+    }
+
     private final byte[] raw;
+    private final DequeueHook hook;
 
     private SigInfo(byte[] raw) {
+        this(raw, null);
+    }
+
+    private SigInfo(byte[] raw, DequeueHook hook) {
         this.raw = raw;
+        this.hook = hook;
     }
 
     /** A siginfo from its 128 bytes (rt_sigqueueinfo's, copied). */
@@ -77,7 +94,22 @@ public final class SigInfo {
         return raw.clone();
     }
 
-    /** This siginfo with si_overrun (timers) replaced. */
+    /** This siginfo, reporting to {@code hook} when it leaves a pending queue. */
+    public SigInfo withDequeueHook(DequeueHook hook) {
+        return new SigInfo(raw, hook);
+    }
+
+    /** What to deliver now that this siginfo left its queue: itself, or what its hook makes of it. */
+    public SigInfo dequeued() {
+        return hook == null ? this : hook.dequeued(this);
+    }
+
+    /** si_overrun (timers). */
+    public int overrun() {
+        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getInt(20);
+    }
+
+    /** This siginfo with si_overrun (timers) replaced (and no dequeue hook). */
     public SigInfo withOverrun(int overrun) {
         byte[] b = raw.clone();
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(20, overrun);

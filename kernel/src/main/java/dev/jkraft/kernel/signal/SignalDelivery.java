@@ -59,38 +59,47 @@ public final class SignalDelivery {
                 || defaultAction(sig) == Default.STOP);
     }
 
-    /** tkill, tgkill, a timer aimed at a thread: {@code info} for thread {@code t} alone. */
-    public static void sendToThread(Task t, SigInfo info) {
+    /**
+     * tkill, tgkill, a timer aimed at a thread: {@code info} for thread {@code t} alone.
+     *
+     * @return whether {@code info} was queued (false: ignored, or a standard signal already pending)
+     */
+    public static boolean sendToThread(Task t, SigInfo info) {
         Process p = t.process();
         int sig = info.signo();
         if (sig == Signals.SIGKILL) {
             p.kill(sig);
-            return;
+            return false;
         }
         boolean wake;
         synchronized (p.signalLock()) {
             boolean blocked = (t.blocked() & PendingSignals.bit(sig)) != 0;
             if (!blocked && ignored(p, sig)) {
-                return;
+                return false;
             }
-            t.pending().add(info);
+            if (!t.pending().add(info)) {
+                return false;
+            }
             wake = !blocked;
         }
         p.signalEvents().wake(POLLIN);
         if (wake) {
             t.wake();
         }
+        return true;
     }
 
     /**
      * kill(2) and process-wide timers: {@code info} for the group. One thread that does not block
      * it is woken to take it, the main thread first, as Linux's complete_signal chooses.
+     *
+     * @return whether {@code info} was queued (false: ignored, or a standard signal already pending)
      */
-    public static void sendToProcess(Process p, SigInfo info) {
+    public static boolean sendToProcess(Process p, SigInfo info) {
         int sig = info.signo();
         if (sig == Signals.SIGKILL) {
             p.kill(sig);
-            return;
+            return false;
         }
         Task chosen = null;
         synchronized (p.signalLock()) {
@@ -102,14 +111,17 @@ public final class SignalDelivery {
                 }
             }
             if (chosen != null && ignored(p, sig)) {
-                return;
+                return false;
             }
-            p.sharedPending().add(info);
+            if (!p.sharedPending().add(info)) {
+                return false;
+            }
         }
         p.signalEvents().wake(POLLIN);
         if (chosen != null) {
             chosen.wake();
         }
+        return true;
     }
 
     /**

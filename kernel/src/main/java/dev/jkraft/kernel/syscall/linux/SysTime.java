@@ -81,10 +81,12 @@ public final class SysTime {
         return 0;
     }
 
+    /** nanosleep(2): a relative sleep on CLOCK_MONOTONIC. */
     public static long nanosleep(Task t, long req, long rem, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        sleepNanos(readTimespec(t, req));
-        return 0;
+        long wait = readTimespec(t, req);
+        long target = saturatingAdd(clockNanos(t, Clocks.CLOCK_MONOTONIC), wait);
+        return sleepRelative(t, Clocks.CLOCK_MONOTONIC, target, rem);
     }
 
     /** A struct timespec as nanoseconds (saturating); EINVAL as Linux for a negative or unnormalized one. */
@@ -97,32 +99,85 @@ public final class SysTime {
         return sec > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE : sec * NANOS + nsec;
     }
 
+    /**
+     * clock_nanosleep(2), checked in Linux's order: EINVAL for no such clock, EOPNOTSUPP for a
+     * clock that cannot sleep (CLOCK_THREAD_CPUTIME_ID, MONOTONIC_RAW, the coarse ones), then the
+     * timespec. Flags other than TIMER_ABSTIME are ignored, as Linux does. The result is the
+     * errno itself, as the raw system call's always is.
+     */
     public static long clockNanosleep(Task t, long clock, long flags, long req, long rem, long a4, long a5)
             throws SyscallException {
+        int id = (int) clock;
+        switch (id) {
+            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_MONOTONIC, Clocks.CLOCK_BOOTTIME, Clocks.CLOCK_TAI,
+                    Clocks.CLOCK_PROCESS_CPUTIME_ID -> { }
+            case Clocks.CLOCK_REALTIME_ALARM, Clocks.CLOCK_BOOTTIME_ALARM -> SysTimer.checkAlarmClock(t, id);
+            case Clocks.CLOCK_THREAD_CPUTIME_ID, Clocks.CLOCK_MONOTONIC_RAW, Clocks.CLOCK_REALTIME_COARSE,
+                    Clocks.CLOCK_MONOTONIC_COARSE -> throw new SyscallException(Errno.EOPNOTSUPP);
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
         long wait = readTimespec(t, req);
-        if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        long[] base = now(t, (int) clock);
+        // The alarm clocks sleep on their plain twins; CPU time is approximated by wall time.
+        int on = switch (id) {
+            case Clocks.CLOCK_REALTIME_ALARM -> Clocks.CLOCK_REALTIME;
+            case Clocks.CLOCK_BOOTTIME_ALARM -> Clocks.CLOCK_BOOTTIME;
+            case Clocks.CLOCK_PROCESS_CPUTIME_ID -> Clocks.CLOCK_MONOTONIC;
+            default -> id;
+        };
         if ((flags & Clocks.TIMER_ABSTIME) != 0) {
-            wait -= base[0] * NANOS + base[1];
+            long target = wait;
+            if (id == Clocks.CLOCK_PROCESS_CPUTIME_ID) {
+                long[] cpu = now(t, id);
+                target = saturatingAdd(clockNanos(t, on), wait - (cpu[0] * NANOS + cpu[1]));
+            }
+            if (sleepUntil(t, on, target)) {
+                // An absolute sleep restarts whole when no handler runs (Linux's ERESTARTNOHAND).
+                throw new SyscallException(Errno.ERESTARTNOHAND);
+            }
+            return 0;
         }
-        if (wait > 0) {
-            sleepNanos(wait);
-        }
-        return 0;
+        return sleepRelative(t, on, saturatingAdd(clockNanos(t, on), wait), rem);
     }
 
-    private static void sleepNanos(long nanos) throws SyscallException {
-        long end = System.nanoTime() + nanos;
-        try {
-            long left;
-            while ((left = end - System.nanoTime()) > 0) {
-                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyscallException(Errno.EINTR);
+    /**
+     * Sleeps until {@code target} on {@code clock}; when a signal interrupts, writes the time left
+     * into {@code rem} (if not 0) and ends with ERESTART_RESTARTBLOCK: EINTR if a handler runs,
+     * else restart_syscall sleeps on to the same target, as Linux's hrtimer_nanosleep_restart.
+     */
+    private static long sleepRelative(Task t, int clock, long target, long rem) throws SyscallException {
+        if (!sleepUntil(t, clock, target)) {
+            return 0;
         }
+        long left = Math.max(0, target - clockNanos(t, clock));
+        if (rem != 0) {
+            t.memory().writeLong(rem, left / NANOS);
+            t.memory().writeLong(rem + 8, left % NANOS);
+        }
+        t.setRestartBlock(task -> sleepRelative(task, clock, target, rem));
+        throw new SyscallException(Errno.ERESTART_RESTARTBLOCK);
+    }
+
+    /** Sleeps until {@code clock} reads {@code target} or later; true if interrupted first. */
+    private static boolean sleepUntil(Task t, int clock, long target) {
+        long left;
+        while ((left = target - clockNanos(t, clock)) > 0) {
+            long deadline = saturatingAdd(System.nanoTime(), left);
+            if (SysSignal.sleepUntilInterrupted(deadline >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : deadline)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long clockNanos(Task t, int clock) {
+        if (t.process().clocks() == null) {
+            return System.nanoTime();
+        }
+        return t.process().clocks().nanos(clock);
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 }
