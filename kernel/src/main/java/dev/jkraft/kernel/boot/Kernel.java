@@ -473,6 +473,7 @@ public final class Kernel {
         Cpu cpu = task.cpu();
         Timekeeper clocks = process.clocks();
         task.attachThread();
+        space.attach(cpu);
         boolean first = task.tid() == process.pid();
         try {
             for (;;) {

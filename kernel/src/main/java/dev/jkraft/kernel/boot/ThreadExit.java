@@ -37,6 +37,7 @@ final class ThreadExit {
                 }
             }
         } finally {
+            p.addressSpace().detach(t.cpu());
             p.taskExited(t);
             t.cpu().close();
         }

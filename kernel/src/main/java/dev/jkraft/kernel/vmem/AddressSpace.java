@@ -659,11 +659,42 @@ public final class AddressSpace {
         return -1;
     }
 
-    /** Tells {@code cpu} about entries removed or narrowed since the last call. */
-    public synchronized void flushTo(Cpu cpu) {
-        if (changedCount > 0) {
-            cpu.invalidate(changed, changedCount);
+    /** The CPUs that run this address space (its threads'); each must drop what an unmap removes. */
+    private final java.util.concurrent.CopyOnWriteArrayList<Cpu> cpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A thread's CPU starts running this address space. */
+    public void attach(Cpu cpu) {
+        cpus.addIfAbsent(cpu);
+    }
+
+    /** A thread's CPU is done with it. */
+    public void detach(Cpu cpu) {
+        cpus.remove(cpu);
+    }
+
+    /**
+     * Tells every CPU of this address space ({@code self}, the caller's, whether attached or not)
+     * about entries removed or narrowed since the last call, and returns once no other CPU can
+     * still use a translation they removed (a TLB shootdown: each running one is kicked and
+     * flushes before it runs guest code again).
+     */
+    public void flushTo(Cpu self) {
+        List<Cpu> others = new java.util.ArrayList<>();
+        synchronized (this) {
+            if (changedCount == 0) {
+                return;
+            }
+            self.invalidate(changed, changedCount);
+            for (Cpu c : cpus) {
+                if (c != self) {
+                    c.invalidate(changed, changedCount);
+                    others.add(c);
+                }
+            }
             changedCount = 0;
+        }
+        for (Cpu c : others) {
+            c.syncTranslations();
         }
     }
 
