@@ -86,7 +86,7 @@ static void t_mutex(void) {
 
 /* ---- condvar: 4 producers, 4 consumers, a ring of 8 slots ---- */
 #define RING 8
-#define PER_PRODUCER 20000
+#define PER_PRODUCER 2000
 static pthread_mutex_t cmu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t notempty = PTHREAD_COND_INITIALIZER, notfull = PTHREAD_COND_INITIALIZER;
 static long ring[RING];
