@@ -48,7 +48,12 @@ public interface ProcessDirectory {
             @Override
             public List<Task> threads(Process p) {
                 Task t = current.get();
-                return t != null && t.process() == p ? p.tasks() : List.of();
+                if (t == null || t.process() != p) {
+                    return List.of();
+                }
+                // A process whose threads are not yet registered (tests, boot) is its caller.
+                List<Task> all = p.tasks();
+                return all.isEmpty() ? List.of(t) : all;
             }
 
             @Override
