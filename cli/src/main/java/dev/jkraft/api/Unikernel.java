@@ -75,6 +75,15 @@ public final class Unikernel {
     }
 
     /**
+     * Sends signal {@code sig} to the running guest, as from outside it (what `kill` of a process
+     * does on Linux); false if no guest is running yet or any more.
+     */
+    public boolean signal(int sig) {
+        Kernel k = kernel;
+        return k != null && k.signal(sig);
+    }
+
+    /**
      * The micro-libraries' counters (uk_store-like), read at this moment: during a run from
      * another thread, or after it. Empty before {@link #run()}.
      */

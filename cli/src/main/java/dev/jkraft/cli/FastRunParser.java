@@ -24,7 +24,7 @@ final class FastRunParser {
         RunCommand run = new RunCommand(hostEnv, launcher);
         run.platform = "auto";
         run.memory = Size.parse("512M");
-        run.cpus = 1;
+        run.cpus = 0;
         run.logLevel = KernelLog.Level.WARN;
         int i = 1;
         try {
@@ -47,7 +47,7 @@ final class FastRunParser {
                 switch (name) {
                     case "--strace" -> run.strace = true;
                     case "--clear-env" -> run.clearEnv = true;
-                    case "--platform", "-M", "-e", "--set", "--log-level" -> {
+                    case "--platform", "-M", "-e", "--set", "--log-level", "--cpus" -> {
                         if (value == null) {
                             if (i + 1 >= args.length) {
                                 return null;
@@ -97,6 +97,12 @@ final class FastRunParser {
             }
             case "--set" -> run.assignments.add(Assignment.parse(value));
             case "--log-level" -> run.logLevel = KernelLog.Level.parse(value);
+            case "--cpus" -> {
+                run.cpus = Integer.parseInt(value);
+                if (run.cpus < 1) {
+                    return false;
+                }
+            }
             default -> {
                 return false;
             }

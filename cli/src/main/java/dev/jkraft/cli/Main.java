@@ -1,5 +1,7 @@
 package dev.jkraft.cli;
 
+import dev.jkraft.api.Unikernel;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -36,7 +38,11 @@ public final class Main implements Callable<Integer> {
      * version, errors) goes to {@code out} and {@code err}, the guest's to this process's stdio.
      */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        return execute(args, out, err, HostEnvironment.read(), request -> request.toBuilder(err).build().run());
+        return execute(args, out, err, HostEnvironment.read(), request -> {
+            Unikernel guest = request.toBuilder(err).build();
+            HostSignals.forwardTo(guest);
+            return guest.run();
+        });
     }
 
     /** {@link #execute(String[], PrintStream, PrintStream)} with the host environment and launcher given. */

@@ -80,8 +80,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Guest memory: bytes, or a number with a K, M, G or T suffix. Default: ${DEFAULT-VALUE}.")
     long memory;
 
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1",
-            description = "Number of virtual CPUs (only 1 is supported yet). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "0",
+            description = "CPUs the guest sees, and the most guest threads running at once. Default: the host's cores.")
     int cpus;
 
     @Option(names = "-p", paramLabel = "HOSTPORT:GUESTPORT",
@@ -130,6 +130,9 @@ final class RunCommand implements Callable<Integer> {
             guestEnv.put("_", program.contains("/") ? program : resolved.toString());
         }
         Map<String, String> options = new LinkedHashMap<>();
+        if (cpus > 0) {
+            options.put("sched.cpus", Integer.toString(cpus));
+        }
         for (Assignment a : assignments) {
             options.remove(a.name()); // keep the order of the last assignment, which wins
             options.put(a.name(), a.value());
@@ -180,7 +183,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void rejectUnsupported() {
-        if (cpus < 1) {
+        if (cpus < 0 || cpus == 0 && spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--cpus")) {
             throw new ParameterException(spec.commandLine(), "--cpus must be at least 1, not " + cpus);
         }
         if (memory < MIN_MEMORY) {
@@ -198,9 +202,6 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!ports.isEmpty()) {
             throw unsupported("-p");
-        }
-        if (cpus > 1) {
-            throw unsupported("--cpus " + cpus + " (more than one CPU)");
         }
         if (platform.equals("interp")) {
             throw unsupported("--platform interp");
