@@ -43,6 +43,9 @@ public final class Task {
 
     private volatile boolean exited;
     private volatile int exitCode;
+    /** sched_setaffinity's mask; null: every CPU. */
+    private volatile java.util.BitSet affinity;
+
     /** System time the thread entered guest code, or 0 outside it (for the scheduler's tick). */
     private volatile long runningSince;
 
@@ -215,6 +218,21 @@ public final class Task {
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /** The CPUs the thread may run on, among the guest's {@code cpus}. */
+    public java.util.BitSet affinity(int cpus) {
+        java.util.BitSet a = affinity;
+        java.util.BitSet out = new java.util.BitSet();
+        out.set(0, cpus);
+        if (a != null) {
+            out.and(a);
+        }
+        return out;
+    }
+
+    public void setAffinity(java.util.BitSet mask) {
+        affinity = (java.util.BitSet) mask.clone();
     }
 
     public long runningSince() {

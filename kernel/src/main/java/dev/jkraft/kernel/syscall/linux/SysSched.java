@@ -26,9 +26,10 @@ public final class SysSched {
     /** sched_ext (Linux 6.12). */
     private static final int SCHED_EXT = 7;
     private static final int SCHED_RESET_ON_FORK = 0x40000000;
-    /** CPUs the guest has; cpumask_size() is a whole number of longs covering them. */
-    private static final int CPUS = 1;
-    private static final int CPUMASK_BYTES = 8;
+    /** cpumask_size(): a whole number of longs covering the guest's CPUs. */
+    private static int maskBytes(Task t) {
+        return (t.process().cpuCount() + 63) / 64 * 8;
+    }
     private static final int USER_HZ = 100;
     private static final int PRIO_PROCESS = 0;
     private static final int PRIO_USER = 2;
@@ -65,22 +66,29 @@ public final class SysSched {
     }
 
     /** The affinity calls look the pid up without checking its sign: ESRCH for any other. */
-    private static void affinityTarget(Task t, long pid) throws SyscallException {
+    private static Task affinityTarget(Task t, long pid) throws SyscallException {
         int p = (int) pid;
-        if (p != 0 && p != t.tid() && p != t.process().pid()) {
+        if (p == 0) {
+            return t;
+        }
+        Task target = t.process().task(p);
+        if (target == null) {
             throw new SyscallException(Errno.ESRCH);
         }
+        return target;
     }
 
     public static long schedGetaffinity(Task t, long pid, long len, long mask, long a3, long a4, long a5)
             throws SyscallException {
-        affinityTarget(t, pid);
-        if ((len * 8) < CPUS || (len & 7) != 0) {
+        Task target = affinityTarget(t, pid);
+        int cpus = t.process().cpuCount();
+        if ((len * 8) < cpus || (len & 7) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        int n = (int) Math.min(len, CPUMASK_BYTES);
+        int n = (int) Math.min(len, maskBytes(t));
         byte[] out = new byte[n];
-        for (int cpu = 0; cpu < CPUS; cpu++) {
+        java.util.BitSet allowed = target.affinity(cpus);
+        for (int cpu = allowed.nextSetBit(0); cpu >= 0; cpu = allowed.nextSetBit(cpu + 1)) {
             out[cpu / 8] |= (byte) (1 << (cpu % 8));
         }
         t.memory().write(mask, out);
@@ -89,15 +97,19 @@ public final class SysSched {
 
     public static long schedSetaffinity(Task t, long pid, long len, long mask, long a3, long a4, long a5)
             throws SyscallException {
-        affinityTarget(t, pid);
-        byte[] in = t.memory().read(mask, (int) Math.min(Math.max(len, 0), CPUMASK_BYTES));
-        boolean any = false;
-        for (int cpu = 0; cpu < CPUS && cpu / 8 < in.length; cpu++) {
-            any |= (in[cpu / 8] & (1 << (cpu % 8))) != 0;
+        Task target = affinityTarget(t, pid);
+        int cpus = t.process().cpuCount();
+        byte[] in = t.memory().read(mask, (int) Math.min(Math.max(len, 0), maskBytes(t)));
+        java.util.BitSet wanted = new java.util.BitSet();
+        for (int cpu = 0; cpu < cpus && cpu / 8 < in.length; cpu++) {
+            if ((in[cpu / 8] & (1 << (cpu % 8))) != 0) {
+                wanted.set(cpu);
+            }
         }
-        if (!any) {
+        if (wanted.isEmpty()) {
             throw new SyscallException(Errno.EINVAL);
         }
+        target.setAffinity(wanted);
         return 0;
     }
 
@@ -279,6 +291,15 @@ public final class SysSched {
             s.membarrierRegistered |= c;
         } else if ((c == 8 || c == 32 || c == 128) && (s.membarrierRegistered & (c << 1)) == 0) {
             throw new SyscallException(Errno.EPERM);
+        } else {
+            // Every other thread that is running guest code leaves it (a VM exit serializes) before
+            // the call returns: the barrier the command promises.
+            for (Task other : t.process().tasks()) {
+                if (other != t) {
+                    other.cpu().invalidate(new long[0], 0);
+                    other.cpu().syncTranslations();
+                }
+            }
         }
         return 0;
     }

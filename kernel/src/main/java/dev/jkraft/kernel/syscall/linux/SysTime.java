@@ -69,11 +69,22 @@ public final class SysTime {
         return s;
     }
 
-    /** getcpu(2): one CPU and one NUMA node, both 0, until the guest has several vCPUs. */
+    /**
+     * getcpu(2): the CPU a thread runs on is its vCPU, numbered among the CPUs the guest sees
+     * (the first one its affinity allows, folded by vCPU number); one NUMA node, 0.
+     */
     public static long getcpu(Task t, long cpu, long node, long cache, long a3, long a4, long a5)
             throws SyscallException {
         if (cpu != 0) {
-            t.memory().writeInt(cpu, 0);
+            int cpus = t.process().cpuCount();
+            java.util.BitSet allowed = t.affinity(cpus);
+            int n = allowed.cardinality();
+            int pick = t.cpu() == null || n == 0 ? 0 : t.cpu().id() % n;
+            int id = allowed.nextSetBit(0);
+            for (int i = 0; i < pick; i++) {
+                id = allowed.nextSetBit(id + 1);
+            }
+            t.memory().writeInt(cpu, Math.max(0, id));
         }
         if (node != 0) {
             t.memory().writeInt(node, 0);
