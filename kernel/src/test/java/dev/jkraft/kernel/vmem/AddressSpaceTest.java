@@ -506,6 +506,32 @@ class AddressSpaceTest {
     }
 
     @Test
+    void anUnmapReachesEveryCpuOfTheAddressSpaceAndWaitsForTheOthers() throws SyscallException, OutOfFramesException {
+        RecordingCpu other = new RecordingCpu();
+        RecordingCpu detached = new RecordingCpu();
+        space.attach(cpu);
+        space.attach(other);
+        space.attach(detached);
+        space.detach(detached);
+        anon(X, P, RW);
+        touch(X, true);
+        long pte = space.pageTables().entryAddress(X);
+        space.protect(X, P, Mman.PROT_READ);
+        space.flushTo(cpu);
+        // The TLB shootdown: the caller's CPU and every other one learn of the narrowed entry,
+        // and the caller waits for the others (not for itself).
+        assertThat(cpu.entries()).containsExactly(pte);
+        assertThat(other.entries()).containsExactly(pte);
+        assertThat(cpu.syncs).isZero();
+        assertThat(other.syncs).isEqualTo(1);
+        assertThat(detached.invalidations).isEmpty();
+        space.unmap(X, P);
+        space.flushTo(other);
+        assertThat(cpu.invalidations).hasSize(2);
+        assertThat(cpu.syncs).isEqualTo(1);
+    }
+
+    @Test
     void removingAPresentPageIsReportedToTheCpuOnce() throws SyscallException, OutOfFramesException {
         anon(X, 2 * P, RW);
         touch(X, true);

@@ -41,8 +41,13 @@ public final class RecordingCpu implements Cpu {
     @Override
     public void kick() {}
 
+    /** How many times another thread waited for this CPU to drop stale translations. */
+    int syncs;
+
     @Override
-    public void syncTranslations() {}
+    public void syncTranslations() {
+        syncs++;
+    }
 
     @Override
     public byte[] fpuState() {
