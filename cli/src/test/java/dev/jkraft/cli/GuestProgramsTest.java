@@ -97,6 +97,19 @@ class GuestProgramsTest {
                 Case.of("madv", 0),
                 // mincore, and the mlock family with each of its errors.
                 Case.of("mlock", 0),
+                // 16 pthreads: mutex, condvar, rwlock, barrier, semaphores, TLS, cancellation, join.
+                Case.of("threads", 0),
+                // Handlers, siginfo, FP and registers kept across a handler, masks, queued real-time
+                // signals, SA_RESETHAND/NODEFER, faults caught, sigaltstack catching a stack
+                // overflow, SA_RESTART, sigsuspend, sigtimedwait, signals between threads, signalfd.
+                Case.of("signals", 0),
+                new Case("signals abort", "signals", List.of("abort"), new byte[0], 128 + 6, null),
+                new Case("signals term", "signals", List.of("term"), new byte[0], 128 + 15, null),
+                // alarm, itimers, POSIX timers (SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE, overruns),
+                // sleeps interrupted and absolute.
+                Case.of("timers", 0),
+                // munmap and mprotect while another thread spins on the page (TLB coherence).
+                Case.of("tlb", 0),
                 // A demand-paged file mapping of the program's own source (several pages, the last
                 // partial); reading the page past the end of the file is SIGBUS.
                 new Case("vmfile", "vmfile", List.of(VMFILE_INPUT), new byte[0], 0, null),

@@ -107,6 +107,23 @@ class HostProgramsTest {
     }
 
     @Test
+    void python3Threading() {
+        // Threads (clone, futexes), a lock, a condition, a queue, a timer, and an event with a timeout.
+        same("/usr/bin/python3", "-c", "import threading, queue, time\n"
+                + "total = 0\nlock = threading.Lock()\n"
+                + "def work(n):\n    global total\n    for i in range(n):\n        with lock:\n            total += 1\n"
+                + "ts = [threading.Thread(target=work, args=(2000,)) for _ in range(8)]\n"
+                + "[t.start() for t in ts]; [t.join() for t in ts]\nprint('total', total)\n"
+                + "q = queue.Queue()\n"
+                + "def producer():\n    for i in range(100):\n        q.put(i)\n    q.put(None)\n"
+                + "threading.Thread(target=producer).start()\ns = 0\n"
+                + "while True:\n    v = q.get()\n    if v is None:\n        break\n    s += v\nprint('queue', s)\n"
+                + "fired = threading.Event()\nt = threading.Timer(0.05, fired.set); t.start()\n"
+                + "print('timer', fired.wait(5))\nprint('timeout', threading.Event().wait(0.05))\n"
+                + "print('threads left', threading.active_count())");
+    }
+
+    @Test
     void digestsOfA64MiBFile() {
         String big = fixture.resolve("big.bin").toString();
         same("/usr/bin/sha256sum", big);

@@ -320,7 +320,10 @@ final class KvmCpu implements Cpu {
                     return Exit.Syscall.INSTANCE;
                 }
                 case Kvm.EXIT_INTR -> {
-                    if (kicked && !atSafePoint(entryRip)) {
+                    // Any interruption (a kick, or a stray signal to this host thread) may have come
+                    // after guest code ran on from where it entered: atSafePoint brings the mode up
+                    // to date whether or not the kick is taken here.
+                    if (!atSafePoint(entryRip) && kicked) {
                         // Inside one of the ring-0 stubs: let it run to its own exit, which comes
                         // before any user instruction, and take the kick there.
                         run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 0);
@@ -675,6 +678,9 @@ final class KvmCpu implements Cpu {
     /** Gives the CPU back to the machine for the next thread (KVM cannot destroy one vCPU). */
     @Override
     public void close() {
+        // The thread is gone: a late kick must not signal whatever thread gets its id next.
+        ownerTid = 0;
+        owner = null;
         machine.release(this);
     }
 
