@@ -30,6 +30,21 @@
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#define CLONE_VM 0x100
+#define CLONE_FS 0x200
+#define CLONE_FILES 0x400
+#define CLONE_SIGHAND 0x800
+#define CLONE_THREAD 0x10000
+#define CLONE_SYSVSEM 0x40000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_CHILD_SETTID 0x1000000
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
@@ -468,6 +483,101 @@ static void pipe_poll_checks(void) {
     syscall(SYS_close, p[1]);
 }
 
+/* A thread that exits at once, made by the raw clone call: 1 when the call made one, or -1 and
+ * errno. The child runs only the exit system call, so it needs no stack of its own. */
+static long clone_exiting_thread(unsigned long flags, int *ptid, int *ctid) {
+    static char stack[16384] __attribute__((aligned(16)));
+    register long r10 __asm__("r10") = (long)ctid;
+    register long r8 __asm__("r8") = 0;
+    long rc;
+    __asm__ volatile("syscall\n\t"
+                     "test %%rax, %%rax\n\t"
+                     "jnz 1f\n\t"
+                     "mov $60, %%eax\n\t"
+                     "xor %%edi, %%edi\n\t"
+                     "syscall\n\t"
+                     "1:"
+                     : "=a"(rc)
+                     : "0"((long)SYS_clone), "D"(flags), "S"(stack + sizeof stack), "d"(ptid), "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+    if (rc < 0) {
+        errno = (int)-rc;
+        return -1;
+    }
+    return 1;
+}
+
+/* The signal-waiting, queueing, thread-creating and futex-vector calls. */
+static void thread_signal_checks(void) {
+    unsigned long set = 1UL << (SIGUSR2 - 1), pending = 0;
+    struct timespec zero = {0, 0};
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    info.si_code = SI_QUEUE;
+    CHECK(syscall(SYS_rt_sigpending, BAD, 8));
+    CHECK(syscall(SYS_rt_sigpending, &pending, 16));
+    CHECK(syscall(SYS_rt_sigpending, BAD, 16));
+    CHECK(syscall(SYS_rt_sigsuspend, BAD, 8));
+    CHECK(syscall(SYS_rt_sigsuspend, BAD, 4));
+    CHECK(syscall(SYS_rt_sigtimedwait, BAD, NULL, &zero, 8));
+    CHECK(syscall(SYS_rt_sigtimedwait, BAD, NULL, &zero, 4));
+    CHECK(syscall(SYS_rt_sigtimedwait, &set, NULL, BAD, 8));
+    CHECK(syscall(SYS_rt_sigtimedwait, &set, NULL, &zero, 8));
+    CHECK(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, BAD));
+    CHECK(syscall(SYS_rt_sigqueueinfo, getpid(), 65, BAD));
+    CHECK(syscall(SYS_rt_sigqueueinfo, 0, SIGUSR2, BAD));
+    CHECK(syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), SIGUSR2, BAD));
+    CHECK(syscall(SYS_rt_tgsigqueueinfo, 0, 0, 65, BAD));
+    /* A signal queued to itself and then waited for with a bad siginfo: taken, then EFAULT. */
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8);
+    CHECK(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, &info));
+    CHECK(syscall(SYS_rt_sigpending, &pending, 8) == 0 && pending == set);
+    CHECK(syscall(SYS_rt_sigtimedwait, &set, BAD, &zero, 8));
+    CHECK(syscall(SYS_rt_sigtimedwait, &set, NULL, &zero, 8));
+    CHECK(syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), SIGUSR2, &info));
+    CHECK(syscall(SYS_rt_sigtimedwait, &set, &info, &zero, 8));
+    syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, 8);
+
+    /* clone3: the size is checked before the structure is read, which is read before its fields
+     * are checked (set_tid included). */
+    unsigned long args[11] = {0};
+    CHECK(syscall(SYS_clone3, BAD, 88));
+    CHECK(syscall(SYS_clone3, BAD, 8));
+    CHECK(syscall(SYS_clone3, BAD, 8192));
+    args[8] = (unsigned long)BAD; /* set_tid */
+    args[9] = 1;                  /* set_tid_size */
+    CHECK(syscall(SYS_clone3, args, 88));
+
+    /* clone: Linux ignores a fault writing the parent's or the child's tid; the thread is made. */
+    unsigned long thread = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+    CHECK(clone_exiting_thread(thread | CLONE_PARENT_SETTID, BAD, NULL));
+    CHECK(clone_exiting_thread(thread | CLONE_CHILD_SETTID, NULL, BAD));
+    CHECK(clone_exiting_thread(thread | CLONE_CHILD_CLEARTID, NULL, BAD));
+
+    /* futex_waitv: the timeout is read before the waiters. */
+    struct { unsigned long val, uaddr; unsigned int flags, reserved; } w[2];
+    int word = 0;
+    w[0].val = 1;
+    w[0].uaddr = (unsigned long)&word;
+    w[0].flags = 2 /* FUTEX2_SIZE_U32 */ | 128 /* FUTEX2_PRIVATE */;
+    w[0].reserved = 0;
+    w[1] = w[0];
+    CHECK(syscall(SYS_futex_waitv, BAD, 1, 0, NULL, 0));
+    CHECK(syscall(SYS_futex_waitv, BAD, 0, 0, NULL, 0));
+    CHECK(syscall(SYS_futex_waitv, w, 1, 0, NULL, 0));
+    CHECK(syscall(SYS_futex_waitv, w, 1, 0, BAD, CLOCK_MONOTONIC));
+    CHECK(syscall(SYS_futex_waitv, BAD, 1, 0, BAD, CLOCK_MONOTONIC));
+    CHECK(syscall(SYS_futex_waitv, w, 2, 0, NULL, 0));
+    w[1].uaddr = (unsigned long)BAD;
+    CHECK(syscall(SYS_futex_waitv, w, 2, 0, NULL, 0));
+    w[0].val = 0; /* the first word matches: the second is read, and faults */
+    CHECK(syscall(SYS_futex_waitv, w, 2, 0, &zero, CLOCK_MONOTONIC));
+    CHECK(syscall(SYS_futex_waitv, w, 1, 0, &zero, CLOCK_MONOTONIC));
+    w[0].reserved = 1;
+    CHECK(syscall(SYS_futex_waitv, w, 1, 0, BAD, CLOCK_MONOTONIC));
+    CHECK(syscall(SYS_futex_waitv, w, 1, 0, NULL, 0));
+}
+
 int main(int argc, char **argv) {
     argv0 = argv[0];
     if (argc > 1) {
@@ -485,6 +595,7 @@ int main(int argc, char **argv) {
     timer_checks();
     memory_checks();
     pipe_poll_checks();
+    thread_signal_checks();
     printf("done\n");
     return 0;
 }

@@ -48,6 +48,7 @@ public final class SysClone {
             | CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CLONE_PTRACE;
     private static final int CLONE_ARGS_SIZE_VER0 = 64;
     private static final int CLONE_ARGS_MAX = 4096;
+    private static final long MAX_PID_NS_LEVEL = 32;
 
     /** clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order. */
     public static long clone(Task t, long flags, long stack, long parentTid, long childTid, long tls, long a5)
@@ -59,7 +60,11 @@ public final class SysClone {
     /** clone3(struct clone_args *, size). */
     public static long clone3(Task t, long args, long size, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        if (size < CLONE_ARGS_SIZE_VER0 || size > CLONE_ARGS_MAX) {
+        // copy_clone_args_from_user's order: E2BIG past a page, EINVAL below version 0.
+        if (Long.compareUnsigned(size, CLONE_ARGS_MAX) > 0) {
+            throw new SyscallException(Errno.E2BIG);
+        }
+        if (size < CLONE_ARGS_SIZE_VER0) {
             throw new SyscallException(Errno.EINVAL);
         }
         byte[] raw = t.memory().read(args, (int) size);
@@ -77,9 +82,22 @@ public final class SysClone {
         long stack = b.getLong(40);
         long stackSize = b.getLong(48);
         long tls = b.getLong(56);
+        long setTid = b.getLong(64);
         long setTidSize = b.getLong(72);
         // pidfd is read only with CLONE_PIDFD (glibc leaves an address there).
-        if ((flags & CSIGNAL) != 0 || exitSignal > 64 || setTidSize != 0) {
+        if ((setTid != 0) != (setTidSize != 0) || Long.compareUnsigned(setTidSize, MAX_PID_NS_LEVEL) > 0
+                || Long.compareUnsigned(exitSignal, 64) > 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (setTid != 0) {
+            // Linux copies the set_tid array before it looks at the flags (EFAULT first).
+            t.memory().read(setTid, (int) setTidSize * 4);
+        }
+        // clone3_args_valid: no unknown flags, no CLONE_DETACHED or CSIGNAL bits, no exit signal
+        // for a thread. set_tid (checkpoint/restore) is not supported: EINVAL too.
+        if ((flags & ~(0xFFFFFFFFL | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP)) != 0
+                || (flags & (CSIGNAL | CLONE_DETACHED)) != 0
+                || (flags & (CLONE_THREAD | CLONE_PARENT)) != 0 && exitSignal != 0 || setTidSize != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         if ((stack == 0) != (stackSize == 0)) {
@@ -117,7 +135,11 @@ public final class SysClone {
         }
         int tid = p.allocateTid();
         if ((flags & CLONE_PARENT_SETTID) != 0) {
-            t.memory().writeInt(parentTid, tid);
+            try {
+                t.memory().writeInt(parentTid, tid);
+            } catch (SyscallException e) {
+                // Linux ignores put_user's fault here: the thread is made all the same.
+            }
         }
         CpuState state = t.cpu().state().with(Reg.RAX, 0);
         if (stack != 0) {

@@ -96,11 +96,20 @@ public final class SysFutex {
     /** futex_waitv(2): waits on up to 128 futexes; returns the index of the one woken. */
     public static long futexWaitv(Task t, long waiters, long nr, long flags, long timeout, long clockid, long a5)
             throws SyscallException {
-        if (flags != 0 || nr == 0 || nr > FUTEX_WAITV_MAX || waiters == 0) {
+        // nr_futexes and flags are unsigned int, clockid an int.
+        if ((int) flags != 0 || (int) nr == 0 || Integer.compareUnsigned((int) nr, FUTEX_WAITV_MAX) > 0
+                || waiters == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (timeout != 0 && clockid != Clocks.CLOCK_MONOTONIC && clockid != Clocks.CLOCK_REALTIME) {
-            throw new SyscallException(Errno.EINVAL);
+        // As futex2_setup_timeout: the clock and the timespec before the waiters are read.
+        long deadline = FutexTable.FOREVER;
+        if (timeout != 0) {
+            if ((int) clockid != Clocks.CLOCK_MONOTONIC && (int) clockid != Clocks.CLOCK_REALTIME) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            long nanos = SysTime.readTimespec(t, timeout);
+            long[] now = SysTime.now(t, (int) clockid);
+            deadline = System.nanoTime() + Math.max(0, Math.min(nanos - (now[0] * NANOS + now[1]), Long.MAX_VALUE / 4));
         }
         int n = (int) nr;
         long[] addrs = new long[n];
@@ -119,12 +128,6 @@ public final class SysFutex {
             }
             addrs[i] = addr;
             values[i] = (int) value;
-        }
-        long deadline = FutexTable.FOREVER;
-        if (timeout != 0) {
-            long nanos = SysTime.readTimespec(t, timeout);
-            long[] now = SysTime.now(t, (int) clockid);
-            deadline = System.nanoTime() + Math.max(0, Math.min(nanos - (now[0] * NANOS + now[1]), Long.MAX_VALUE / 4));
         }
         try {
             return t.process().futexes().awaitAny(t.memory(), addrs, values, -1, deadline);

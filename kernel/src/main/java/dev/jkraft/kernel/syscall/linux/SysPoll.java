@@ -51,7 +51,7 @@ public final class SysPoll {
         }
     }
 
-    /** set_user_sigmask: a mask, if given, must be a whole sigset_t. Signals are not delivered yet (issue #5). */
+    /** set_user_sigmask: a mask, if given, must be a whole sigset_t; it is checked, not applied during the wait. */
     static void checkSigmask(Task t, long sigmask, long sigsetsize) throws SyscallException {
         if (sigmask == 0) {
             return;

@@ -135,7 +135,10 @@ public final class SysSignal {
 
     /** A siginfo from user space for the queueinfo calls, with Linux's check on forged codes. */
     private static SigInfo userInfo(Task t, long sig, long uinfo, boolean toSelf) throws SyscallException {
-        byte[] raw = t.memory().read(uinfo, SigInfo.SIZE);
+        return checkForged(t.memory().read(uinfo, SigInfo.SIZE), sig, toSelf);
+    }
+
+    private static SigInfo checkForged(byte[] raw, long sig, boolean toSelf) throws SyscallException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int code = b.getInt(8);
         if ((code >= 0 || code == SigInfo.SI_TKILL) && !toSelf) {
@@ -145,14 +148,19 @@ public final class SysSignal {
         return SigInfo.of(raw);
     }
 
+    /**
+     * rt_sigqueueinfo(2) in Linux's order: the siginfo is copied first (EFAULT even for a bad
+     * signal), then the forged-code check (EPERM), the target (ESRCH), the signal (EINVAL).
+     */
     public static long rtSigqueueinfo(Task t, long tgid, long sig, long uinfo, long a3, long a4, long a5)
             throws SyscallException {
-        if (sig < 0 || sig > SignalActions.NSIG) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        SigInfo info = userInfo(t, sig, uinfo, tgid == t.process().pid());
-        if (tgid != t.process().pid()) {
+        boolean self = (int) tgid == t.process().pid();
+        SigInfo info = userInfo(t, sig, uinfo, self);
+        if (!self) {
             throw new SyscallException(Errno.ESRCH);
+        }
+        if ((int) sig < 0 || (int) sig > SignalActions.NSIG) {
+            throw new SyscallException(Errno.EINVAL);
         }
         if (sig != 0) {
             SignalDelivery.sendToProcess(t.process(), info);
@@ -160,16 +168,21 @@ public final class SysSignal {
         return 0;
     }
 
+    /** rt_tgsigqueueinfo(2): the copy, then EINVAL for ids <= 0, EPERM, ESRCH, EINVAL for the signal. */
     public static long rtTgsigqueueinfo(Task t, long tgid, long tid, long sig, long uinfo, long a4, long a5)
             throws SyscallException {
-        if ((int) tgid <= 0 || (int) tid <= 0 || sig < 0 || sig > SignalActions.NSIG) {
+        byte[] raw = t.memory().read(uinfo, SigInfo.SIZE);
+        if ((int) tgid <= 0 || (int) tid <= 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        SigInfo info = userInfo(t, sig, uinfo, tid == t.tid());
-        if (tgid != t.process().pid()) {
+        SigInfo info = checkForged(raw, sig, (int) tid == t.tid());
+        if ((int) tgid != t.process().pid()) {
             throw new SyscallException(Errno.ESRCH);
         }
-        Task target = thread(t, tid);
+        Task target = thread(t, (int) tid);
+        if ((int) sig < 0 || (int) sig > SignalActions.NSIG) {
+            throw new SyscallException(Errno.EINVAL);
+        }
         if (sig != 0) {
             SignalDelivery.sendToThread(target, info);
         }
