@@ -275,7 +275,6 @@ class CliTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "-p 8080:80         | -p is not supported yet",
-        "--cpus 2           | --cpus 2 (more than one CPU) is not supported yet",
         "--platform interp  | --platform interp is not supported yet",
     })
     void unsupportedOptionsFailInsteadOfBeingIgnored(String options, String message) {
@@ -284,6 +283,19 @@ class CliTest {
         args.add("hello");
         assertThat(jkraft(args.toArray(String[]::new))).isEqualTo(125);
         assertThat(err).isEqualTo("jkraft: " + message + "\n");
+        assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void cpusBecomesTheSchedulerOptionAndZeroIsRefused() {
+        jkraft("run", "--cpus", "3", hello.toString());
+        assertThat(request().options()).containsEntry("sched.cpus", "3");
+        launched.clear();
+        jkraft("run", hello.toString());
+        assertThat(request().options()).doesNotContainKey("sched.cpus");
+        launched.clear();
+        assertThat(jkraft("run", "--cpus", "0", hello.toString())).isEqualTo(125);
+        assertThat(err).contains("--cpus must be at least 1");
         assertThat(launched).isEmpty();
     }
 
