@@ -3,7 +3,9 @@
  *   threadbench pingpong N    two threads passing a futex word back and forth N times
  *                             (raw FUTEX_WAIT / FUTEX_WAKE system calls)
  *   threadbench signal N      N raise(SIGUSR1) round trips through a handler
- *   threadbench mutex T N     T threads each incrementing a mutex-protected counter N times */
+ *   threadbench mutex T N     T threads each incrementing a mutex-protected counter N times
+ *   threadbench compute T N   T threads each doing N rounds of pure integer arithmetic (no system
+ *                             calls, no shared writes until the end); prints the sum of their results */
 #define _GNU_SOURCE
 /* musl-gcc sees no kernel headers: the two futex operations, as <linux/futex.h> has them. */
 #define FUTEX_WAIT_PRIVATE 128
@@ -110,8 +112,43 @@ static long bench_mutex(long threads, long n) {
     return counter;
 }
 
+/* One thread's work: a 64-bit LCG step and an xorshift, N times, from a seed of the thread's
+ * index; the shift keeps the compiler from folding the loop into a closed form. */
+struct work {
+    uint64_t seed, n, result;
+};
+
+static void *crunch(void *arg) {
+    struct work *w = arg;
+    uint64_t x = w->seed * 0x9e3779b97f4a7c15ULL + 1;
+    for (uint64_t i = 0; i < w->n; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        x ^= x >> 29;
+    }
+    w->result = x;
+    return NULL;
+}
+
+static unsigned long bench_compute(long threads, long n) {
+    pthread_t *t = calloc(threads, sizeof *t);
+    struct work *w = calloc(threads, sizeof *w);
+    long made = 0;
+    for (; made < threads; made++) {
+        w[made] = (struct work){.seed = (uint64_t)made, .n = (uint64_t)n};
+        if (pthread_create(&t[made], NULL, crunch, &w[made]) != 0) break;
+    }
+    uint64_t sum = 0;
+    for (long i = 0; i < made; i++) {
+        pthread_join(t[i], NULL);
+        sum += w[i].result;
+    }
+    free(t);
+    free(w);
+    return (unsigned long)sum;
+}
+
 static int usage(void) {
-    fprintf(stderr, "usage: threadbench create N | pingpong N | signal N | mutex T N\n");
+    fprintf(stderr, "usage: threadbench create N | pingpong N | signal N | mutex T N | compute T N\n");
     return 2;
 }
 
@@ -127,6 +164,9 @@ int main(int argc, char **argv) {
     } else if (strcmp(argv[1], "mutex") == 0) {
         if (argc < 4) return usage();
         printf("ok %ld\n", bench_mutex(n, atol(argv[3])));
+    } else if (strcmp(argv[1], "compute") == 0) {
+        if (argc < 4) return usage();
+        printf("ok %016lx\n", bench_compute(n, atol(argv[3])));
     } else {
         return usage();
     }
