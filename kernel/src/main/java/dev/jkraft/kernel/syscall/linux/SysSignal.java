@@ -221,7 +221,7 @@ public final class SysSignal {
 
     public static long rtSigpending(Task t, long set, long sigsetsize, long a2, long a3, long a4, long a5)
             throws SyscallException {
-        if (sigsetsize > SIGSET_SIZE) {
+        if (Long.compareUnsigned(sigsetsize, SIGSET_SIZE) > 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         long pending;
