@@ -99,6 +99,8 @@ class GuestProgramsTest {
                 Case.of("mlock", 0),
                 // 16 pthreads: mutex, condvar, rwlock, barrier, semaphores, TLS, cancellation, join.
                 Case.of("threads", 0),
+                // futex(2) and futex_waitv(2) by raw calls: wake counts, bitsets, requeue, WAKE_OP, robust lists.
+                Case.of("futex", 0),
                 // Handlers, siginfo, FP and registers kept across a handler, masks, queued real-time
                 // signals, SA_RESETHAND/NODEFER, faults caught, sigaltstack catching a stack
                 // overflow, SA_RESTART, sigsuspend, sigtimedwait, signals between threads, signalfd.

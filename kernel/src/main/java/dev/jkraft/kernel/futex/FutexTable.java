@@ -146,8 +146,8 @@ public final class FutexTable {
     /**
      * FUTEX_REQUEUE / FUTEX_CMP_REQUEUE: wakes up to {@code nWake} waiters on {@code addr} and moves
      * up to {@code nRequeue} of the rest to {@code addr2}. With {@code check}, EAGAIN unless the
-     * int at {@code addr} is {@code expected}. Returns the woken count plus (for CMP_REQUEUE) the
-     * requeued count.
+     * int at {@code addr} is {@code expected}. Returns the woken count plus the requeued count, for
+     * both operations (Linux's futex_requeue counts both in task_count).
      */
     public int requeue(UserMemory mem, long addr, int nWake, long addr2, int nRequeue, boolean check, int expected)
             throws SyscallException {
@@ -180,7 +180,7 @@ public final class FutexTable {
             } else if (q != null) {
                 moved = Math.min(nRequeue, q.size());
             }
-            return woken + (check ? moved : 0);
+            return woken + moved;
         }
     }
 
@@ -202,7 +202,7 @@ public final class FutexTable {
             }
             oparg = 1 << oparg;
         }
-        if (op > 4 || cmp > 5) {
+        if (op > 4) {
             throw new SyscallException(Errno.ENOSYS);
         }
         synchronized (lock) {
@@ -222,6 +222,10 @@ public final class FutexTable {
                 if (mem.compareAndExchangeInt(addr2, old, next) == old) {
                     break;
                 }
+            }
+            if (cmp > 5) {
+                // As futex_atomic_op_inuser: the operation is done before the comparison is refused.
+                throw new SyscallException(Errno.ENOSYS);
             }
             int woken = wakeLocked(addr, n, -1);
             boolean pass = switch (cmp) {

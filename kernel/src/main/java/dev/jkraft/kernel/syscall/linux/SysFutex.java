@@ -39,7 +39,7 @@ public final class SysFutex {
                 if (bitset == 0) {
                     throw new SyscallException(Errno.EINVAL);
                 }
-                return table.wake(uaddr, clampCount(val), bitset);
+                return table.wake(uaddr, wakeCount(val), bitset);
             }
             case Futex.FUTEX_WAIT, Futex.FUTEX_WAIT_BITSET -> {
                 int bitset = cmd == Futex.FUTEX_WAIT_BITSET ? (int) val3 : -1;
@@ -82,10 +82,20 @@ public final class SysFutex {
                         (int) val3);
             }
             case Futex.FUTEX_WAKE_OP -> {
-                return table.wakeOp(t.memory(), uaddr, clampCount(val), uaddr2, clampCount(timeout), (int) val3);
+                return table.wakeOp(t.memory(), uaddr, wakeCount(val), uaddr2, wakeCount(timeout), (int) val3);
             }
             default -> throw new SyscallException(Errno.ENOSYS);
         }
+    }
+
+    /**
+     * The count of FUTEX_WAKE and FUTEX_WAKE_OP: Linux's futex_wake wakes a waiter before it
+     * compares the count ({@code if (++ret >= nr_wake) break}), so 0 and the negative counts
+     * (the u32 argument seen as an int) wake one.
+     */
+    private static int wakeCount(long v) {
+        int n = (int) v;
+        return n <= 0 ? 1 : n;
     }
 
     private static int clampCount(long v) {
