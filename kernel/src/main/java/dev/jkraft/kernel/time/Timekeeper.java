@@ -44,7 +44,7 @@ public final class Timekeeper {
     private final long[] bases = new long[MAX_CLOCKS];
     private long tscBase;
     private long mult;
-    private long nextRefresh;
+    private volatile long nextRefresh;
     private final long firstTsc;
     private final long firstMonotonic;
 
@@ -69,14 +69,22 @@ public final class Timekeeper {
         return tsc != null;
     }
 
-    /** Called on every kernel entry: re-takes the bases when they are due. */
+    /**
+     * Called on every kernel entry, from any guest thread: re-takes the bases when they are due.
+     * One thread at a time writes them (the vDSO's sequence count must never be left odd by two
+     * writers interleaving, or every reader would spin forever).
+     */
     public void tick() {
         if (tsc == null) {
             return;
         }
-        long t = tsc.read();
-        if (t - nextRefresh >= 0) {
-            rebase(t, true);
+        if (tsc.read() - nextRefresh >= 0) {
+            synchronized (this) {
+                long t = tsc.read();
+                if (t - nextRefresh >= 0) {
+                    rebase(t, true);
+                }
+            }
         }
     }
 
@@ -91,7 +99,9 @@ public final class Timekeeper {
         if (tsc == null) {
             return host(clock);
         }
-        return at(clock, tsc.read());
+        synchronized (this) {
+            return at(clock, tsc.read());
+        }
     }
 
     private long at(int clock, long t) {

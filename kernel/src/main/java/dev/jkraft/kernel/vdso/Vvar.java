@@ -59,7 +59,7 @@ public final class Vvar implements Timekeeper.Publisher {
     }
 
     @Override
-    public void publish(boolean tscMode, long tscBase, long mult, long[] bases) {
+    public synchronized void publish(boolean tscMode, long tscBase, long mult, long[] bases) {
         update(() -> {
             page.set(ValueLayout.JAVA_INT, TSC_MODE, tscMode ? 1 : 0);
             page.set(ValueLayout.JAVA_LONG, TSC_BASE, tscBase);
