@@ -64,6 +64,11 @@ final class KvmCpu implements Cpu {
     private volatile boolean inRun;
     /** Nothing has run since the last {@link #reset}: the CPU caches no translation. */
     private boolean fresh = true;
+    /**
+     * False from an interruption that left the CPU somewhere no mode describes (at CPL 3 on the
+     * syscall page after an emulated {@code syscall}, inside a ring-0 stub) until its next exit.
+     */
+    private boolean modeKnown = true;
     private final long[] saved = new long[4];
     /** Between entering the rewrite loop and its last report: RAX, RCX, RDX, RSI are the loop's. */
     private boolean inRewrite;
@@ -184,11 +189,12 @@ final class KvmCpu implements Cpu {
                 run.set(ValueLayout.JAVA_LONG, Kvm.RUN_REGS + 8L * r.ordinal(), initial.get(r));
             }
         }
-        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_FS + Kvm.SEG_BASE, initial.get(Reg.FS_BASE));
-        run.set(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_GS + Kvm.SEG_BASE, initial.get(Reg.GS_BASE));
+        // User segments (CPL 3) whatever the last thread stopped in, and its FS and GS bases.
+        userSegments(run.asSlice(Kvm.RUN_SREGS, Kvm.SREGS_SIZE), initial);
         cr3 = initial.cr3();
         run.set(ValueLayout.JAVA_LONG, Kvm.RUN_SREGS + Kvm.SREGS_CR3, cr3);
         mode = Mode.DIRECT;
+        modeKnown = true;
         // The previous thread's translations may be stale for this one: reload CR3 first.
         fresh = false;
         synchronized (pendingLock) {
@@ -272,7 +278,7 @@ final class KvmCpu implements Cpu {
         }
         boolean finishStub = false;
         for (;;) {
-            if (kicked && !finishStub && !inRewrite && mode != Mode.ENTERING_RING0) {
+            if (kicked && !finishStub && modeKnown && !inRewrite && mode != Mode.ENTERING_RING0) {
                 return takeKick();
             }
             finishStub = false;
@@ -310,6 +316,7 @@ final class KvmCpu implements Cpu {
                                 + " at rip 0x" + Long.toHexString(raw(Reg.RIP)));
                     }
                     int cpl = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_SREGS + Kvm.SREGS_CS + Kvm.SEG_SELECTOR) & 3;
+                    modeKnown = true;
                     if (cpl == 3) {
                         sysRip = raw(Reg.RCX);
                         sysRflags = raw(Reg.R11);
@@ -360,18 +367,21 @@ final class KvmCpu implements Cpu {
      * the user's own).
      */
     private boolean atSafePoint(long entryRip) {
+        long rip = raw(Reg.RIP);
+        int cpl = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_SREGS + Kvm.SREGS_CS + Kvm.SEG_SELECTOR) & 3;
+        if (cpl == 3 && rip >= 0 && rip < 0x0000_8000_0000_0000L && !inRewrite && mode != Mode.ENTERING_RING0) {
+            mode = Mode.DIRECT;
+            modeKnown = true;
+            return true;
+        }
         if (inRewrite || mode == Mode.ENTERING_RING0) {
             return false;
         }
-        long rip = raw(Reg.RIP);
-        if (rip == entryRip) {
+        if (rip == entryRip && modeKnown) {
+            // Nothing ran since the mode was last right.
             return true;
         }
-        int cpl = run.get(ValueLayout.JAVA_SHORT, Kvm.RUN_SREGS + Kvm.SREGS_CS + Kvm.SEG_SELECTOR) & 3;
-        if (cpl == 3 && rip >= 0 && rip < 0x0000_8000_0000_0000L) {
-            mode = Mode.DIRECT;
-            return true;
-        }
+        modeKnown = false;
         return false;
     }
 
@@ -403,6 +413,7 @@ final class KvmCpu implements Cpu {
     }
 
     private Exit fault() {
+        modeKnown = true;
         long pa = ring0.toPhysical(raw(Reg.RSP));
         if (pa < 0) {
             return new Exit.Halt("exception stub ran on an unknown stack at 0x" + Long.toHexString(raw(Reg.RSP)));
@@ -423,6 +434,7 @@ final class KvmCpu implements Cpu {
 
     /** The ud2 on the syscall page brought us to ring 0: aim the iret at the caller and run the loop. */
     private void enteredRing0() {
+        modeKnown = true;
         long pa = ring0.toPhysical(raw(Reg.RSP));
         framePa = pa;
         ram.set(ValueLayout.JAVA_LONG, pa + FRAME_RIP, userRip);
@@ -478,6 +490,7 @@ final class KvmCpu implements Cpu {
     }
 
     private void continueRewriteLoop() {
+        modeKnown = true;
         synchronized (pendingLock) {
             if (pendingNext < pendingCount) {
                 // More came in while the loop ran (another CPU's munmap): another round.
