@@ -254,7 +254,8 @@ public final class Kernel {
                 vdsoBase = at + AddressSpace.PAGE * VdsoImage.VVAR_PAGES;
                 space.mapFrames(vdsoBase, new long[] {vdsoPa}, Mman.PROT_READ | Mman.PROT_EXEC, "[vdso]");
                 vvar = new Vvar(ram.asSlice(vvarPa, AddressSpace.PAGE));
-                vvar.singleCpu(true, 0);
+                // With one CPU __vdso_getcpu answers from the page; with more, through getcpu(2).
+                vvar.singleCpu(guestCpus() == 1, 0);
             }
             if (libs.vsyscall.get()) {
                 space.setGateLine(Vsyscall.MAPS_LINE);
@@ -337,7 +338,7 @@ public final class Kernel {
             phase("process built");
             task = new Task(1, process, cpu);
             current.set(task);
-            int cpus = libs.cpus.get() > 0 ? libs.cpus.get() : Runtime.getRuntime().availableProcessors();
+            int cpus = guestCpus();
             permits = new java.util.concurrent.Semaphore(cpus, true);
             process.setThreadHost(new Process.ThreadHost() {
                 @Override
@@ -402,6 +403,11 @@ public final class Kernel {
         long at = space.map(0, span, Mman.PROT_NONE, false, false, Vma.Kind.IMAGE, name);
         space.unmap(at, span);
         return at - image.minVaddr();
+    }
+
+    /** --cpus, or the host's cores. */
+    private int guestCpus() {
+        return libs.cpus.get() > 0 ? libs.cpus.get() : Runtime.getRuntime().availableProcessors();
     }
 
     /**
@@ -594,7 +600,7 @@ public final class Kernel {
             throws SyscallException {
         long tmpfsDefault = libs.tmpfsSize.get() > 0 ? libs.tmpfsSize.get() : config.ramBytes() / 2;
         // What the guest's own mount(2) may make; the fstab may also mount host directories.
-        int cpus = libs.cpus.get() > 0 ? libs.cpus.get() : Runtime.getRuntime().availableProcessors();
+        int cpus = guestCpus();
         ProcFs proc = new ProcFs(ProcessDirectory.single(() -> {
             Task caller = Task.current();
             return caller != null ? caller : current.get();
