@@ -113,6 +113,14 @@ public final class Kernel {
     /** One permit per CPU the guest sees: a thread holds one while it runs guest code. */
     private java.util.concurrent.Semaphore permits;
     private Dispatcher dispatcher;
+    /**
+     * Host threads for guest threads after the first: platform threads (a thread inside KVM_RUN
+     * pins its carrier), kept for a while after their guest thread ends so that the next one
+     * starts without the cost of a new thread (a create+join loop).
+     */
+    private final java.util.concurrent.ThreadPoolExecutor hostThreads = new java.util.concurrent.ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            Thread.ofPlatform().name("jkraft-guest").daemon(true).factory());
 
     public Kernel(Platform platform, Config config) {
         this.platform = platform;
@@ -348,7 +356,7 @@ public final class Kernel {
 
                 @Override
                 public void start(Task t) {
-                    Thread.ofPlatform().name("jkraft-guest-" + t.tid()).daemon(true).start(() -> runTask(t));
+                    hostThreads.execute(() -> runTask(t));
                 }
 
                 @Override
@@ -441,6 +449,7 @@ public final class Kernel {
             return process.exitStatus();
         } finally {
             ticker.interrupt();
+            hostThreads.shutdown();
             libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
             process.files().closeAll();
             space.destroy();
@@ -479,6 +488,7 @@ public final class Kernel {
         Cpu cpu = task.cpu();
         Timekeeper clocks = process.clocks();
         task.attachThread();
+        Thread.currentThread().setName("jkraft-guest-" + task.tid());
         space.attach(cpu);
         boolean first = task.tid() == process.pid();
         try {
@@ -590,7 +600,6 @@ public final class Kernel {
         return new Credentials(0, 0, 0, 0);
     }
 
-    /** Linux's defaults for a process started by init, with RLIMIT_STACK and RLIMIT_NOFILE as configured. */
     /**
      * The guest's mounts from its fstab (the configured view, then {@code vfs.fstab}) and its
      * working directory. Host directories are mounted only from the configuration, never by the
@@ -645,6 +654,7 @@ public final class Kernel {
         return new RamFs(frames, SysMount.sizeOption(options, dflt), "tmpfs", mode, 0, 0);
     }
 
+    /** Linux's defaults for a process started by init, with RLIMIT_STACK and RLIMIT_NOFILE as configured. */
     private static long[][] defaultRlimits(long stack, int nofile) {
         long inf = -1L;
         long[][] r = new long[Process.RLIMITS][];

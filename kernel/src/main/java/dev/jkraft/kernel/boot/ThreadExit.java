@@ -38,8 +38,11 @@ final class ThreadExit {
             }
         } finally {
             p.addressSpace().detach(t.cpu());
-            p.taskExited(t);
+            t.detachThread();
             t.cpu().close();
+            // Last: the group's end (when this is its last thread) lets the kernel tear down.
+            p.taskExited(t);
+            Thread.interrupted();
         }
     }
 

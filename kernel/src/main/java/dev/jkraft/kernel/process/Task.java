@@ -83,6 +83,14 @@ public final class Task {
         CURRENT.set(this);
     }
 
+    /** The host thread is done with this task (it may go on to run another). */
+    public void detachThread() {
+        thread = null;
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+    }
+
     public Thread thread() {
         return thread;
     }

@@ -10,8 +10,8 @@ import java.util.ArrayDeque;
  */
 public final class PendingSignals {
     private long set;
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<SigInfo>[] queues = new ArrayDeque[65];
+    private final java.util.List<ArrayDeque<SigInfo>> queues = new java.util.ArrayList<>(
+            java.util.Collections.nCopies(65, (ArrayDeque<SigInfo>) null));
 
     /** Bit {@code sig - 1} set for each pending signal. */
     public long set() {
@@ -28,10 +28,10 @@ public final class PendingSignals {
         if (sig < 32 && (set & bit(sig)) != 0) {
             return false;
         }
-        if (queues[sig] == null) {
-            queues[sig] = new ArrayDeque<>();
+        if (queues.get(sig) == null) {
+            queues.set(sig, new ArrayDeque<>());
         }
-        queues[sig].add(info);
+        queues.get(sig).add(info);
         set |= bit(sig);
         return true;
     }
@@ -53,7 +53,7 @@ public final class PendingSignals {
 
     /** Takes one pending {@code sig}, or null. */
     public SigInfo take(int sig) {
-        ArrayDeque<SigInfo> q = queues[sig];
+        ArrayDeque<SigInfo> q = queues.get(sig);
         if (q == null || q.isEmpty()) {
             return null;
         }
@@ -66,11 +66,11 @@ public final class PendingSignals {
 
     /** Forgets every pending {@code sig} (its action became "ignore"). */
     public void discard(int sig) {
-        if (queues[sig] != null) {
-            for (SigInfo info : queues[sig]) {
+        if (queues.get(sig) != null) {
+            for (SigInfo info : queues.get(sig)) {
                 info.dequeued();
             }
-            queues[sig].clear();
+            queues.get(sig).clear();
         }
         set &= ~bit(sig);
     }
@@ -81,7 +81,7 @@ public final class PendingSignals {
      */
     public boolean remove(SigInfo info) {
         int sig = info.signo();
-        ArrayDeque<SigInfo> q = queues[sig];
+        ArrayDeque<SigInfo> q = queues.get(sig);
         if (q == null || !q.removeIf(each -> each == info)) {
             return false;
         }
