@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -776,6 +778,64 @@ static void t_term(void) {
     printf("term: still alive\n");
 }
 
+static volatile int pmask_hits;
+static void pmask_handler(int sig) { (void)sig; pmask_hits++; }
+
+/* ppoll, pselect and epoll_pwait wait under the mask they are given: a blocked, pending SIGUSR1
+ * that the given mask lets through interrupts the wait at once (EINTR, its handler having run),
+ * and the old mask is back afterwards; a mask that keeps it blocked lets the wait time out. */
+static void t_pmask(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = pmask_handler;
+    sigaction(SIGUSR1, &sa, NULL);
+    sigset_t usr1, none, now;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    int ep = epoll_create1(0);
+    for (int k = 0; k < 3; k++) {
+        const char *name = k == 0 ? "ppoll" : k == 1 ? "pselect" : "epoll_pwait";
+        pmask_hits = 0;
+        raise(SIGUSR1);
+        struct timespec ts = {2, 0};
+        int r;
+        if (k == 0) {
+            r = ppoll(NULL, 0, &ts, &none);
+        } else if (k == 1) {
+            r = pselect(0, NULL, NULL, NULL, &ts, &none);
+        } else {
+            struct epoll_event ev;
+            r = epoll_pwait(ep, &ev, 1, 2000, &none);
+        }
+        int e = errno;
+        sigprocmask(SIG_BLOCK, NULL, &now);
+        printf("pmask: %s with SIGUSR1 let through: %d %s, handler ran %d, SIGUSR1 blocked again: %s\n", name, r,
+               r < 0 ? errname(e) : "", pmask_hits, sigismember(&now, SIGUSR1) ? "yes" : "no");
+        /* The same wait with a mask that keeps SIGUSR1 out: it times out and the signal stays pending. */
+        raise(SIGUSR1);
+        struct timespec shortts = {0, 20 * 1000000L};
+        if (k == 0) {
+            r = ppoll(NULL, 0, &shortts, &usr1);
+        } else if (k == 1) {
+            r = pselect(0, NULL, NULL, NULL, &shortts, &usr1);
+        } else {
+            struct epoll_event ev;
+            r = epoll_pwait(ep, &ev, 1, 20, &usr1);
+        }
+        sigset_t pend;
+        sigpending(&pend);
+        printf("pmask: %s with SIGUSR1 kept out: %d, still pending: %s\n", name, r,
+               sigismember(&pend, SIGUSR1) ? "yes" : "no");
+        sigprocmask(SIG_UNBLOCK, &usr1, NULL); /* the handler takes it */
+        sigprocmask(SIG_BLOCK, &usr1, NULL);
+    }
+    close(ep);
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -784,7 +844,7 @@ static const struct {
     {"info", t_info, 1},     {"fpu", t_fpu, 1},         {"gpr", t_gpr, 1},           {"mask", t_mask, 1},
     {"rt", t_rt, 1},         {"flags", t_flags, 1},     {"faults", t_faults, 1},     {"altstack", t_altstack, 1},
     {"restart", t_restart, 1}, {"wait", t_wait, 1},     {"threads", t_threads, 1},   {"signalfd", t_signalfd, 1},
-    {"pause", t_pause, 1},   {"abort", t_abort, 0},     {"term", t_term, 0},
+    {"pause", t_pause, 1},   {"pmask", t_pmask, 1},     {"abort", t_abort, 0},       {"term", t_term, 0},
 };
 
 int main(int argc, char **argv) {

@@ -96,16 +96,14 @@ public final class SysEpoll {
 
     public static long epollPwait(Task t, long epfd, long events, long maxevents, long timeoutMs, long sigmask,
             long sigsetsize) throws SyscallException {
-        SysPoll.checkSigmask(t, sigmask, sigsetsize);
-        return epollWait(t, epfd, events, maxevents, timeoutMs, 0, 0);
+        return SysPoll.withSigmask(t, sigmask, sigsetsize, () -> epollWait(t, epfd, events, maxevents, timeoutMs, 0, 0));
     }
 
     /** epoll_pwait2: the timeout is a struct timespec, NULL for none. */
     public static long epollPwait2(Task t, long epfd, long events, long maxevents, long timeout, long sigmask,
             long sigsetsize) throws SyscallException {
         long deadline = SysPoll.Timeout.timespec(t, timeout).deadline();
-        SysPoll.checkSigmask(t, sigmask, sigsetsize);
-        return doWait(t, epfd, events, maxevents, deadline);
+        return SysPoll.withSigmask(t, sigmask, sigsetsize, () -> doWait(t, epfd, events, maxevents, deadline));
     }
 
     private static long doWait(Task t, long epfd, long events, long maxevents, long deadline)

@@ -31,8 +31,7 @@ public final class SysPoll {
     public static long ppoll(Task t, long ufds, long nfds, long tsp, long sigmask, long sigsetsize, long a5)
             throws SyscallException {
         Timeout to = Timeout.timespec(t, tsp);
-        checkSigmask(t, sigmask, sigsetsize);
-        long n = doPoll(t, ufds, nfds, to.deadline());
+        long n = withSigmask(t, sigmask, sigsetsize, () -> doPoll(t, ufds, nfds, to.deadline()));
         writeRemaining(t, tsp, to, false);
         return n;
     }
@@ -51,15 +50,55 @@ public final class SysPoll {
         }
     }
 
-    /** set_user_sigmask: a mask, if given, must be a whole sigset_t; it is checked, not applied during the wait. */
-    static void checkSigmask(Task t, long sigmask, long sigsetsize) throws SyscallException {
+    /** A wait that runs under a temporary signal mask. */
+    @FunctionalInterface
+    interface MaskedWait {
+        long call() throws SyscallException;
+    }
+
+    private static final long KILL_STOP = (1L << (dev.jkraft.kernel.abi.Signals.SIGKILL - 1))
+            | (1L << (dev.jkraft.kernel.abi.Signals.SIGSTOP - 1));
+
+    /**
+     * set_user_sigmask and restore_saved_sigmask_unless: the mask, if given (a whole sigset_t,
+     * else EINVAL; EFAULT), replaces the thread's for the wait, so that exactly the signals it lets
+     * through can interrupt it. Interrupted with such a signal pending, the old mask comes back
+     * through the handler's frame (as rt_sigsuspend); otherwise at once.
+     */
+    static long withSigmask(Task t, long sigmask, long sigsetsize, MaskedWait wait) throws SyscallException {
         if (sigmask == 0) {
-            return;
+            return wait.call();
         }
         if (sigsetsize != SIGSET_SIZE) {
             throw new SyscallException(Errno.EINVAL);
         }
-        t.memory().readLong(sigmask);
+        long mask = t.memory().readLong(sigmask);
+        long old;
+        synchronized (t.process().signalLock()) {
+            old = t.blocked();
+            t.setBlocked(mask & ~KILL_STOP);
+        }
+        boolean interrupted = false;
+        try {
+            if (dev.jkraft.kernel.signal.SignalDelivery.deliverable(t)) {
+                // A pending signal the new mask lets through ends the wait before it starts.
+                interrupted = true;
+                throw new SyscallException(Errno.ERESTARTNOHAND);
+            }
+            return wait.call();
+        } catch (SyscallException e) {
+            interrupted = e.errno() == Errno.EINTR || e.errno() >= Errno.ERESTARTSYS
+                    && e.errno() <= Errno.ERESTART_RESTARTBLOCK;
+            throw e;
+        } finally {
+            synchronized (t.process().signalLock()) {
+                if (interrupted && dev.jkraft.kernel.signal.SignalDelivery.deliverable(t)) {
+                    t.saveMask(old);
+                } else {
+                    t.setBlocked(old);
+                }
+            }
+        }
     }
 
     /**
@@ -153,8 +192,7 @@ public final class SysPoll {
             maskSize = t.memory().readLong(sig + 8);
         }
         Timeout to = Timeout.timespec(t, tsp);
-        checkSigmask(t, mask, maskSize);
-        long r = doSelect(t, (int) n, inp, outp, exp, to.deadline());
+        long r = withSigmask(t, mask, maskSize, () -> doSelect(t, (int) n, inp, outp, exp, to.deadline()));
         writeRemaining(t, tsp, to, false);
         return r;
     }
