@@ -74,7 +74,12 @@ public final class SysFlock {
                 if (nb) {
                     throw new SyscallException(Errno.EAGAIN);
                 }
-                s.sleep(Blocking.FOREVER);
+                try {
+                    s.sleep(Blocking.FOREVER);
+                } catch (SyscallException e) {
+                    // As Linux's flock: restarted after a handler with SA_RESTART, else EINTR.
+                    throw e.errno() == Errno.EINTR ? new SyscallException(Errno.ERESTARTSYS) : e;
+                }
             }
         } finally {
             RELEASED.remove(s);
