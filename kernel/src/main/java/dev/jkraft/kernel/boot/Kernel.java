@@ -111,7 +111,7 @@ public final class Kernel {
     /** The running guest, once there is one (for {@link #signal}). */
     private volatile Process process;
     /** One permit per CPU the guest sees: a thread holds one while it runs guest code. */
-    private java.util.concurrent.Semaphore permits;
+    private CpuPermits permits;
     private Dispatcher dispatcher;
     /**
      * Host threads for guest threads after the first: platform threads (a thread inside KVM_RUN
@@ -347,7 +347,7 @@ public final class Kernel {
             task = new Task(1, process, cpu);
             current.set(task);
             int cpus = guestCpus();
-            permits = new java.util.concurrent.Semaphore(cpus, true);
+            permits = new CpuPermits(cpus, libs.slice.get());
             process.setThreadHost(new Process.ThreadHost() {
                 @Override
                 public Cpu newCpu(CpuState initial) {
@@ -437,7 +437,7 @@ public final class Kernel {
         dispatcher = new Dispatcher(config.log(), config.strace(), libs.syscalls, libs.enosys);
         readyNanos = System.nanoTime() - startNanos;
         phase("first guest instruction");
-        Thread ticker = Thread.ofPlatform().name("jkraft-tick").daemon(true).start(() -> tick(process));
+        Thread ticker = Thread.ofPlatform().name("jkraft-tick").daemon(true).start(() -> permits.tick(process));
         try {
             runTask(main);
             process.awaitThreads();
@@ -456,26 +456,6 @@ public final class Kernel {
             phase("guest ended");
             if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
                 libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
-            }
-        }
-    }
-
-    /**
-     * The scheduler's tick: when threads wait for a CPU (more runnable guest threads than
-     * --cpus), those that have run guest code for a whole slice are kicked out to queue again.
-     */
-    private void tick(Process process) {
-        final long slice = 10_000_000L;
-        while (!process.exited() && !Thread.currentThread().isInterrupted()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(slice);
-            if (permits.hasQueuedThreads()) {
-                long now = System.nanoTime();
-                for (Task t : process.tasks()) {
-                    long since = t.runningSince();
-                    if (since != 0 && now - since >= slice) {
-                        t.cpu().kick();
-                    }
-                }
             }
         }
     }
@@ -503,17 +483,15 @@ public final class Kernel {
                     return;
                 }
                 try {
-                    permits.acquire();
+                    permits.enterGuest(task);
                 } catch (InterruptedException e) {
                     continue;
                 }
                 Exit exit;
-                task.setRunningSince(System.nanoTime());
                 try {
                     exit = cpu.run();
                 } finally {
-                    task.setRunningSince(0);
-                    permits.release();
+                    permits.leaveGuest(task);
                 }
                 if (first) {
                     first = false;
@@ -564,6 +542,7 @@ public final class Kernel {
             }
             process.exit(STATUS_FAILED);
         } finally {
+            permits.exit(task);
             ThreadExit.run(task);
         }
     }

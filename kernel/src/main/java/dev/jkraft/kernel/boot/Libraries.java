@@ -31,6 +31,8 @@ public final class Libraries {
             "size limit of a tmpfs without size= (0: half of guest memory, as Linux)");
     final Option<Integer> cpus = Option.ofInt("sched.cpus", 0, 0, 1024,
             "CPUs the guest sees and the most guest threads running at once (--cpus); 0: the host's cores");
+    final Option<Integer> slice = Option.ofInt("sched.slice_ms", 50, 1, 10_000,
+            "how long a guest thread runs guest code before threads waiting for a CPU get a turn");
     final Option<Integer> maxThreads = Option.ofInt("process.max_threads", 256, 1, 1024,
             "most threads a guest may have at once (each is a vCPU); clone answers EAGAIN beyond");
     final Option<Boolean> pollYield = Option.ofBool("poll.yield", false,
@@ -71,7 +73,7 @@ public final class Libraries {
         registry.register(Library.builder("process", InitStage.LATE, "processes, threads (clone), ids, limits")
                 .option(maxThreads).build());
         registry.register(Library.builder("sched", InitStage.LATE, "CPUs the guest sees, time slices among its threads")
-                .option(cpus).build());
+                .option(cpus).option(slice).build());
         registry.register(Library.builder("signal", InitStage.LATE, "signal sending, frames, delivery, sigreturn").build());
         registry.register(Library.builder("futex", InitStage.LATE, "futex wait queues, futex_waitv, robust lists").build());
     }

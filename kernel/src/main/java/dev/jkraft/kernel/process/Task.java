@@ -46,8 +46,6 @@ public final class Task {
     /** sched_setaffinity's mask; null: every CPU. */
     private volatile java.util.BitSet affinity;
 
-    /** System time the thread entered guest code, or 0 outside it (for the scheduler's tick). */
-    private volatile long runningSince;
 
     /** What restart_syscall(2) runs after an ERESTART_RESTARTBLOCK (a sleep's rest). */
     @FunctionalInterface
@@ -241,14 +239,6 @@ public final class Task {
 
     public void setAffinity(java.util.BitSet mask) {
         affinity = (java.util.BitSet) mask.clone();
-    }
-
-    public long runningSince() {
-        return runningSince;
-    }
-
-    public void setRunningSince(long nanos) {
-        runningSince = nanos;
     }
 
     public long clearChildTid() {
