@@ -58,7 +58,7 @@ per_op() {
 per_op "create+join" 400 create 400
 per_op "futex ping-pong" 3000 pingpong 3000
 per_op "signal round trip" 3000 signal 3000
-per_op "mutex 16 threads" 6400000 mutex 16 400000
+per_op "mutex 16 threads" 320000 mutex 16 20000
 
 # Compute-bound scaling: the same total work (16 × N rounds) in 1 thread and in 16 threads,
 # natively, under qemu-x86_64, under ./jkraft run with the guest seeing the host's cores (the
