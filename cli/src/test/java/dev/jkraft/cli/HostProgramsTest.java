@@ -107,6 +107,25 @@ class HostProgramsTest {
     }
 
     @Test
+    void multithreadedCompressionAndSorting() throws IOException {
+        // Programs that split their work over threads: sort's parallel merge, xz's block threads.
+        Path numbers = fixture.resolve("numbers.txt");
+        if (!Files.exists(numbers)) {
+            StringBuilder b = new StringBuilder();
+            var random = new SplittableRandom(7);
+            for (int i = 0; i < 200_000; i++) {
+                b.append(random.nextInt(1_000_000)).append('\n');
+            }
+            Files.writeString(numbers, b);
+        }
+        same("/usr/bin/sort", "--parallel=4", "-S", "4M", "-n", numbers.toString());
+        same("/usr/bin/xz", "-T4", "--block-size=256KiB", "-3", "-c", fixture.resolve("tree/random.bin").toString());
+        same("/usr/bin/python3", "-c", "from concurrent.futures import ThreadPoolExecutor\nimport hashlib\n"
+                + "with ThreadPoolExecutor(8) as ex:\n"
+                + "    print(sum(ex.map(lambda i: hashlib.sha256(str(i).encode()).digest()[0], range(3000))))");
+    }
+
+    @Test
     void python3Threading() {
         // Threads (clone, futexes), a lock, a condition, a queue, a timer, and an event with a timeout.
         same("/usr/bin/python3", "-c", "import threading, queue, time\n"
