@@ -126,6 +126,44 @@ class HostProgramsTest {
     }
 
     @Test
+    void python3Signals() throws IOException {
+        // Handlers for an interval timer (sleep resumed after each, PEP 475), kill of itself,
+        // a signal sent from another thread handled in the main one, sigwait, alarm.
+        Path script = fixture.resolve("signals.py");
+        Files.writeString(script, """
+                import signal, time, os, threading
+                hits = []
+                signal.signal(signal.SIGALRM, lambda s, f: hits.append(s))
+                signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
+                t0 = time.monotonic()
+                time.sleep(0.3)          # PEP 475: resumed after each handler
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                print("slept >= 0.3:", time.monotonic() - t0 >= 0.3, "ticks >= 3:", len(hits) >= 3)
+                signal.signal(signal.SIGUSR1, lambda s, f: hits.append(s))
+                os.kill(os.getpid(), signal.SIGUSR1)
+                print("usr1:", signal.SIGUSR1 in hits)
+                def worker():
+                    time.sleep(0.05)
+                    os.kill(os.getpid(), signal.SIGUSR2)
+                got = []
+                signal.signal(signal.SIGUSR2, lambda s, f: got.append(threading.current_thread() is threading.main_thread()))
+                threading.Thread(target=worker).start()
+                time.sleep(0.2)
+                print("usr2 handled in main thread:", got)
+                print("sigwait:", signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1]) is not None)
+                os.kill(os.getpid(), signal.SIGUSR1)
+                print("waited:", signal.sigwait([signal.SIGUSR1]))
+                try:
+                    signal.alarm(1)
+                    signal.signal(signal.SIGALRM, signal.default_int_handler)
+                    time.sleep(3)
+                except KeyboardInterrupt:
+                    print("alarm raised KeyboardInterrupt")
+                """);
+        same("/usr/bin/python3", script.toString());
+    }
+
+    @Test
     void python3Threading() {
         // Threads (clone, futexes), a lock, a condition, a queue, a timer, and an event with a timeout.
         same("/usr/bin/python3", "-c", "import threading, queue, time\n"
