@@ -6,8 +6,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -101,9 +104,11 @@ func main() {
 	<-t2.C
 	fmt.Printf("timer: fired, Stop afterwards reports %v\n", t2.Stop())
 
+	// start before the ticker: a goroutine delayed between the two would otherwise find a tick
+	// already due and see three in under 30 ms.
+	start = time.Now()
 	ticker := time.NewTicker(10 * time.Millisecond)
 	ticks := 0
-	start = time.Now()
 	for range ticker.C {
 		ticks++
 		if ticks == 3 {
@@ -174,6 +179,31 @@ func main() {
 		var p *partial
 		fmt.Println(p.sum)
 	}()
+	// os/signal: a signal the program sends itself arrives on the channel.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGUSR1)
+	syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+	fmt.Println("signal.Notify:", <-sigs)
+	signal.Stop(sigs)
+	// Loops without function calls yield only to asynchronous preemption (the runtime's SIGURG
+	// to the thread), which lets the sleeping main goroutine run and stop them.
+	var halt int32
+	spun := make(chan int, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			n := 0
+			for atomic.LoadInt32(&halt) == 0 {
+				n++
+			}
+			spun <- n
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	atomic.StoreInt32(&halt, 1)
+	for i := 0; i < 4; i++ {
+		<-spun
+	}
+	fmt.Println("spinning goroutines stopped")
 	fmt.Printf("args: %d\n", len(os.Args))
 	fmt.Println("done")
 }
