@@ -23,12 +23,10 @@ import dev.jkraft.kernel.mem.OutOfFramesException;
 import dev.jkraft.kernel.nofault.GuestMemory;
 import dev.jkraft.kernel.platform.Cpu;
 import dev.jkraft.kernel.platform.CpuState;
-import dev.jkraft.kernel.platform.Exit;
 import dev.jkraft.kernel.platform.Machine;
 import dev.jkraft.kernel.platform.MachineSpec;
 import dev.jkraft.kernel.platform.Platform;
 import dev.jkraft.kernel.platform.PlatformException;
-import dev.jkraft.kernel.platform.Reg;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
@@ -113,14 +111,7 @@ public final class Kernel {
     /** One permit per CPU the guest sees: a thread holds one while it runs guest code. */
     private CpuPermits permits;
     private Dispatcher dispatcher;
-    /**
-     * Host threads for guest threads after the first: platform threads (a thread inside KVM_RUN
-     * pins its carrier), kept for a while after their guest thread ends so that the next one
-     * starts without the cost of a new thread (a create+join loop).
-     */
-    private final java.util.concurrent.ThreadPoolExecutor hostThreads = new java.util.concurrent.ThreadPoolExecutor(0,
-            Integer.MAX_VALUE, 5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
-            Thread.ofPlatform().name("jkraft-guest").daemon(true).factory());
+    private GuestThreads threads;
 
     public Kernel(Platform platform, Config config) {
         this.platform = platform;
@@ -356,7 +347,7 @@ public final class Kernel {
 
                 @Override
                 public void start(Task t) {
-                    hostThreads.execute(() -> runTask(t));
+                    threads.start(t);
                 }
 
                 @Override
@@ -435,11 +426,12 @@ public final class Kernel {
         Process process = main.process();
         AddressSpace space = process.addressSpace();
         dispatcher = new Dispatcher(config.log(), config.strace(), libs.syscalls, libs.enosys);
+        threads = new GuestThreads(config, libs, permits, dispatcher, () -> phase("first exit"));
         readyNanos = System.nanoTime() - startNanos;
         phase("first guest instruction");
         Thread ticker = Thread.ofPlatform().name("jkraft-tick").daemon(true).start(() -> permits.tick(process));
         try {
-            runTask(main);
+            threads.run(main);
             process.awaitThreads();
             if (config.strace() != null) {
                 config.strace().println(process.killedBy() != 0
@@ -449,7 +441,7 @@ public final class Kernel {
             return process.exitStatus();
         } finally {
             ticker.interrupt();
-            hostThreads.shutdown();
+            threads.shutdown();
             libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
             process.files().closeAll();
             space.destroy();
@@ -457,93 +449,6 @@ public final class Kernel {
             if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
                 libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
             }
-        }
-    }
-
-    /** Runs one guest thread on the calling host thread until it or its group ends. */
-    private void runTask(Task task) {
-        PrintStream err = config.diagnostics();
-        Process process = task.process();
-        AddressSpace space = process.addressSpace();
-        Cpu cpu = task.cpu();
-        Timekeeper clocks = process.clocks();
-        task.attachThread();
-        Thread.currentThread().setName("jkraft-guest-" + task.tid());
-        space.attach(cpu);
-        boolean first = task.tid() == process.pid();
-        try {
-            for (;;) {
-                if (process.exited() || task.exited()) {
-                    return;
-                }
-                // A wake's interrupt has done its work once the thread is back here.
-                Thread.interrupted();
-                SignalDelivery.deliver(task);
-                if (process.exited() || task.exited()) {
-                    return;
-                }
-                try {
-                    permits.enterGuest(task);
-                } catch (InterruptedException e) {
-                    continue;
-                }
-                Exit exit;
-                try {
-                    exit = cpu.run();
-                } finally {
-                    permits.leaveGuest(task);
-                }
-                if (first) {
-                    first = false;
-                    phase("first exit");
-                }
-                switch (exit) {
-                    case Exit.Syscall s -> {
-                        clocks.tick();
-                        dispatcher.dispatch(task);
-                    }
-                    case Exit.Fault f -> {
-                        if (f.vector() == 14 && (f.errorCode() & 0x1) == 0
-                                && space.handleFault(f.address(), (f.errorCode() & 0x2) != 0, (f.errorCode() & 0x10) != 0)) {
-                            libs.pageFaults.increment();
-                            continue;
-                        }
-                        if (libs.vsyscall.get() && Vsyscall.isCall(f, task.regs().get(Reg.RIP))
-                                && Vsyscall.emulate(task, dispatcher)) {
-                            continue;
-                        }
-                        long rip = task.regs().get(Reg.RIP);
-                        int sig = FaultReport.signalFor(f, space);
-                        SigInfo info = SigInfo.fault(sig, FaultReport.siCodeValue(f, space), FaultReport.siAddr(f, rip));
-                        if (SignalDelivery.force(task, info, f.vector(), f.errorCode(), f.vector() == 14 ? f.address() : 0)) {
-                            continue;
-                        }
-                        err.println(FaultReport.describe(f, rip, space, config.execfn()));
-                        process.kill(sig);
-                    }
-                    case Exit.Halt h -> {
-                        err.println("jkraft: " + config.execfn() + ": the virtual machine stopped: " + h.reason());
-                        process.exit(STATUS_FAILED);
-                    }
-                    case Exit.Kicked k -> {
-                        // Back to the top: signals, a stop, or the scheduler's turn.
-                    }
-                }
-            }
-        } catch (OutOfFramesException e) {
-            err.println("jkraft: " + config.execfn() + ": killed: " + e.getMessage());
-            process.kill(dev.jkraft.kernel.abi.Signals.SIGKILL);
-        } catch (RuntimeException | Error e) {
-            // A Java exception escaping a handler is a kernel bug: stop the guest, say so, and keep the host alive.
-            err.println("jkraft: internal error, guest stopped: " + e);
-            StackTraceElement[] st = e.getStackTrace();
-            if (st.length > 0) {
-                err.println("jkraft:   at " + st[0]);
-            }
-            process.exit(STATUS_FAILED);
-        } finally {
-            permits.exit(task);
-            ThreadExit.run(task);
         }
     }
 

@@ -157,11 +157,12 @@ public final class Task {
         }
     }
 
-    /** The saved mask if one is waiting (and forgets it), else -1 with nothing saved. */
+    /** Whether a mask saved by {@link #saveMask} waits to be put back. */
     public boolean hasSavedMask() {
         return restoreMask;
     }
 
+    /** The mask {@link #saveMask} kept, forgetting it. */
     public long takeSavedMask() {
         restoreMask = false;
         return savedMask;

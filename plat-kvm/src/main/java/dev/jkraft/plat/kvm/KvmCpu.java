@@ -83,6 +83,7 @@ final class KvmCpu implements Cpu {
     private volatile Thread owner;
     private volatile int ownerTid;
     private final int fpuSize;
+    private final KvmFpu fpu;
     private final long xcr0;
     private boolean closed;
 
@@ -96,6 +97,7 @@ final class KvmCpu implements Cpu {
         this.cr3 = cr3;
         this.xcr0 = machine.xcr0();
         this.fpuSize = machine.xsaveSize();
+        this.fpu = new KvmFpu(fd, fpuSize);
     }
 
     static KvmCpu create(KvmMachine machine, int id, CpuState initial) throws LibC.NativeError {
@@ -635,42 +637,12 @@ final class KvmCpu implements Cpu {
 
     @Override
     public byte[] fpuState() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = arena.allocate(Kvm.XSAVE_SIZE, 64);
-            LibC.ioctl(fd, Kvm.GET_XSAVE, x, "KVM_GET_XSAVE");
-            byte[] image = new byte[fpuSize];
-            MemorySegment.copy(x, ValueLayout.JAVA_BYTE, 0, image, 0, fpuSize);
-            return image;
-        } catch (LibC.NativeError e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return fpu.read();
     }
 
     @Override
     public boolean setFpuState(byte[] image) {
-        if (image.length < 512) {
-            return false;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = arena.allocate(Kvm.XSAVE_SIZE, 64);
-            // What the image does not cover (the header and extended states of a legacy image)
-            // stays as it is.
-            LibC.ioctl(fd, Kvm.GET_XSAVE, x, "KVM_GET_XSAVE");
-            MemorySegment.copy(image, 0, x, ValueLayout.JAVA_BYTE, 0, Math.min(image.length, fpuSize));
-            if (image.length < 576) {
-                x.set(ValueLayout.JAVA_LONG, 512, x.get(ValueLayout.JAVA_LONG, 512) | 3);
-            } else if (x.get(ValueLayout.JAVA_LONG, 520) != 0) {
-                // Only the standard format; KVM checks the rest of the header.
-                return false;
-            }
-            // MXCSR's reserved bits raise #GP in fxrstor/xrstor.
-            if ((x.get(ValueLayout.JAVA_INT, 24) & ~0xFFFF) != 0) {
-                return false;
-            }
-            return LibC.ioctlRaw(fd, Kvm.SET_XSAVE, x.address()) >= 0;
-        } catch (LibC.NativeError e) {
-            return false;
-        }
+        return fpu.write(image);
     }
 
     @Override

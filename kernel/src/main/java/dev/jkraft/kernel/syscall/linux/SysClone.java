@@ -1,5 +1,7 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import static dev.jkraft.kernel.abi.CloneFlags.*;
+
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.platform.Cpu;
 import dev.jkraft.kernel.platform.CpuState;
@@ -19,28 +21,6 @@ import dev.jkraft.kernel.vmem.AddressSpace;
 public final class SysClone {
     private SysClone() {}
 
-    static final long CLONE_VM = 0x00000100L;
-    static final long CLONE_FS = 0x00000200L;
-    static final long CLONE_FILES = 0x00000400L;
-    static final long CLONE_SIGHAND = 0x00000800L;
-    static final long CLONE_PIDFD = 0x00001000L;
-    static final long CLONE_PTRACE = 0x00002000L;
-    static final long CLONE_VFORK = 0x00004000L;
-    static final long CLONE_PARENT = 0x00008000L;
-    static final long CLONE_THREAD = 0x00010000L;
-    static final long CLONE_NEWNS = 0x00020000L;
-    static final long CLONE_SYSVSEM = 0x00040000L;
-    static final long CLONE_SETTLS = 0x00080000L;
-    static final long CLONE_PARENT_SETTID = 0x00100000L;
-    static final long CLONE_CHILD_CLEARTID = 0x00200000L;
-    static final long CLONE_DETACHED = 0x00400000L;
-    static final long CLONE_UNTRACED = 0x00800000L;
-    static final long CLONE_CHILD_SETTID = 0x01000000L;
-    static final long CLONE_NEWUSER = 0x10000000L;
-    static final long CLONE_NEWPID = 0x20000000L;
-    static final long CLONE_IO = 0x80000000L;
-    static final long CLONE_CLEAR_SIGHAND = 0x100000000L;
-    static final long CLONE_INTO_CGROUP = 0x200000000L;
     private static final long CSIGNAL = 0xFF;
     /** What a thread may ask for beyond the required VM|SIGHAND|THREAD. */
     private static final long THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
