@@ -56,20 +56,13 @@ struct waitv {
     uint32_t reserved;
 };
 
-static const char *ename(int e) {
-    if (e == ETIMEDOUT) return "ETIMEDOUT";
-    if (e == EOWNERDEAD) return "EOWNERDEAD";
-    if (e == ENOTRECOVERABLE) return "ENOTRECOVERABLE";
-    return errname(e);
-}
-
 static long fx(void *uaddr, int op, long val, const void *timeout, void *uaddr2, long val3) {
     return syscall(SYS_futex, uaddr, op, val, timeout, uaddr2, val3);
 }
 
 /* "what: rc NAME" for a call's result. */
 static void show(const char *what, long rc) {
-    printf("%s: %ld %s\n", what, rc, rc < 0 ? ename(errno) : "0");
+    printf("%s: %ld %s\n", what, rc, rc < 0 ? errname(errno) : "0");
 }
 
 static long now_ns(clockid_t c) {
@@ -83,12 +76,6 @@ static struct timespec ts_at(long ns) {
     return ts;
 }
 
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 /* How many waiters are queued on addr: a CMP_REQUEUE onto addr itself wakes and moves nobody. */
 static long queued_op(int *addr, int op) { return fx(addr, op, 0, (void *)(long)INT_MAX, addr, *addr); }
 static long queued(int *addr) { return queued_op(addr, FUTEX_CMP_REQUEUE_PRIVATE); }
@@ -99,7 +86,7 @@ static void await_queued_op(int *addr, long n, int op) {
         long q = queued_op(addr, op);
         if (q == n) return;
         if (q < 0) {
-            printf("queued: %s\n", ename(errno));
+            printf("queued: %s\n", errname(errno));
             return;
         }
         sleep_ms(1);
@@ -161,7 +148,7 @@ static void start(struct waiter *w, int *addr, int op, long bitset) { start_time
 
 static void join(const char *what, struct waiter *w) {
     pthread_join(w->th, NULL);
-    printf("%s: waiter returned %ld %s\n", what, w->rc, ename(w->err));
+    printf("%s: waiter returned %ld %s\n", what, w->rc, errname(w->err));
 }
 
 /* ---- WAIT / WAKE ---- */
@@ -327,7 +314,7 @@ static void t_wakeop(void) {
             int o = op | (sh ? FUTEX_OP_OPARG_SHIFT : 0);
             long r = fx(&word, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1L, &word2, FUTEX_OP(o, 5, FUTEX_OP_CMP_EQ, 0));
             printf("wake_op %s%s 5 on 0xf0: %ld %s word2 %#x\n", opname[op], sh ? "|SHIFT" : "", r,
-                   r < 0 ? ename(errno) : "0", word2);
+                   r < 0 ? errname(errno) : "0", word2);
         }
     }
     /* Large and negative opargs. */
@@ -358,7 +345,7 @@ static void t_wakeop(void) {
                 pthread_join(a.th, NULL);
                 pthread_join(b.th, NULL);
                 printf("wake_op cmp %s old %d arg %d: %ld %s word2 %d, left %ld %ld, waiters %ld %ld\n",
-                       cmpname[c], olds[k], cmparg, r, r < 0 ? ename(errno) : "0", word2, rest1, rest2, a.rc, b.rc);
+                       cmpname[c], olds[k], cmparg, r, r < 0 ? errname(errno) : "0", word2, rest1, rest2, a.rc, b.rc);
             }
         }
     }
@@ -444,18 +431,18 @@ static void t_waitv(void) {
     pthread_create(&th, NULL, waitv_main, NULL);
     show("wake second futex", wake_one(&wv1, FUTEX_WAKE_PRIVATE, 0));
     pthread_join(th, NULL);
-    printf("waitv woken: %ld %s\n", waitv_rc, ename(waitv_err));
+    printf("waitv woken: %ld %s\n", waitv_rc, errname(waitv_err));
     pthread_create(&th, NULL, waitv_main, NULL);
     show("wake first futex", wake_one(&wv0, FUTEX_WAKE_PRIVATE, 0));
     pthread_join(th, NULL);
-    printf("waitv woken: %ld %s\n", waitv_rc, ename(waitv_err));
+    printf("waitv woken: %ld %s\n", waitv_rc, errname(waitv_err));
     /* Shared entries are woken by a shared wake too. */
     setv(&vec[0], &wv0, 1, F2_SIZE_U32);
     setv(&vec[1], &wv1, 2, F2_SIZE_U32);
     pthread_create(&th, NULL, waitv_main, NULL);
     show("wake second futex shared", wake_one(&wv1, FUTEX_WAKE, 0));
     pthread_join(th, NULL);
-    printf("waitv woken: %ld %s\n", waitv_rc, ename(waitv_err));
+    printf("waitv woken: %ld %s\n", waitv_rc, errname(waitv_err));
     setv(&vec[0], &wv0, 1, F2_SIZE_U32 | F2_PRIVATE);
     setv(&vec[1], &wv1, 2, F2_SIZE_U32 | F2_PRIVATE);
 
@@ -545,33 +532,33 @@ static void *lock_and_exit(void *p) {
 static void t_robust(void) {
     pthread_mutexattr_t a;
     pthread_mutexattr_init(&a);
-    printf("setrobust: %s\n", ename(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST)));
+    printf("setrobust: %s\n", errname(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST)));
     pthread_mutex_init(&rm, &a);
 
     pthread_t th;
     pthread_create(&th, NULL, lock_and_exit, NULL);
     pthread_join(th, NULL);
-    printf("lock after owner died: %s\n", ename(pthread_mutex_lock(&rm)));
-    printf("consistent: %s\n", ename(pthread_mutex_consistent(&rm)));
-    printf("unlock: %s\n", ename(pthread_mutex_unlock(&rm)));
-    printf("lock: %s\n", ename(pthread_mutex_lock(&rm)));
-    printf("unlock: %s\n", ename(pthread_mutex_unlock(&rm)));
+    printf("lock after owner died: %s\n", errname(pthread_mutex_lock(&rm)));
+    printf("consistent: %s\n", errname(pthread_mutex_consistent(&rm)));
+    printf("unlock: %s\n", errname(pthread_mutex_unlock(&rm)));
+    printf("lock: %s\n", errname(pthread_mutex_lock(&rm)));
+    printf("unlock: %s\n", errname(pthread_mutex_unlock(&rm)));
 
     /* The owner dies while this thread waits (or before: the answer is the same). */
     pthread_create(&th, NULL, lock_and_exit, (void *)50L);
     sleep_ms(10);
-    printf("lock while owner dies: %s\n", ename(pthread_mutex_lock(&rm)));
-    printf("consistent: %s\n", ename(pthread_mutex_consistent(&rm)));
-    printf("unlock: %s\n", ename(pthread_mutex_unlock(&rm)));
+    printf("lock while owner dies: %s\n", errname(pthread_mutex_lock(&rm)));
+    printf("consistent: %s\n", errname(pthread_mutex_consistent(&rm)));
+    printf("unlock: %s\n", errname(pthread_mutex_unlock(&rm)));
     pthread_join(th, NULL);
 
     /* Without consistent, the mutex becomes unrecoverable. */
     pthread_create(&th, NULL, lock_and_exit, NULL);
     pthread_join(th, NULL);
-    printf("trylock after owner died: %s\n", ename(pthread_mutex_trylock(&rm)));
-    printf("unlock without consistent: %s\n", ename(pthread_mutex_unlock(&rm)));
-    printf("lock: %s\n", ename(pthread_mutex_lock(&rm)));
-    printf("trylock: %s\n", ename(pthread_mutex_trylock(&rm)));
+    printf("trylock after owner died: %s\n", errname(pthread_mutex_trylock(&rm)));
+    printf("unlock without consistent: %s\n", errname(pthread_mutex_unlock(&rm)));
+    printf("lock: %s\n", errname(pthread_mutex_lock(&rm)));
+    printf("trylock: %s\n", errname(pthread_mutex_trylock(&rm)));
 }
 
 /* A robust list made by hand, walked by the kernel when the thread exits with a raw exit. */
@@ -636,7 +623,7 @@ static void t_robustlist(void) {
     while (__atomic_load_n(&ra.lock, __ATOMIC_SEQ_CST) == -1) sleep_ms(1);
     int v = ra.lock;
     long r = fx(&ra.lock, FUTEX_WAIT, v, NULL, NULL, 0);
-    printf("waiter on owned lock: %ld %s\n", r, r < 0 ? ename(errno) : "0");
+    printf("waiter on owned lock: %ld %s\n", r, r < 0 ? errname(errno) : "0");
     await_cleared(&robust_done);
     printf("robust list words: %#x %s %#x %#x\n", (unsigned)ra.lock, yes(rb.lock == (int)rtid + 1) , (unsigned)rc.lock,
            (unsigned)rp.lock);
@@ -653,7 +640,7 @@ static void t_cleartid(void) {
            yes(cleartid_ret == cleartid_tid));
     /* pthread_join itself waits on the clear-tid word. */
     pthread_create(&th, NULL, nothing, NULL);
-    printf("join: %s\n", ename(pthread_join(th, NULL)));
+    printf("join: %s\n", errname(pthread_join(th, NULL)));
 }
 
 int main(int argc, char **argv) {

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static inline const char *errname(int e) {
@@ -41,6 +43,10 @@ static inline const char *errname(int e) {
     case ESPIPE: return "ESPIPE";
     case EROFS: return "EROFS";
     case EPIPE: return "EPIPE";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case EDEADLK: return "EDEADLK";
+    case EOWNERDEAD: return "EOWNERDEAD";
+    case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
     case EXDEV: return "EXDEV";
     case ENOTEMPTY: return "ENOTEMPTY";
     case ELOOP: return "ELOOP";
@@ -84,6 +90,46 @@ static inline void print_mincore(const char *what, void *p, size_t pages) {
     }
     for (size_t i = 0; i < pages; i++) putchar('0' + (vec[i] & 1));
     putchar('\n');
+}
+
+/* CLOCK_MONOTONIC in milliseconds. */
+static inline long mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps ms milliseconds, going on after signal handlers. */
+static inline void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static inline long gettid_(void) { return syscall(SYS_gettid); }
+
+/* sigprocmask(how) of one signal. */
+static inline void block_signal(int sig, int how) {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, sig);
+    sigprocmask(how, &s, NULL);
+}
+
+/* A siginfo's si_code by name (the kernel's numbers: C libraries differ in which they define). */
+static inline const char *si_code_name(int c) {
+    switch (c) {
+    case 0: return "SI_USER";
+    case -6: return "SI_TKILL";
+    case -1: return "SI_QUEUE";
+    case 0x80: return "SI_KERNEL";
+    case -2: return "SI_TIMER";
+    default: {
+        static char b[24];
+        snprintf(b, sizeof b, "code %d", c);
+        return b;
+    }
+    }
 }
 
 #endif

@@ -20,35 +20,6 @@
 #include <unistd.h>
 #include "guest.h"
 
-static long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-static long gettid_(void) { return syscall(SYS_gettid); }
-
-static const char *codename(int c) {
-    switch (c) {
-    case SI_USER: return "SI_USER";
-    case SI_TKILL: return "SI_TKILL";
-    case SI_QUEUE: return "SI_QUEUE";
-    case SI_KERNEL: return "SI_KERNEL";
-    case SI_TIMER: return "SI_TIMER";
-    default: {
-        static char b[24];
-        snprintf(b, sizeof b, "code %d", c);
-        return b;
-    }
-    }
-}
-
 static const char *signame(int s) {
     static char b[24];
     switch (s) {
@@ -80,13 +51,6 @@ static void handle(int sig, void (*h)(int, siginfo_t *, void *), int flags) {
     sigaction(sig, &sa, NULL);
 }
 
-static void block(int sig, int how) {
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, sig);
-    sigprocmask(how, &s, NULL);
-}
-
 static int is_blocked(int sig) {
     sigset_t s;
     sigprocmask(SIG_BLOCK, NULL, &s);
@@ -106,7 +70,7 @@ static void record(int sig, siginfo_t *si, void *uc) {
 
 static void show(const char *how) {
     printf("info: %s: delivered %d, si_signo %s, si_code %s, si_pid==getpid %s, si_uid==getuid %s\n", how, got_n,
-           signame(got.si_signo), codename(got.si_code), yes(got.si_pid == getpid()), yes(got.si_uid == getuid()));
+           signame(got.si_signo), si_code_name(got.si_code), yes(got.si_pid == getpid()), yes(got.si_uid == getuid()));
     got_n = 0;
 }
 
@@ -232,7 +196,7 @@ static void t_gpr(void) {
 static void t_mask(void) {
     handle(SIGUSR1, record, 0);
     got_n = 0;
-    block(SIGUSR1, SIG_BLOCK);
+    block_signal(SIGUSR1, SIG_BLOCK);
     raise(SIGUSR1);
     raise(SIGUSR1);
     kill(getpid(), SIGUSR1);
@@ -241,7 +205,7 @@ static void t_mask(void) {
     /* raise is thread-directed, kill process-directed: one pending in each set. */
     printf("mask: after 2 raises and a kill while blocked: delivered %d, pending %s, SIGUSR2 pending %s\n", got_n,
            yes(sigismember(&p, SIGUSR1)), yes(sigismember(&p, SIGUSR2)));
-    block(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
     sigpending(&p);
     printf("mask: after unblocking: delivered %d, pending %s\n", got_n, yes(sigismember(&p, SIGUSR1)));
     sigset_t all, old;
@@ -258,11 +222,11 @@ static void t_mask(void) {
     printf("mask: sigsetsize 4: %ld %s\n", r, rc_name(r));
     /* An ignored signal is discarded, not left pending. */
     signal(SIGUSR1, SIG_IGN);
-    block(SIGUSR1, SIG_BLOCK);
+    block_signal(SIGUSR1, SIG_BLOCK);
     raise(SIGUSR1);
     sigpending(&p);
     printf("mask: ignored and blocked, sent: pending %s\n", yes(sigismember(&p, SIGUSR1)));
-    block(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
     signal(SIGUSR1, SIG_DFL);
 }
 
@@ -420,7 +384,7 @@ static void trap_handler(int sig, siginfo_t *si, void *uc) {
 }
 
 static const char *segv_code(int c) {
-    return c == SEGV_MAPERR ? "SEGV_MAPERR" : c == SEGV_ACCERR ? "SEGV_ACCERR" : codename(c);
+    return c == SEGV_MAPERR ? "SEGV_MAPERR" : c == SEGV_ACCERR ? "SEGV_ACCERR" : si_code_name(c);
 }
 
 static void t_faults(void) {
@@ -451,14 +415,14 @@ static void t_faults(void) {
         printf("faults: divide did not fault\n");
     } else {
         printf("faults: divide by zero: %s %s si_addr!=0 %s\n", signame(fault.si_signo),
-               fault.si_code == FPE_INTDIV ? "FPE_INTDIV" : codename(fault.si_code), yes(fault.si_addr != NULL));
+               fault.si_code == FPE_INTDIV ? "FPE_INTDIV" : si_code_name(fault.si_code), yes(fault.si_addr != NULL));
     }
     if (sigsetjmp(jb, 1) == 0) {
         void *at;
         __asm__ volatile("lea 0f(%%rip), %0\n\tmov %0, %1\n\t0: ud2" : "=&r"(at), "=m"(ud2_at));
     } else {
         printf("faults: ud2: %s %s si_addr is the instruction %s\n", signame(fault.si_signo),
-               fault.si_code == ILL_ILLOPN ? "ILL_ILLOPN" : codename(fault.si_code), yes(fault.si_addr == ud2_at));
+               fault.si_code == ILL_ILLOPN ? "ILL_ILLOPN" : si_code_name(fault.si_code), yes(fault.si_addr == ud2_at));
     }
     got_n = 0;
     __asm__ volatile("int3");
@@ -579,7 +543,7 @@ static int timedwait(const sigset_t *s, siginfo_t *si, const struct timespec *to
 static void t_wait(void) {
     handle(SIGUSR1, record, 0);
     got_n = 0;
-    block(SIGUSR1, SIG_BLOCK);
+    block_signal(SIGUSR1, SIG_BLOCK);
     raise(SIGUSR1);
     sigset_t empty;
     sigemptyset(&empty);
@@ -593,7 +557,7 @@ static void t_wait(void) {
     errno = 0;
     r = sigsuspend(&empty);
     printf("wait: sigsuspend woken by a thread: %d %s, delivered %d, si_code %s\n", r, errname(errno), got_n,
-           codename(got.si_code));
+           si_code_name(got.si_code));
     pthread_join(t, NULL);
 
     sigset_t s;
@@ -603,14 +567,14 @@ static void t_wait(void) {
     siginfo_t si;
     got_n = 0;
     r = timedwait(&s, &si, NULL);
-    printf("wait: sigwaitinfo (rt_sigtimedwait without timeout): %s, si_code %s, value %d, handler ran %d\n", signame(r), codename(si.si_code),
+    printf("wait: sigwaitinfo (rt_sigtimedwait without timeout): %s, si_code %s, value %d, handler ran %d\n", signame(r), si_code_name(si.si_code),
            si.si_value.sival_int, got_n);
     struct timespec to = {0, 50 * 1000000L};
-    long t0 = now_ms();
+    long t0 = mono_ms();
     errno = 0;
     r = timedwait(&s, &si, &to);
     printf("wait: sigtimedwait with nothing pending: %d %s, elapsed>=50ms %s\n", r, errname(errno),
-           yes(now_ms() - t0 >= 49));
+           yes(mono_ms() - t0 >= 49));
     to.tv_nsec = 0;
     errno = 0;
     r = timedwait(&s, &si, &to);
@@ -618,14 +582,14 @@ static void t_wait(void) {
     pthread_create(&t, NULL, send_later, &self);
     to.tv_sec = 5;
     r = timedwait(&s, &si, &to);
-    printf("wait: sigtimedwait woken by a thread: %s %s\n", signame(r), codename(si.si_code));
+    printf("wait: sigtimedwait woken by a thread: %s %s\n", signame(r), si_code_name(si.si_code));
     pthread_join(t, NULL);
     to.tv_sec = 0;
     to.tv_nsec = 1000000000L;
     errno = 0;
     r = timedwait(&s, &si, &to);
     printf("wait: sigtimedwait tv_nsec 1e9: %d %s\n", r, errname(errno));
-    block(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
     signal(SIGUSR1, SIG_DFL);
 }
 
@@ -648,7 +612,7 @@ static volatile int stop_workers;
 static void *sig_worker(void *arg) {
     int me = (int)(intptr_t)arg;
     worker_tid[me] = gettid_();
-    if (me == 1) block(SIGUSR1, SIG_UNBLOCK); /* the only thread that takes SIGUSR1 */
+    if (me == 1) block_signal(SIGUSR1, SIG_UNBLOCK); /* the only thread that takes SIGUSR1 */
     pthread_barrier_wait(&tb);
     sigset_t s;
     sigprocmask(SIG_BLOCK, NULL, &s);
@@ -660,8 +624,8 @@ static void *sig_worker(void *arg) {
 static void t_threads(void) {
     handle(SIGUSR1, who, 0);
     handle(SIGUSR2, who, 0);
-    block(SIGUSR1, SIG_BLOCK); /* inherited by the workers */
-    block(SIGUSR2, SIG_BLOCK); /* taken only inside sigsuspend */
+    block_signal(SIGUSR1, SIG_BLOCK); /* inherited by the workers */
+    block_signal(SIGUSR2, SIG_BLOCK); /* taken only inside sigsuspend */
     pthread_barrier_init(&tb, NULL, 4);
     pthread_t t[3];
     stop_workers = 0;
@@ -690,16 +654,16 @@ static void t_threads(void) {
     for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
     pthread_barrier_destroy(&tb);
     printf("threads: SIGUSR1 handled after the thread it waited on exited: %d\n", handled_n > 0 ? 1 : 0);
-    block(SIGUSR1, SIG_UNBLOCK);
-    block(SIGUSR2, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR2, SIG_UNBLOCK);
     signal(SIGUSR1, SIG_DFL);
     signal(SIGUSR2, SIG_DFL);
 }
 
 /* ---- signalfd ---- */
 static void t_signalfd(void) {
-    block(SIGUSR1, SIG_BLOCK);
-    block(SIGUSR2, SIG_BLOCK);
+    block_signal(SIGUSR1, SIG_BLOCK);
+    block_signal(SIGUSR2, SIG_BLOCK);
     unsigned long mask = (1UL << (SIGUSR1 - 1)) | (1UL << (SIGUSR2 - 1));
     int fd = syscall(SYS_signalfd4, -1, &mask, 8, 04000 /* SFD_NONBLOCK */);
     printf("signalfd: created: %s\n", yes(fd >= 0));
@@ -717,15 +681,15 @@ static void t_signalfd(void) {
     n = read(fd, ssi, sizeof ssi);
     printf("signalfd: read %ld bytes (%zu each)\n", n, sizeof ssi[0]);
     for (int i = 0; i < n / (long)sizeof ssi[0]; i++) {
-        printf("signalfd: %s code %s pid==getpid %s int %d\n", signame(ssi[i].ssi_signo), codename(ssi[i].ssi_code),
+        printf("signalfd: %s code %s pid==getpid %s int %d\n", signame(ssi[i].ssi_signo), si_code_name(ssi[i].ssi_code),
                yes(ssi[i].ssi_pid == (unsigned)getpid()), ssi[i].ssi_code == SI_QUEUE ? ssi[i].ssi_int : 0);
     }
     errno = 0;
     n = read(fd, ssi, 8);
     printf("signalfd: read of 8 bytes: %ld %s\n", n, errname(errno));
     close(fd);
-    block(SIGUSR1, SIG_UNBLOCK);
-    block(SIGUSR2, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR2, SIG_UNBLOCK);
 }
 
 /* ---- pause woken by a handler run for a signal from another thread ---- */

@@ -15,26 +15,6 @@
 
 #define NT 16
 
-static const char *ename(int e) {
-    if (e == ETIMEDOUT) return "ETIMEDOUT";
-    if (e == EDEADLK) return "EDEADLK";
-    return errname(e);
-}
-
-static long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-static long gettid_(void) { return syscall(SYS_gettid); }
-
 /* ---- mutex ---- */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
@@ -57,10 +37,10 @@ static void t_mutex(void) {
     printf("mutex: counter %ld (expected %d)\n", counter, NT * 100000);
 
     pthread_mutex_lock(&mu);
-    printf("mutex: trylock while held: %s\n", ename(pthread_mutex_trylock(&mu)));
+    printf("mutex: trylock while held: %s\n", errname(pthread_mutex_trylock(&mu)));
     pthread_mutex_unlock(&mu);
     int r = pthread_mutex_trylock(&mu);
-    printf("mutex: trylock while free: %s\n", ename(r));
+    printf("mutex: trylock while free: %s\n", errname(r));
     if (r == 0) pthread_mutex_unlock(&mu);
 
     pthread_mutexattr_t a;
@@ -69,9 +49,9 @@ static void t_mutex(void) {
     pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
     pthread_mutex_init(&em, &a);
     pthread_mutex_lock(&em);
-    printf("mutex: errorcheck relock: %s\n", ename(pthread_mutex_lock(&em)));
+    printf("mutex: errorcheck relock: %s\n", errname(pthread_mutex_lock(&em)));
     pthread_mutex_unlock(&em);
-    printf("mutex: errorcheck unlock unlocked: %s\n", ename(pthread_mutex_unlock(&em)));
+    printf("mutex: errorcheck unlock unlocked: %s\n", errname(pthread_mutex_unlock(&em)));
     pthread_mutex_destroy(&em);
 
     pthread_mutex_t rm;
@@ -150,11 +130,11 @@ static void t_condvar(void) {
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_nsec += 30 * 1000000L;
     if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-    long t0 = now_ms();
+    long t0 = mono_ms();
     pthread_mutex_lock(&cmu);
     int r = pthread_cond_timedwait(&notempty, &cmu, &ts);
     pthread_mutex_unlock(&cmu);
-    printf("condvar: timedwait: %s, elapsed>=30ms: %s\n", ename(r), yes(now_ms() - t0 >= 29));
+    printf("condvar: timedwait: %s, elapsed>=30ms: %s\n", errname(r), yes(mono_ms() - t0 >= 29));
 }
 
 /* ---- rwlock ---- */
@@ -202,13 +182,13 @@ static void t_rwlock(void) {
     for (int i = 0; i < 8; i++) pthread_join(t[i], NULL);
     printf("rwlock: value %ld (expected 80000), readers saw a torn pair: %s\n", ra, yes(rw_bad));
     pthread_rwlock_wrlock(&rw);
-    printf("rwlock: tryrdlock while write-locked: %s\n", ename(in_thread(try_rd, &rw)));
+    printf("rwlock: tryrdlock while write-locked: %s\n", errname(in_thread(try_rd, &rw)));
     pthread_rwlock_unlock(&rw);
     pthread_rwlock_rdlock(&rw);
     int r = in_thread(try_rd, &rw);
-    printf("rwlock: tryrdlock while read-locked: %s\n", ename(r));
+    printf("rwlock: tryrdlock while read-locked: %s\n", errname(r));
     if (r == 0) pthread_rwlock_unlock(&rw); /* the thread's read lock, released for it */
-    printf("rwlock: trywrlock while read-locked: %s\n", ename(in_thread(try_wr, &rw)));
+    printf("rwlock: trywrlock while read-locked: %s\n", errname(in_thread(try_wr, &rw)));
     pthread_rwlock_unlock(&rw);
 }
 
@@ -242,7 +222,7 @@ static void t_barrier(void) {
     pthread_barrier_destroy(&bar);
     printf("barrier: 50 rounds x 16 threads, serial threads: %d (expected 50), all arrived each round: %s\n",
            serials, yes(!barrier_bad));
-    printf("barrier: init with count 0: %s\n", ename(pthread_barrier_init(&bar, NULL, 0)));
+    printf("barrier: init with count 0: %s\n", errname(pthread_barrier_init(&bar, NULL, 0)));
 }
 
 /* ---- semaphores ---- */
@@ -275,10 +255,10 @@ static void t_sem(void) {
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_nsec += 50 * 1000000L;
     if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-    long t0 = now_ms();
+    long t0 = mono_ms();
     errno = 0;
     int r = sem_timedwait(&s, &ts);
-    printf("sem: timedwait on 0: %d %s, elapsed>=50ms: %s\n", r, ename(errno), yes(now_ms() - t0 >= 49));
+    printf("sem: timedwait on 0: %d %s, elapsed>=50ms: %s\n", r, errname(errno), yes(mono_ms() - t0 >= 49));
     sem_post(&s);
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_sec += 5;
@@ -287,7 +267,7 @@ static void t_sem(void) {
     ts.tv_nsec = 1000000000L;
     errno = 0;
     r = sem_timedwait(&s, &ts);
-    printf("sem: timedwait with tv_nsec 1e9: %d %s\n", r, ename(errno));
+    printf("sem: timedwait with tv_nsec 1e9: %d %s\n", r, errname(errno));
     sem_destroy(&s);
 
     /* 4 waiters, 4000 posts (plus 4 to let each one finish), counted exactly. */
@@ -388,7 +368,7 @@ static void t_cancel(void) {
     pthread_create(&t, NULL, blocked_reader, NULL);
     while (!reached_read) sleep_ms(1);
     sleep_ms(20);
-    printf("cancel: pthread_cancel of a thread in read: %s\n", ename(pthread_cancel(t)));
+    printf("cancel: pthread_cancel of a thread in read: %s\n", errname(pthread_cancel(t)));
     pthread_join(t, &r);
     printf("cancel: join value is PTHREAD_CANCELED: %s, cleanup handler ran: %s\n", yes(r == PTHREAD_CANCELED),
            yes(cleanup_ran));
@@ -446,10 +426,10 @@ static void t_join(void) {
     int r = pthread_create(&d, &a, detached, NULL);
     pthread_attr_destroy(&a);
     sem_wait(&detached_done);
-    printf("detach: created detached: %s, ran: %s\n", ename(r), yes(detached_ran));
+    printf("detach: created detached: %s, ran: %s\n", errname(r), yes(detached_ran));
     detached_ran = 0;
     pthread_create(&d, NULL, detached, NULL);
-    printf("detach: pthread_detach: %s\n", ename(pthread_detach(d)));
+    printf("detach: pthread_detach: %s\n", errname(pthread_detach(d)));
     sem_wait(&detached_done);
     printf("detach: ran: %s\n", yes(detached_ran));
     sleep_ms(10);

@@ -34,8 +34,6 @@ static long now_ms(clockid_t c) {
     return ts_ms(&ts);
 }
 
-static long gettid_(void) { return syscall(SYS_gettid); }
-
 static volatile int ticks;
 static volatile long tick_tid;
 static volatile int tick_code, tick_value;
@@ -56,27 +54,6 @@ static void handle(int sig) {
     sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, NULL);
-}
-
-static void block(int sig, int how) {
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, sig);
-    sigprocmask(how, &s, NULL);
-}
-
-static const char *codename(int c) {
-    switch (c) {
-    case SI_USER: return "SI_USER";
-    case SI_TKILL: return "SI_TKILL";
-    case SI_TIMER: return "SI_TIMER";
-    case SI_KERNEL: return "SI_KERNEL";
-    default: {
-        static char b[24];
-        snprintf(b, sizeof b, "code %d", c);
-        return b;
-    }
-    }
 }
 
 static int k_timer_create(clockid_t c, struct ksigevent *ev, int *id) {
@@ -108,14 +85,14 @@ static void t_alarm(void) {
     int e = errno;
     long el = now_ms(CLOCK_MONOTONIC) - t0;
     printf("alarm: pause: %d %s, SIGALRM delivered %d, code %s, elapsed>=1s %s, <3s %s\n", r, errname(e), ticks,
-           codename(tick_code), yes(el >= 999), yes(el < 3000));
+           si_code_name(tick_code), yes(el >= 999), yes(el < 3000));
     signal(SIGALRM, SIG_DFL);
 }
 
 /* ---- setitimer ---- */
 static void t_itimer(void) {
     handle(SIGALRM);
-    block(SIGALRM, SIG_BLOCK);
+    block_signal(SIGALRM, SIG_BLOCK);
     struct itimerval v = {{0, 20000}, {0, 20000}}, g;
     ticks = 0;
     long t0 = now_ms(CLOCK_MONOTONIC);
@@ -131,11 +108,11 @@ static void t_itimer(void) {
     struct itimerval zero = {{0, 0}, {0, 0}}, old;
     setitimer(ITIMER_REAL, &zero, &old);
     printf("itimer: 3 ticks, elapsed>=60ms %s, code %s; disarming returned the old interval %s\n", yes(el >= 59),
-           codename(tick_code), yes(old.it_interval.tv_usec == 20000));
+           si_code_name(tick_code), yes(old.it_interval.tv_usec == 20000));
     getitimer(ITIMER_REAL, &g);
     printf("itimer: after disarming: all zero %s\n",
            yes(!g.it_value.tv_sec && !g.it_value.tv_usec && !g.it_interval.tv_sec && !g.it_interval.tv_usec));
-    block(SIGALRM, SIG_UNBLOCK);
+    block_signal(SIGALRM, SIG_UNBLOCK);
     errno = 0;
     int r = setitimer(99, &v, NULL);
     printf("itimer: which=99: %d %s\n", r, rc_name(r));
@@ -149,7 +126,7 @@ static void t_itimer(void) {
 /* ---- timer_create, SIGEV_SIGNAL ---- */
 static void t_posix(void) {
     handle(SIGUSR1);
-    block(SIGUSR1, SIG_BLOCK);
+    block_signal(SIGUSR1, SIG_BLOCK);
     struct ksigevent ev;
     memset(&ev, 0, sizeof ev);
     ev.notify = K_SIGEV_SIGNAL;
@@ -179,7 +156,7 @@ static void t_posix(void) {
     k_timer_settime(id, 0, &v, &old);
     printf("posix: disarmed, old interval 10ms %s\n", yes(old.it_interval.tv_nsec == 10000000));
     printf("posix: timer_delete: %d\n", k_timer_delete(id));
-    block(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
 
     /* Through the C library, with the handler: one shot, absolute time. */
     ticks = 0;
@@ -198,7 +175,7 @@ static void t_posix(void) {
     int r2 = timer_settime(lt, TIMER_ABSTIME, &a, NULL);
     while (ticks == 0) pause(); /* 20 ms ahead: pause starts long before */
     printf("posix: libc timer_create %d, settime TIMER_ABSTIME %d, handler ran %d, code %s value %d\n", r, r2, ticks,
-           codename(tick_code), tick_value);
+           si_code_name(tick_code), tick_value);
     timer_gettime(lt, &a);
     printf("posix: one-shot after expiry disarmed: %s\n", yes(!a.it_value.tv_sec && !a.it_value.tv_nsec));
     printf("posix: libc timer_delete: %d\n", timer_delete(lt));
@@ -222,7 +199,7 @@ static void *target(void *arg) {
 
 static void t_threadid(void) {
     handle(SIGUSR2);
-    block(SIGUSR2, SIG_BLOCK); /* everywhere but inside the target's sigsuspend */
+    block_signal(SIGUSR2, SIG_BLOCK); /* everywhere but inside the target's sigsuspend */
     ticks = 0;
     pthread_t t;
     pthread_create(&t, NULL, target, NULL);
@@ -240,12 +217,12 @@ static void t_threadid(void) {
     pthread_join(t, NULL);
     k_timer_delete(id);
     printf("threadid: timer_create %d settime %d, 2 ticks handled by the target thread %s, code %s value %d\n", r, r2,
-           yes(tick_tid == target_tid), codename(tick_code), tick_value);
+           yes(tick_tid == target_tid), si_code_name(tick_code), tick_value);
     ev.tid = 0x3ffffff0;
     errno = 0;
     r = k_timer_create(CLOCK_MONOTONIC, &ev, &id);
     printf("threadid: a tid that is not ours: %d %s\n", r, rc_name(r));
-    block(SIGUSR2, SIG_UNBLOCK);
+    block_signal(SIGUSR2, SIG_UNBLOCK);
     signal(SIGUSR2, SIG_DFL);
 }
 
@@ -275,7 +252,7 @@ static void t_none(void) {
 
 /* ---- overruns ---- */
 static void t_overrun(void) {
-    block(SIGUSR1, SIG_BLOCK);
+    block_signal(SIGUSR1, SIG_BLOCK);
     struct ksigevent ev;
     memset(&ev, 0, sizeof ev);
     ev.notify = K_SIGEV_SIGNAL;
@@ -301,7 +278,7 @@ static void t_overrun(void) {
     errno = 0;
     sig = (int)syscall(SYS_rt_sigtimedwait, &s, &si, &z, 8);
     printf("overrun: after delete, pending: %d %s\n", sig, rc_name(sig));
-    block(SIGUSR1, SIG_UNBLOCK);
+    block_signal(SIGUSR1, SIG_UNBLOCK);
 }
 
 /* ---- clock_nanosleep, nanosleep ---- */
