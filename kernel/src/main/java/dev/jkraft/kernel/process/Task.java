@@ -31,7 +31,7 @@ public final class Task {
     private long blocked;
     private final PendingSignals pending = new PendingSignals();
     private long savedMask;
-    private boolean restoreMask;
+    private volatile boolean restoreMask;
 
     // The system call the thread stopped in, for restarts.
     private long syscallNr = -1;
@@ -197,6 +197,11 @@ public final class Task {
         int r = restart;
         restart = 0;
         return r;
+    }
+
+    /** The ERESTART* code left by the last system call, not cleared. */
+    public int peekRestart() {
+        return restart;
     }
 
     public void setRestart(int code) {

@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
  * the owner's signal lock guards it.
  */
 public final class PendingSignals {
-    private long set;
+    private volatile long set;
     private final java.util.List<ArrayDeque<SigInfo>> queues = new java.util.ArrayList<>(
             java.util.Collections.nCopies(65, (ArrayDeque<SigInfo>) null));
 

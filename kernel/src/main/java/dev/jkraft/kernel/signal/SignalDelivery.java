@@ -158,6 +158,12 @@ public final class SignalDelivery {
      */
     public static void deliver(Task t) {
         Process p = t.process();
+        if (t.pending().set() == 0 && p.sharedPending().set() == 0 && !t.hasSavedMask()
+                && t.peekRestart() == 0) {
+            // The common case, on every exit: nothing to do, and no lock taken. A signal sent
+            // after this look also kicks the CPU, so the thread comes back here at once.
+            return;
+        }
         int restart = t.takeRestart();
         boolean handled = false;
         for (;;) {
