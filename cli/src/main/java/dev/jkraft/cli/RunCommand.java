@@ -4,6 +4,7 @@ import dev.jkraft.kernel.config.OptionAssignments.Assignment;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.lib.OptionException;
 import dev.jkraft.kernel.lib.Size;
+import dev.jkraft.kernel.socket.inet.PortMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,8 +85,8 @@ final class RunCommand implements Callable<Integer> {
             description = "CPUs the guest sees, and the most guest threads running at once. Default: the host's cores.")
     int cpus;
 
-    @Option(names = "-p", paramLabel = "HOSTPORT:GUESTPORT",
-            description = "Forward host TCP port HOSTPORT to the guest's GUESTPORT; repeatable (not supported yet).")
+    @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOSTPORT:GUESTPORT[/udp]",
+            description = "Publish the guest's GUESTPORT on the host's HOSTPORT (all addresses, or IP), as docker run -p; repeatable. Unpublished ports the guest binds are on the host's loopback.")
     List<String> ports = new ArrayList<>();
 
     @Option(names = "-w", paramLabel = "DIR",
@@ -132,6 +133,9 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> options = new LinkedHashMap<>();
         if (cpus > 0) {
             options.put("sched.cpus", Integer.toString(cpus));
+        }
+        if (!ports.isEmpty()) {
+            options.put("inet.publish", String.join(",", ports));
         }
         for (Assignment a : assignments) {
             options.remove(a.name()); // keep the order of the last assignment, which wins
@@ -200,8 +204,12 @@ final class RunCommand implements Callable<Integer> {
         if (workdir != null && !workdir.startsWith("/")) {
             throw new ParameterException(spec.commandLine(), "-w " + workdir + ": the working directory must be an absolute guest path");
         }
-        if (!ports.isEmpty()) {
-            throw unsupported("-p");
+        for (String p : ports) {
+            try {
+                PortMapping.parse(p);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
         if (platform.equals("interp")) {
             throw unsupported("--platform interp");

@@ -86,7 +86,7 @@ class CliTest {
         assertThat(jkraft("run", "--help")).isZero();
         assertThat(out).startsWith("Usage: jkraft run ")
                 .contains("--platform=auto|kvm|interp", "--rootfs=DIR", "-v=HOST:GUEST[:ro]", "-e=K=V",
-                        "-M=SIZE", "--cpus=N", "-p=HOSTPORT:GUESTPORT", "-w=DIR", "--strace", "--set=OPT=VAL",
+                        "-M=SIZE", "--cpus=N", "-p, --publish=[IP:]HOSTPORT:GUESTPORT[/udp]", "-w=DIR", "--strace", "--set=OPT=VAL",
                         "--log-level=LEVEL", "--clear-env", "PROGRAM", "[ARGS...]", "Default: 512M",
                         "Exit status:", "127", "PROGRAM was not found");
         assertThat(jkraft("help", "run")).isZero();
@@ -274,7 +274,6 @@ class CliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "-p 8080:80         | -p is not supported yet",
         "--platform interp  | --platform interp is not supported yet",
     })
     void unsupportedOptionsFailInsteadOfBeingIgnored(String options, String message) {
@@ -283,6 +282,29 @@ class CliTest {
         args.add("hello");
         assertThat(jkraft(args.toArray(String[]::new))).isEqualTo(125);
         assertThat(err).isEqualTo("jkraft: " + message + "\n");
+        assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void publishedPortsBecomeTheInetOption() {
+        jkraft("run", "-p", "8080:80", "-p", "127.0.0.1:5353:53/udp", "--publish", "[::1]:9000:9000", hello.toString());
+        assertThat(request().options()).containsEntry("inet.publish", "8080:80,127.0.0.1:5353:53/udp,[::1]:9000:9000");
+        launched.clear();
+        jkraft("run", hello.toString());
+        assertThat(request().options()).doesNotContainKey("inet.publish");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "80              | -p 80: expected [IP:]HOSTPORT:GUESTPORT[/udp], e.g. -p 8080:80",
+        "8080:0          | -p 8080:0: '0' is not a port (1-65535)",
+        "70000:80        | -p 70000:80: '70000' is not a port (1-65535)",
+        "8080:80/sctp    | -p 8080:80/sctp: the protocol must be tcp or udp, not 'sctp'",
+        "a:b:c:d         | -p a:b:c:d: expected [IP:]HOSTPORT:GUESTPORT[/udp], e.g. -p 8080:80",
+    })
+    void aMalformedPublishedPortIsAUsageError(String spec, String message) {
+        assertThat(jkraft("run", "-p", spec, hello.toString())).isEqualTo(125);
+        assertThat(err).startsWith("jkraft: " + message + "\n");
         assertThat(launched).isEmpty();
     }
 

@@ -30,6 +30,7 @@ import dev.jkraft.kernel.platform.PlatformException;
 import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.socket.Network;
 import dev.jkraft.kernel.signal.SigInfo;
 import dev.jkraft.kernel.signal.SignalDelivery;
 import dev.jkraft.kernel.syscall.Dispatcher;
@@ -358,6 +359,7 @@ public final class Kernel {
             process.addTask(task);
             this.process = process;
             process.setPollYield(libs.pollYield.get());
+            process.setNetwork(network());
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
         } catch (SyscallException e) {
@@ -404,6 +406,13 @@ public final class Kernel {
         return at - image.minVaddr();
     }
 
+    /** The address families of this kernel's network (posix-socket's driver registrations). */
+    private Network network() {
+        Network net = new Network();
+        // socket families: registered here by AF number
+        return net;
+    }
+
     /** --cpus, or the host's cores. */
     private int guestCpus() {
         return libs.cpus.get() > 0 ? libs.cpus.get() : Runtime.getRuntime().availableProcessors();
@@ -444,6 +453,7 @@ public final class Kernel {
             threads.shutdown();
             libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
             process.files().closeAll();
+            process.network().close();
             space.destroy();
             phase("guest ended");
             if (config.log().isEnabled(KernelLog.Level.DEBUG)) {

@@ -37,6 +37,8 @@ public final class Libraries {
             "most threads a guest may have at once (each is a vCPU); clone answers EAGAIN beyond");
     final Option<Boolean> pollYield = Option.ofBool("poll.yield", false,
             "poll, select and epoll_wait with a zero timeout yield the CPU (Unikraft's CONFIG_LIBPOSIX_POLL_YIELD)");
+    final Option<String> publish = Option.ofString("inet.publish", "",
+            "published ports, '[IP:]HOSTPORT:GUESTPORT[/udp]' separated by ',' (-p); other guest ports are bound on the host's loopback");
     final Counter syscalls = Counter.of("syscall.calls", "system calls dispatched");
     final Counter enosys = Counter.of("syscall.enosys", "calls answered ENOSYS because jkraft lacks them");
     final Counter pageFaults = Counter.of("vmem.page_faults", "page faults resolved by demand paging");
@@ -76,6 +78,10 @@ public final class Libraries {
                 .option(cpus).option(slice).build());
         registry.register(Library.builder("signal", InitStage.LATE, "signal sending, frames, delivery, sigreturn").build());
         registry.register(Library.builder("futex", InitStage.LATE, "futex wait queues, futex_waitv, robust lists").build());
+        registry.register(Library.builder("socket", InitStage.LIB, "sockets and the address-family registry").build());
+        registry.register(Library.builder("unix", InitStage.LIB, "AF_UNIX sockets: stream, datagram, seqpacket").build());
+        registry.register(Library.builder("inet", InitStage.LIB, "AF_INET and AF_INET6 through the host's sockets")
+                .option(publish).build());
     }
 
     public LibraryRegistry registry() {

@@ -63,6 +63,45 @@ public final class Blocking {
     }
 
     /**
+     * As {@link #retry}, on queue {@code q}, with a timeout (nanoseconds, or {@link #FOREVER}) as
+     * sockets have (SO_RCVTIMEO): when it passes the answer is EAGAIN; a signal ends the wait with
+     * ERESTARTSYS, or EINTR when there is a timeout (Linux's sock_intr_errno).
+     */
+    public static <T> T await(WaitQueue q, int events, boolean nonBlocking, long timeoutNanos, Attempt<T> op)
+            throws SyscallException {
+        if (nonBlocking) {
+            return op.attempt();
+        }
+        long deadline = timeoutNanos == FOREVER ? FOREVER : System.nanoTime() + timeoutNanos;
+        Sleeper s = new Sleeper(events);
+        q.add(s);
+        try {
+            for (;;) {
+                s.arm();
+                try {
+                    return op.attempt();
+                } catch (SyscallException e) {
+                    if (e.errno() != Errno.EAGAIN) {
+                        throw e;
+                    }
+                }
+                try {
+                    if (!s.sleep(deadline)) {
+                        throw new SyscallException(Errno.EAGAIN);
+                    }
+                } catch (SyscallException e) {
+                    if (e.errno() == Errno.EINTR && deadline == FOREVER) {
+                        throw new SyscallException(Errno.ERESTARTSYS);
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            q.remove(s);
+        }
+    }
+
+    /**
      * A thread parked until a wake with interesting events, an interrupt or a deadline. Arm it
      * before testing the condition and sleep after, so a wake in between is not lost.
      */

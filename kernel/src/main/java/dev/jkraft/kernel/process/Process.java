@@ -52,6 +52,8 @@ public final class Process {
     private final Object signalLock = new Object();
     private final PendingSignals sharedPending = new PendingSignals();
     private final FutexTable futexes = new FutexTable();
+    /** The address families sockets come from (one network namespace); none until the kernel registers them. */
+    private volatile dev.jkraft.kernel.socket.Network network = new dev.jkraft.kernel.socket.Network();
     private final dev.jkraft.kernel.file.WaitQueue signalEvents = new dev.jkraft.kernel.file.WaitQueue();
     private final dev.jkraft.kernel.syscall.linux.SysSched.State sched = new dev.jkraft.kernel.syscall.linux.SysSched.State();
     private final long startTime;
@@ -217,6 +219,14 @@ public final class Process {
             posixTimers = new dev.jkraft.kernel.time.PosixTimers(this);
         }
         return posixTimers;
+    }
+
+    public dev.jkraft.kernel.socket.Network network() {
+        return network;
+    }
+
+    public void setNetwork(dev.jkraft.kernel.socket.Network network) {
+        this.network = network;
     }
 
     public FutexTable futexes() {

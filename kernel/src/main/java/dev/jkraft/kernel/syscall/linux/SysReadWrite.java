@@ -9,6 +9,7 @@ import dev.jkraft.kernel.nofault.UserMemory;
 import dev.jkraft.kernel.pipe.PipeEnd;
 import dev.jkraft.kernel.poll.MultiWait;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.socket.Socket;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.AddressSpace;
 
@@ -31,12 +32,18 @@ public final class SysReadWrite {
     public static long read(Task t, long fd, long buf, long count, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = readableFile(t, fd);
         accessOk(buf, count);
+        if (f instanceof Socket s) {
+            return SysSocketMsg.read(t, s, new long[][] {{buf, clamp(count)}});
+        }
         return readInto(t.memory(), f, buf, clamp(count), f.nonBlocking());
     }
 
     public static long write(Task t, long fd, long buf, long count, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = writableFile(t, fd);
         accessOk(buf, count);
+        if (f instanceof Socket s) {
+            return SysSocketMsg.write(t, s, new long[][] {{buf, clamp(count)}});
+        }
         return writeFrom(t, f, buf, clamp(count), f.nonBlocking());
     }
 
@@ -68,11 +75,17 @@ public final class SysReadWrite {
 
     public static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = readableFile(t, fd);
+        if (f instanceof Socket s) {
+            return SysSocketMsg.read(t, s, iovecs(t.memory(), iov, iovcnt));
+        }
         return readVector(t, f, iovecs(t.memory(), iov, iovcnt), -1, f.nonBlocking());
     }
 
     public static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) throws SyscallException {
         OpenFile f = writableFile(t, fd);
+        if (f instanceof Socket s) {
+            return SysSocketMsg.write(t, s, iovecs(t.memory(), iov, iovcnt));
+        }
         return writeVector(t, f, iovecs(t.memory(), iov, iovcnt), -1, f.nonBlocking());
     }
 
@@ -411,7 +424,8 @@ public final class SysReadWrite {
                 break;
             }
             done += n;
-            if (nonBlocking || !(f instanceof PipeEnd)) {
+            // A blocking pipe or stream socket takes every byte (pipe_write, tcp_sendmsg loop so).
+            if (nonBlocking || !(f instanceof PipeEnd || f instanceof Socket s && s.type() == dev.jkraft.kernel.abi.Sockets.SOCK_STREAM)) {
                 break;
             }
         }

@@ -1,0 +1,13 @@
+package dev.jkraft.kernel.socket;
+
+/** struct ucred: who created or sent something (SO_PEERCRED, SCM_CREDENTIALS). */
+public record Ucred(int pid, int uid, int gid) {
+    /** What Linux reports for a peer with no credentials: pid 0 and the overflow ids. */
+    public static final Ucred NONE = new Ucred(0, 65534, 65534);
+
+    /** The 12-byte struct. */
+    public byte[] toBytes() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return b.putInt(pid).putInt(uid).putInt(gid).array();
+    }
+}
