@@ -109,6 +109,16 @@ public enum ArgKind {
     UTSNAME_OUT(true, false),
     /** Output: two file descriptors (pipe, socketpair): {@code [3, 4]}. */
     PIPE_FDS(true, false),
+    /** socket(2)'s domain: {@code AF_INET}. */
+    SOCK_DOMAIN,
+    /** socket(2)'s type with its flags: {@code SOCK_STREAM|SOCK_CLOEXEC}. */
+    SOCK_TYPE,
+    /** Ref: a sockaddr whose length is the referenced argument (bind, connect, sendto). */
+    SOCKADDR_IN(false, true),
+    /** Output, ref: a sockaddr whose length the referenced socklen_t pointer holds after the call (accept, getsockname). */
+    SOCKADDR_OUT(true, true),
+    /** Output: a socklen_t the call updates, as {@code [16]}. */
+    SOCKLEN_OUT(true, false),
     /** A NULL-terminated array of strings: {@code ["ls", "-l"]}. */
     ARGV,
     /** An environment: its address and, in a comment, how many variables it holds. */

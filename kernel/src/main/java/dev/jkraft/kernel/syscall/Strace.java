@@ -131,6 +131,11 @@ public final class Strace {
             case STAT_OUT -> StraceStructs.stat(mem, v);
             case UTSNAME_OUT -> StraceStructs.utsname(mem, v);
             case PIPE_FDS -> StraceStructs.fdPair(mem, v);
+            case SOCK_DOMAIN -> StraceSockets.domain((int) v);
+            case SOCK_TYPE -> StraceSockets.type((int) v);
+            case SOCKADDR_IN -> StraceSockets.sockaddr(mem, v, ref);
+            case SOCKADDR_OUT -> StraceSockets.sockaddrOut(mem, v, ref);
+            case SOCKLEN_OUT -> StraceSockets.socklen(mem, v);
             case ARGV -> StraceStructs.argv(mem, v);
             case ENVP -> StraceStructs.envp(mem, v);
             case UNUSED -> null;
