@@ -210,13 +210,14 @@ public final class SysSocketMsg {
             total += v[1];
         }
         Ucred sender = SysSocket.credentials(t);
+        SocketCaller caller = new SocketCaller(t);
         try {
             if (s.type() != Sockets.SOCK_STREAM || total <= MAX_MESSAGE) {
                 if (total > MAX_MESSAGE) {
                     throw new SyscallException(Errno.EMSGSIZE);
                 }
                 byte[] data = gather(t.memory(), iov, (int) total);
-                int n = s.send(new Outgoing(data, to, control, sender), flags, nonBlocking);
+                int n = s.send(caller, new Outgoing(data, to, control, sender), flags, nonBlocking);
                 control = List.of();
                 return n;
             }
@@ -229,7 +230,7 @@ public final class SysSocketMsg {
                     int n;
                     try {
                         data = t.memory().read(v[0] + off, piece);
-                        n = s.send(new Outgoing(data, to, control, sender), flags, nonBlocking);
+                        n = s.send(caller, new Outgoing(data, to, control, sender), flags, nonBlocking);
                     } catch (SyscallException e) {
                         if (done > 0) {
                             return done;
