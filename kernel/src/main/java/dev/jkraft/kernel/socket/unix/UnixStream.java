@@ -303,7 +303,8 @@ final class UnixStream extends UnixSocket {
             throw new SyscallException(Errno.EINVAL);
         }
         boolean peek = (flags & Sockets.MSG_PEEK) != 0;
-        int target = (flags & Sockets.MSG_WAITALL) != 0 ? length : Math.min(Math.max(intOption(Sockets.SO_RCVLOWAT), 1), length);
+        // sock_rcvlowat: never below one byte, so that even a zero-length read waits for data.
+        int target = Math.max(1, (flags & Sockets.MSG_WAITALL) != 0 ? length : Math.min(intOption(Sockets.SO_RCVLOWAT), length));
         boolean passcred = intOption(Sockets.SO_PASSCRED) != 0;
         Read r = new Read();
         try {
@@ -338,7 +339,8 @@ final class UnixStream extends UnixSocket {
             synchronized (lock) {
                 Iterator<Segment> it = peek ? queue.iterator() : null;
                 int copied = r.data.size();
-                while (copied < length) {
+                // do { ... } while (size): a zero-length read still looks at the queue once.
+                for (boolean first = true; first || copied < length; first = false) {
                     Segment s = peek ? (it.hasNext() ? it.next() : null) : queue.peekFirst();
                     if (s == null) {
                         if (peek && copied > 0) {

@@ -248,7 +248,9 @@ public final class SysSocketMsg {
             return done;
         } catch (SyscallException e) {
             Control.releaseAll(control);
-            if (e.errno() == Errno.EPIPE && (flags & Sockets.MSG_NOSIGNAL) == 0) {
+            // Linux's stream protocols raise SIGPIPE themselves (unix_stream_sendmsg, sk_stream_error);
+            // an EPIPE from a datagram or seqpacket send (AF_UNIX after the peer's SHUT_RD) comes alone.
+            if (e.errno() == Errno.EPIPE && (flags & Sockets.MSG_NOSIGNAL) == 0 && s.type() == Sockets.SOCK_STREAM) {
                 SysPipe.raiseSigpipe(t);
             }
             throw e;
