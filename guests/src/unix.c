@@ -359,6 +359,17 @@ static void stream_connections(void) {
     printf("reset client poll: %s\n", pollbits(cs[1]));
     T(write(cs[1], "x", 1));
     for (int i = 0; i < 4; i++) close(cs[i]);
+    /* A listener shut for reading refuses connections, and accept is EINVAL. */
+    l2 = socket(AF_UNIX, SOCK_STREAM, 0);
+    a = abstract_addr("shut", &len);
+    bind(l2, (struct sockaddr *)&a, len);
+    listen(l2, 1);
+    T(shutdown(l2, SHUT_RD));
+    printf("shut listener poll: %s\n", pollbits(l2));
+    u = socket(AF_UNIX, SOCK_STREAM, 0);
+    T(connect(u, (struct sockaddr *)&a, len));
+    T(accept(l2, NULL, NULL));
+    close(u), close(l2);
     /* A closed listener's node stays, refusing. */
     close(l);
     a = path_addr("srv", &len);
@@ -778,8 +789,17 @@ static void rights(void) {
     T(read(p[0], buf, 1));
     close(p[0]);
 
-    /* Datagrams carry files too; a bad descriptor is EBADF. */
+    /* Datagrams carry files too (peeking duplicates them); a bad descriptor is EBADF. */
     socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    pipe(p);
+    T(send_fds(sv[0], "dp", 2, &p[1], 1));
+    close(p[1]);
+    recv_fds(sv[1], buf, 1, fds, sizeof fds, MSG_PEEK);
+    close(fds[0]);
+    recv_fds(sv[1], buf, 1, fds, sizeof fds, 0);
+    close(fds[0]);
+    T(read(p[0], buf, 1));
+    close(p[0]);
     int bad = 999;
     T(send_fds(sv[0], "b", 1, &bad, 1));
     int self = sv[0];
@@ -831,6 +851,17 @@ static void credentials(void) {
     close(sv[0]);
     recv_fds(sv[1], buf, sizeof buf, fds, sizeof fds, 0);
     close(sv[1]);
+
+    /* A stream read never joins writes of different credentials: the first went before the
+     * receiver asked for them and carries none. */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    T(write(sv[0], "none", 4));
+    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    T(write(sv[0], "some", 4));
+    T(write(sv[0], "more", 4));
+    recv_fds(sv[1], buf, sizeof buf, fds, sizeof fds, 0);
+    recv_fds(sv[1], buf, sizeof buf, fds, sizeof fds, 0);
+    close(sv[0]), close(sv[1]);
 
     /* SO_PASSCRED autobinds a datagram sender and a connecting stream socket. */
     int d = socket(AF_UNIX, SOCK_DGRAM, 0), rcv = socket(AF_UNIX, SOCK_DGRAM, 0);
