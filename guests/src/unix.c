@@ -544,7 +544,7 @@ static void datagrams(void) {
     /* EMSGSIZE above SO_SNDBUF less 32. */
     int sz = 4096;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
-    static char big[9000];
+    static char big[300000];
     T(send(sv[0], big, 8161, MSG_DONTWAIT));
     T(send(sv[0], big, 8160, MSG_DONTWAIT));
     T(send(sv[0], big, 10, MSG_DONTWAIT));
@@ -581,6 +581,7 @@ static void datagrams(void) {
     printf("from: addrlen %d path \"%s\"\n", (int)flen, from.sun_path);
     struct sockaddr_un b = path_addr("nothing", &len);
     T(sendto(c, "x", 1, 0, (struct sockaddr *)&b, len));
+    T(sendto(c, big, 300000, 0, (struct sockaddr *)&b, len));
     b = path_addr("plain", &len);
     T(sendto(c, "x", 1, 0, (struct sockaddr *)&b, len));
     int st = socket(AF_UNIX, SOCK_STREAM, 0);

@@ -72,15 +72,8 @@ final class UnixDatagram extends UnixSocket {
 
     @Override
     public int send(Caller caller, Outgoing m, int flags, boolean nonBlocking) throws SyscallException {
-        Target to = null;
-        if (hasAddress(m)) {
-            UnixAddress a = UnixAddress.parse(m.address());
-            if (caller == null && !a.isAbstract()) {
-                throw new SyscallException(Errno.EINVAL);
-            }
-            to = a.isAbstract() ? new Target(a, null) : target(caller, a);
-        }
-        return sendDatagram(to, m, flags, nonBlocking);
+        UnixAddress to = hasAddress(m) ? UnixAddress.parse(m.address()) : null;
+        return sendDatagram(caller, to, m, flags, nonBlocking);
     }
 
     @Override

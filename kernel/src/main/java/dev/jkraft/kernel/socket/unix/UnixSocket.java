@@ -157,7 +157,14 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
      * it is found under the lock by {@link Target#find}.
      */
     final Target target(Caller caller, UnixAddress a) throws SyscallException {
-        return new Target(a, a.isAbstract() ? null : caller.connectNode(a.path()));
+        if (a.isAbstract()) {
+            return new Target(a, null);
+        }
+        if (caller == null) {
+            // A send with no calling thread (sendfile into a socket) cannot name a path.
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return new Target(a, caller.connectNode(a.path()));
     }
 
     record Target(UnixAddress address, Vnode node) {
@@ -345,11 +352,12 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
      * socket connected elsewhere; ECONNREFUSED once a connected peer is gone (and the socket is
      * disconnected), EPIPE on a seqpacket's or after the receiver's SHUT_RD.
      */
-    final int sendDatagram(Target to, Outgoing m, int flags, boolean nonBlocking) throws SyscallException {
+    final int sendDatagram(Caller caller, UnixAddress dest, Outgoing m, int flags, boolean nonBlocking)
+            throws SyscallException {
         if ((flags & Sockets.MSG_OOB) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
-        if (to == null) {
+        if (dest == null) {
             synchronized (lock) {
                 if (peer == null) {
                     throw new SyscallException(Errno.ENOTCONN);
@@ -361,6 +369,8 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
         if (len > sendBufferSize() - Sockets.UNIX_DGRAM_SNDBUF_SLACK) {
             throw new SyscallException(Errno.EMSGSIZE);
         }
+        // The destination is looked up after the size check, as unix_find_other comes after it.
+        Target to = dest == null ? null : target(caller, dest);
         Control.Rights rights = rightsOf(m);
         return await(SPACE_EVENTS, nonBlocking, true, () -> {
             UnixNames.After after = new UnixNames.After();

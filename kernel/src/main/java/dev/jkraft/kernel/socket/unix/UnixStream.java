@@ -187,7 +187,7 @@ final class UnixStream extends UnixSocket {
                     throw new SyscallException(Errno.ENOTCONN);
                 }
             }
-            return sendDatagram(null, m, flags, nonBlocking);
+            return sendDatagram(null, null, m, flags, nonBlocking);
         }
         return sendStream(m, flags, nonBlocking);
     }
