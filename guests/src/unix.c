@@ -514,6 +514,98 @@ static void stream_blocking(void) {
     close(sv[0]), close(sv[1]);
 }
 
+struct sender {
+    int id;
+    int done;
+};
+
+static void *dgram_sender(void *p) {
+    struct sender *s = p;
+    int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    socklen_t len;
+    struct sockaddr_un a = path_addr("crowd", &len);
+    char msg[64];
+    for (int i = 0; i < 200; i++) {
+        int n = snprintf(msg, sizeof msg, "%d:%d", s->id, i);
+        s->done += sendto(fd, msg, n, 0, (struct sockaddr *)&a, len) == n;
+    }
+    close(fd);
+    return NULL;
+}
+
+static void *stream_client(void *p) {
+    struct sender *s = p;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    socklen_t len;
+    struct sockaddr_un a = path_addr("crowd-stream", &len);
+    if (connect(fd, (struct sockaddr *)&a, len) == 0) {
+        static char data[50000];
+        long rc = write(fd, data, sizeof data);
+        s->done = rc == (long)sizeof data;
+    }
+    close(fd);
+    return NULL;
+}
+
+/* Several threads at once: blocking datagram senders held back by the receiver's queue limit, and
+ * stream clients crowding a small backlog. */
+static void crowds(void) {
+    printf("== crowds\n");
+    socklen_t len;
+    struct sockaddr_un a = path_addr("crowd", &len);
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0);
+    bind(r, (struct sockaddr *)&a, len);
+    pthread_t th[4];
+    struct sender ss[4];
+    for (int i = 0; i < 4; i++) {
+        ss[i] = (struct sender){i, 0};
+        pthread_create(&th[i], NULL, dgram_sender, &ss[i]);
+    }
+    int last[4] = {-1, -1, -1, -1}, ordered = 1, got = 0;
+    char buf[64];
+    while (got < 800) {
+        long n = recv(r, buf, sizeof buf - 1, 0);
+        if (n <= 0) break;
+        buf[n] = 0;
+        int id, i;
+        sscanf(buf, "%d:%d", &id, &i);
+        ordered &= i == last[id] + 1;
+        last[id] = i;
+        got++;
+    }
+    int sent = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        sent += ss[i].done;
+    }
+    printf("datagrams sent %d received %d in order per sender %s\n", sent, got, yes(ordered));
+    close(r);
+
+    a = path_addr("crowd-stream", &len);
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    bind(l, (struct sockaddr *)&a, len);
+    listen(l, 0);
+    for (int i = 0; i < 4; i++) {
+        ss[i] = (struct sender){i, 0};
+        pthread_create(&th[i], NULL, stream_client, &ss[i]);
+    }
+    long total = 0;
+    static char big[60000];
+    for (int i = 0; i < 4; i++) {
+        int c = accept(l, NULL, NULL);
+        long n;
+        while ((n = read(c, big, sizeof big)) > 0) total += n;
+        close(c);
+    }
+    int ok = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ok += ss[i].done;
+    }
+    printf("stream clients %d, bytes %ld\n", ok, total);
+    close(l);
+}
+
 static void datagrams(void) {
     printf("== datagrams\n");
     int sv[2];
@@ -1048,6 +1140,7 @@ int main(void) {
     stream_data();
     stream_blocking();
     datagrams();
+    crowds();
     seqpackets();
     rights();
     credentials();

@@ -233,6 +233,14 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
         }
     }
 
+    /** sock_setsockopt calls sk_write_space after SO_SNDBUF changes: writers waiting for room look again. */
+    @Override
+    protected void socketOptionChanged(int name, int value) {
+        if (name == Sockets.SO_SNDBUF || name == Sockets.SO_SNDBUFFORCE) {
+            waitQueue().wake(SPACE_EVENTS);
+        }
+    }
+
     /** unix_recvq_full: more queued than the backlog (max_dgram_qlen for a datagram receiver). */
     abstract boolean receiveQueueFull();
 
