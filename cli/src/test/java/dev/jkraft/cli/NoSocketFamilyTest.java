@@ -11,15 +11,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Until the socket families of issue #6, socket(2) answers EAFNOSUPPORT for every family (not
- * ENOSYS): a program that probes for a socket hears that the family is missing, and jkraft has
- * nothing to warn about. Linux would make the socket, so this is checked under jkraft only.
+ * A family jkraft has no driver for (AppleTalk, X.25: numbers only, since Python may lack the
+ * names) answers EAFNOSUPPORT from socket(2) and socketpair(2), not ENOSYS: a program that probes
+ * for a socket hears that the family is missing, and jkraft has nothing to warn about. A Linux
+ * with those modules would make the socket, so this is checked under jkraft only.
  */
 class NoSocketFamilyTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @Test
-    void everyFamilyIsEafnosupportAndNothingIsReportedAsMissing() {
+    void aFamilyWithNoDriverIsEafnosupportAndNothingIsReportedAsMissing() {
         if (!Files.isExecutable(PYTHON)) {
             if ("true".equals(System.getenv("CI"))) {
                 Assertions.fail(PYTHON + " is required in CI; .ci/run installs it");
@@ -29,18 +30,18 @@ class NoSocketFamilyTest {
         KvmRequirement.require();
         GuestRun run = new GuestRun(PYTHON, List.of("-c", """
                 import socket
-                for fam in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6):
+                for fam in (5, 9):
                     try:
-                        socket.socket(fam)
+                        socket.socket(fam, socket.SOCK_DGRAM)
                     except OSError as e:
                         print(e.errno)
                 try:
-                    socket.socketpair()
+                    socket.socketpair(5, socket.SOCK_DGRAM)
                 except OSError as e:
                     print(e.errno)
                 """), new byte[0]);
         GuestRun.Result r = run.underJkraft();
-        assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).isEqualTo("97\n97\n97\n97\n");
+        assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).isEqualTo("97\n97\n97\n");
         assertThat(r.diagnostics()).doesNotContain("unimplemented");
     }
 }
