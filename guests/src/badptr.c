@@ -19,6 +19,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -508,6 +510,52 @@ static long clone_exiting_thread(unsigned long flags, int *ptid, int *ctid) {
 }
 
 /* The signal-waiting, queueing, thread-creating and futex-vector calls. */
+/* AF_UNIX sockets: each socket call with a bad address, length, buffer, message or option pointer. */
+static void socket_checks(void) {
+    int sv[2], v = 0, l, c;
+    int len = sizeof(struct sockaddr_un);
+    struct sockaddr_un a = {AF_UNIX, ""};
+    char buf[8];
+    /* An abstract name of fixed length, unique on a shared host. */
+    snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "jk-badptr-%08d", (int)getpid());
+    CHECK(syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, BAD));
+    syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0, sv);
+    CHECK(syscall(SYS_bind, sv[0], BAD, 16));
+    CHECK(syscall(SYS_connect, sv[0], BAD, 16));
+    CHECK(syscall(SYS_getsockname, sv[0], BAD, &len));
+    CHECK(syscall(SYS_getsockname, sv[0], &a, BAD));
+    CHECK(syscall(SYS_getpeername, sv[0], BAD, &len));
+    CHECK(syscall(SYS_getpeername, sv[0], &a, BAD));
+    CHECK(syscall(SYS_setsockopt, sv[0], SOL_SOCKET, SO_PASSCRED, BAD, 4));
+    CHECK(syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, BAD, &len));
+    CHECK(syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &v, BAD));
+    CHECK(syscall(SYS_sendto, sv[0], BAD, 4, 0, NULL, 0));
+    CHECK(syscall(SYS_sendto, sv[0], "x", 1, 0, BAD, 16));
+    CHECK(syscall(SYS_sendmsg, sv[0], BAD, 0));
+    CHECK(syscall(SYS_sendmmsg, sv[0], BAD, 1, 0));
+    CHECK(syscall(SYS_recvmsg, sv[1], BAD, MSG_DONTWAIT));
+    CHECK(syscall(SYS_recvmmsg, sv[1], BAD, 1, MSG_DONTWAIT, NULL));
+    syscall(SYS_sendto, sv[0], "data", 4, 0, NULL, 0);
+    CHECK(syscall(SYS_recvfrom, sv[1], BAD, 4, MSG_PEEK, NULL, NULL));
+    CHECK(syscall(SYS_recvfrom, sv[1], buf, 4, MSG_PEEK, &a, BAD));
+    CHECK(syscall(SYS_recvfrom, sv[1], buf, 4, 0, NULL, NULL));
+    l = syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+    len = sizeof(sa_family_t) + 19;
+    syscall(SYS_bind, l, &a, len);
+    syscall(SYS_listen, l, 4);
+    c = syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+    CHECK(syscall(SYS_connect, c, &a, len));
+    CHECK(syscall(SYS_accept, l, BAD, &len));
+    printf("accept's length after EFAULT: %d\n", len);
+    len = sizeof(sa_family_t) + 19;
+    CHECK(syscall(SYS_connect, syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0), &a, len));
+    CHECK(syscall(SYS_accept4, l, &a, BAD, 0));
+    syscall(SYS_close, c);
+    syscall(SYS_close, l);
+    syscall(SYS_close, sv[0]);
+    syscall(SYS_close, sv[1]);
+}
+
 static void thread_signal_checks(void) {
     unsigned long set = 1UL << (SIGUSR2 - 1), pending = 0;
     struct timespec zero = {0, 0};
@@ -595,6 +643,7 @@ int main(int argc, char **argv) {
     timer_checks();
     memory_checks();
     pipe_poll_checks();
+    socket_checks();
     thread_signal_checks();
     printf("done\n");
     return 0;

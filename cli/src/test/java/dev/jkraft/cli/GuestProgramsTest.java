@@ -84,6 +84,10 @@ class GuestProgramsTest {
                 Case.of("epoll", 0),
                 // Bad pointers and bad arguments, each call's raw result and errno.
                 Case.of("badptr", 0),
+                // AF_UNIX: the three types and socketpair, path/abstract/autobind names, listen and the
+                // backlog, shutdown and close as the peer sees them, SO_SNDBUF limits, SCM_RIGHTS,
+                // SCM_CREDENTIALS, SO_PEERCRED, poll/epoll readiness, signals and timeouts, bad pointers.
+                Case.of("unix", 0),
                 // Names made, renamed, linked and removed in a scratch directory under /tmp;
                 // attributes, the working directory, memfd, flock, and each call's errors.
                 Case.of("files", 0),

@@ -276,4 +276,29 @@ class HostProgramsTest {
                 + "print(len(c), zlib.crc32(data), zlib.adler32(data), zlib.decompress(c) == data); "
                 + "d = zlib.decompressobj(); print(len(d.decompress(c[:50]) + d.decompress(c[50:]) + d.flush()))");
     }
+
+    @Test
+    void python3UnixSockets() {
+        // AF_UNIX from Python: socketpair with send_fds/recv_fds (a pipe passed and used), and a
+        // server thread on a path in a fresh directory serving a client line by line.
+        same("/usr/bin/python3", "-c", "import os, socket, tempfile, threading\n"
+                + "a, b = socket.socketpair()\nr, w = os.pipe()\n"
+                + "socket.send_fds(a, [b'pipe'], [w]); os.close(w)\n"
+                + "msg, fds, flags, addr = socket.recv_fds(b, 16, 4)\n"
+                + "print(msg, len(fds), flags)\nos.write(fds[0], b'through the pipe'); os.close(fds[0])\n"
+                + "print(os.read(r, 100), os.read(r, 100))\na.close(); b.close()\n"
+                + "path = os.path.join(tempfile.mkdtemp(), 'srv')\n"
+                + "srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(path); srv.listen()\n"
+                + "def serve():\n    c, _ = srv.accept()\n    with c, c.makefile('rwb') as f:\n"
+                + "        for line in f:\n            f.write(line.upper()); f.flush()\n"
+                + "t = threading.Thread(target=serve); t.start()\n"
+                + "cl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); cl.connect(path)\n"
+                + "print(cl.getpeername() == path, repr(cl.getsockname()))\n"
+                + "f = cl.makefile('rwb')\n"
+                + "for word in (b'alpha', b'beta', b'gamma'):\n    f.write(word + b'\\n'); f.flush(); print(f.readline())\n"
+                + "cl.shutdown(socket.SHUT_WR); print(f.read()); f.close(); cl.close(); t.join(); srv.close()\n"
+                + "d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind('\\0jkraft-py-' + str(os.getpid()))\n"
+                + "e = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e.sendto(b'datagram', d.getsockname())\n"
+                + "print(d.recvfrom(100)); os.unlink(path)");
+    }
 }

@@ -158,6 +158,28 @@ public final class Sockets {
     public static final int SOCK_MIN_SNDBUF = 4608;
     public static final int SOCK_MIN_RCVBUF = 2304;
 
+    // ---- AF_UNIX (net/unix/af_unix.c, include/net/af_unix.h)
+    /** offsetof(struct sockaddr_un, sun_path): an address of this length asks bind for an autobind name. */
+    public static final int SUN_PATH_OFFSET = 2;
+    /** An autobind name: a NUL and five hex digits (unix_autobind's "%05x"). */
+    public static final int UNIX_AUTOBIND_LEN = SUN_PATH_OFFSET + 6;
+    /** The autobind counter's range: five hex digits. */
+    public static final int UNIX_AUTOBIND_MASK = 0xFFFFF;
+    /** net.unix.max_dgram_qlen: a datagram receiver not connected back is full above this many messages. */
+    public static final int UNIX_MAX_DGRAM_QLEN = 10;
+    /** unix_dgram_sendmsg: a datagram longer than SO_SNDBUF less this is EMSGSIZE. */
+    public static final int UNIX_DGRAM_SNDBUF_SLACK = 32;
+    /** unix_stream_sendmsg: a segment is at most half of SO_SNDBUF less this. */
+    public static final int UNIX_STREAM_SEGMENT_SLACK = 64;
+    /** SKB_MAX_HEAD(0) + UNIX_SKB_FRAGS_SZ on x86-64 (3776 + 32768): the largest stream segment. */
+    public static final int UNIX_STREAM_SEGMENT_MAX = 3776 + 32768;
+    /** What an sk_buff costs beyond its data (struct sk_buff and skb_shared_info), charged to SO_SNDBUF. */
+    public static final int SKB_OVERHEAD = 576;
+    /** sk_shutdown bits: RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK. */
+    public static final int RCV_SHUTDOWN = 1;
+    public static final int SEND_SHUTDOWN = 2;
+    public static final int SHUTDOWN_MASK = 3;
+
     // ---- struct layouts
     /** sizeof(struct sockaddr_storage): the largest address bind, connect and sendto take. */
     public static final int SOCKADDR_STORAGE_SIZE = 128;

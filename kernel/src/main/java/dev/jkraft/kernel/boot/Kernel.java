@@ -31,6 +31,7 @@ import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.socket.Network;
+import dev.jkraft.kernel.socket.unix.UnixFamily;
 import dev.jkraft.kernel.signal.SigInfo;
 import dev.jkraft.kernel.signal.SignalDelivery;
 import dev.jkraft.kernel.syscall.Dispatcher;
@@ -410,6 +411,7 @@ public final class Kernel {
     private Network network() {
         Network net = new Network();
         // socket families: registered here by AF number
+        net.register(new UnixFamily());
         return net;
     }
 

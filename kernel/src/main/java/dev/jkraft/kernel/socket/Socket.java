@@ -129,6 +129,15 @@ public abstract class Socket extends OpenFile {
     public abstract int send(Outgoing m, int flags, boolean nonBlocking) throws SyscallException;
 
     /**
+     * sendmsg(2) as the system calls make it: as {@link #send(Outgoing, int, boolean)}, with the
+     * calling thread for a family that resolves a destination in the file system (AF_UNIX sendto
+     * to a path name). Families that need no caller keep this default.
+     */
+    public int send(Caller caller, Outgoing m, int flags, boolean nonBlocking) throws SyscallException {
+        return send(m, flags, nonBlocking);
+    }
+
+    /**
      * recvmsg(2): at most {@code length} bytes. {@code flags} are MSG_PEEK, MSG_WAITALL,
      * MSG_TRUNC, MSG_OOB ... (MSG_DONTWAIT folded into {@code nonBlocking}). A stream at its end
      * returns no bytes.

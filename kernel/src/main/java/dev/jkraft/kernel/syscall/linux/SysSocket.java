@@ -185,8 +185,8 @@ public final class SysSocket {
     }
 
     /**
-     * move_addr_to_user: reads the guest's length (EFAULT, EINVAL if negative), writes at most that
-     * many bytes of {@code a} and the address's whole length. Nothing when {@code addr} is null.
+     * move_addr_to_user: reads the guest's length (EFAULT, EINVAL if negative), writes the address's
+     * whole length and at most that many bytes of {@code a}. Nothing when {@code addr} is null.
      */
     static void writeAddress(Task t, byte[] a, long addr, long addrlen) throws SyscallException {
         if (addr == 0) {
@@ -200,9 +200,11 @@ public final class SysSocket {
         if (len < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
+        // Linux 6.18 stores the whole length even when the address itself then faults (EFAULT with
+        // *addrlen updated), so the length goes first.
+        t.memory().writeInt(addrlen, whole.length);
         if (len > 0) {
             t.memory().write(addr, whole, 0, len);
         }
-        t.memory().writeInt(addrlen, whole.length);
     }
 }

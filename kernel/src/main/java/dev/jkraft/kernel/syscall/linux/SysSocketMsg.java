@@ -210,13 +210,14 @@ public final class SysSocketMsg {
             total += v[1];
         }
         Ucred sender = SysSocket.credentials(t);
+        SocketCaller caller = new SocketCaller(t);
         try {
             if (s.type() != Sockets.SOCK_STREAM || total <= MAX_MESSAGE) {
                 if (total > MAX_MESSAGE) {
                     throw new SyscallException(Errno.EMSGSIZE);
                 }
                 byte[] data = gather(t.memory(), iov, (int) total);
-                int n = s.send(new Outgoing(data, to, control, sender), flags, nonBlocking);
+                int n = s.send(caller, new Outgoing(data, to, control, sender), flags, nonBlocking);
                 control = List.of();
                 return n;
             }
@@ -229,7 +230,7 @@ public final class SysSocketMsg {
                     int n;
                     try {
                         data = t.memory().read(v[0] + off, piece);
-                        n = s.send(new Outgoing(data, to, control, sender), flags, nonBlocking);
+                        n = s.send(caller, new Outgoing(data, to, control, sender), flags, nonBlocking);
                     } catch (SyscallException e) {
                         if (done > 0) {
                             return done;
@@ -247,7 +248,9 @@ public final class SysSocketMsg {
             return done;
         } catch (SyscallException e) {
             Control.releaseAll(control);
-            if (e.errno() == Errno.EPIPE && (flags & Sockets.MSG_NOSIGNAL) == 0) {
+            // Linux's stream protocols raise SIGPIPE themselves (unix_stream_sendmsg, sk_stream_error);
+            // an EPIPE from a datagram or seqpacket send (AF_UNIX after the peer's SHUT_RD) comes alone.
+            if (e.errno() == Errno.EPIPE && (flags & Sockets.MSG_NOSIGNAL) == 0 && s.type() == Sockets.SOCK_STREAM) {
                 SysPipe.raiseSigpipe(t);
             }
             throw e;
