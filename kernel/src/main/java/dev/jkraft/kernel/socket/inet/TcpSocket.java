@@ -1,0 +1,669 @@
+package dev.jkraft.kernel.socket.inet;
+
+import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.abi.Poll;
+import dev.jkraft.kernel.abi.Sockets;
+import dev.jkraft.kernel.socket.Caller;
+import dev.jkraft.kernel.socket.Outgoing;
+import dev.jkraft.kernel.socket.Received;
+import dev.jkraft.kernel.socket.Socket;
+import dev.jkraft.kernel.syscall.SyscallException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A SOCK_STREAM AF_INET/AF_INET6 socket (Linux's tcp_prot through inet_stream_ops) over a host
+ * non-blocking SocketChannel, or a {@link TcpListener} once it listens. bind(2) before listen(2)
+ * or connect(2) reserves the port with a bound SocketChannel; listen replaces it by server channels
+ * at the same host address.
+ *
+ * <p>Readiness is exact: poll(2) reads ahead into {@link #in} (POLLIN only when bytes or the end
+ * are there), and reports POLLOUT unless the last write was short. recv takes the read-ahead
+ * first, then reads the host channel directly on the calling thread; only a recv that finds
+ * nothing arms the selector and waits.
+ *
+ * <p>MSG_OOB: the host channel cannot send or receive urgent data; a send with MSG_OOB sends its
+ * bytes as ordinary data and recv with MSG_OOB answers EINVAL, as Linux does when no urgent byte
+ * is pending.
+ */
+final class TcpSocket extends InetSocket {
+    private enum State { FRESH, BOUND, CONNECTING, CONNECTED, LISTENING }
+
+    /** Read-ahead and receive buffer: bytes between position and limit are unread. */
+    private static final int BUFFER = 64 * 1024;
+
+    private volatile State state = State.FRESH;
+    private volatile SocketChannel channel;
+    private volatile InetStack.Registration registration;
+    private volatile TcpListener listener;
+    /** getsockname: the address the guest bound (its port the guest's), or the host's local one. */
+    private volatile InetSocketAddress guestLocal;
+    private volatile InetSocketAddress guestPeer;
+    /** A bind to a published port: the guest port, so that release unpublishes it. */
+    private volatile int publishedPort;
+    private volatile InetSocketAddress publishedHost;
+
+    private final Object readLock = new Object();
+    private final Object writeLock = new Object();
+    private ByteBuffer in;
+    private boolean endOfInput;
+    private volatile boolean inputShut;
+    private volatile boolean outputShut;
+    private volatile boolean writeBlocked;
+    /** connect answered EINPROGRESS and no connect has answered since. */
+    private volatile boolean connectInProgress;
+    /** Bytes sent with MSG_MORE, held for the next send (Linux's corking, which the JDK lacks). */
+    private byte[] corked;
+    /** The most MSG_MORE bytes held back: beyond it they go out at once. */
+    private static final int CORK_LIMIT = 16 * 1024;
+
+    TcpSocket(InetStack stack, int family, int statusFlags) {
+        super(stack, family, Sockets.SOCK_STREAM, Sockets.IPPROTO_TCP, statusFlags);
+    }
+
+    /** A connection accept(2) returns: its local port is the listener's guest port. */
+    private TcpSocket(InetStack stack, int family, int statusFlags, SocketChannel ch, int guestPort) throws IOException {
+        this(stack, family, statusFlags);
+        channel = ch;
+        registration = new InetStack.Registration(ch, waitQueue());
+        InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+        guestLocal = new InetSocketAddress(local.getAddress(), guestPort);
+        guestPeer = (InetSocketAddress) ch.getRemoteAddress();
+        state = State.CONNECTED;
+    }
+
+    @Override
+    NetworkChannel channel() {
+        return channel;
+    }
+
+    // ---- bind, listen, accept, connect
+
+    @Override
+    public synchronized void bind(Caller caller, byte[] address) throws SyscallException {
+        InetSocketAddress guest = parse(address);
+        if (state != State.FRESH) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        InetSocketAddress host = stack.hostBindAddress(guest, v6(), false);
+        SocketChannel ch = open();
+        try {
+            ch.bind(host);
+            InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
+            channel = ch;
+            registration = new InetStack.Registration(ch, waitQueue());
+            int port = guest.getPort() != 0 ? guest.getPort() : bound.getPort();
+            guestLocal = new InetSocketAddress(guest.getAddress(), port);
+            if (guest.getPort() != 0 && guest.getAddress().isAnyLocalAddress() && stack.mapping(guest.getPort(), false) != null) {
+                publishedPort = guest.getPort();
+                publishedHost = bound;
+            }
+            state = State.BOUND;
+        } catch (IOException e) {
+            InetStack.close(ch);
+            throw HostErrors.of(e);
+        }
+    }
+
+    private SocketChannel open() throws SyscallException {
+        try {
+            SocketChannel ch = InetStack.opened(SocketChannel.open(v6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET));
+            try {
+                applyAll(ch);
+            } catch (SyscallException e) {
+                InetStack.close(ch);
+                throw e;
+            }
+            return ch;
+        } catch (IOException e) {
+            throw HostErrors.of(e);
+        }
+    }
+
+    @Override
+    public synchronized void listen(int backlog) throws SyscallException {
+        switch (state) {
+            case LISTENING -> {
+                return;
+            }
+            case CONNECTING, CONNECTED -> throw new SyscallException(Errno.EINVAL);
+            default -> { }
+        }
+        InetSocketAddress guest = guestLocal;
+        InetSocketAddress host;
+        if (state == State.FRESH) {
+            // inet_autobind: an ephemeral port on the wildcard, here the host's loopback.
+            guest = new InetSocketAddress(v6() ? anyV6() : anyV4(), 0);
+            host = stack.hostBindAddress(guest, v6(), false);
+        } else {
+            try {
+                host = (InetSocketAddress) channel.getLocalAddress();
+            } catch (IOException e) {
+                throw HostErrors.of(e);
+            }
+            stack.close(registration);
+            registration = null;
+            channel = null;
+        }
+        boolean alsoV4 = v6() && guest.getAddress().isAnyLocalAddress() && publishedHost == null
+                && options.get(Sockets.SOL_IPV6, Sockets.IPV6_V6ONLY) == 0;
+        TcpListener l = TcpListener.open(stack, waitQueue(), v6(), host, alsoV4, backlog, this::applyAll);
+        InetSocketAddress bound = l.hostAddress();
+        if (state == State.FRESH) {
+            guestLocal = new InetSocketAddress(guest.getAddress(), bound.getPort());
+        }
+        if (publishedHost != null) {
+            stack.publish(publishedPort, false, bound);
+        }
+        listener = l;
+        state = State.LISTENING;
+    }
+
+    private static java.net.InetAddress anyV4() {
+        return bytes(new byte[4]);
+    }
+
+    private static java.net.InetAddress anyV6() {
+        return bytes(new byte[16]);
+    }
+
+    private static java.net.InetAddress bytes(byte[] b) {
+        try {
+            return java.net.InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public boolean listening() {
+        return state == State.LISTENING;
+    }
+
+    @Override
+    public Socket accept(int statusFlags, boolean nonBlocking) throws SyscallException {
+        TcpListener l = listener;
+        if (l == null) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        SocketChannel c = await(Poll.IN, nonBlocking, false, l::accept);
+        try {
+            return new TcpSocket(stack, family(), statusFlags, c, guestLocal.getPort());
+        } catch (IOException e) {
+            InetStack.close(c);
+            // The connection was reset before accept took it: Linux would not have queued it.
+            throw new SyscallException(Errno.ECONNABORTED);
+        }
+    }
+
+    @Override
+    public void connect(Caller caller, byte[] address, boolean nonBlocking) throws SyscallException {
+        if (address.length >= 2 && SockAddr.family(address) == Sockets.AF_UNSPEC) {
+            // inet_stream_connect with AF_UNSPEC: a disconnect; only an unconnected socket survives it here.
+            if (state == State.FRESH || state == State.BOUND) {
+                return;
+            }
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
+        InetSocketAddress guest = parse(address);
+        if (state == State.CONNECTING) {
+            finishConnect();
+        }
+        synchronized (this) {
+            switch (state) {
+                case CONNECTED -> {
+                    // inet_stream_connect: the first connect after an EINPROGRESS one completed answers 0.
+                    if (connectInProgress) {
+                        connectInProgress = false;
+                        return;
+                    }
+                    throw new SyscallException(Errno.EISCONN);
+                }
+                case LISTENING -> throw new SyscallException(Errno.EISCONN);
+                case CONNECTING -> {
+                    if (nonBlocking) {
+                        throw new SyscallException(Errno.EALREADY);
+                    }
+                }
+                default -> startConnect(guest);
+            }
+        }
+        if (state == State.CONNECTED) {
+            return;
+        }
+        if (nonBlocking) {
+            connectInProgress = true;
+            throw new SyscallException(Errno.EINPROGRESS);
+        }
+        try {
+            await(Poll.OUT, false, true, () -> {
+                if (!finishConnect()) {
+                    throw new SyscallException(Errno.EAGAIN);
+                }
+                return null;
+            });
+        } catch (SyscallException e) {
+            // SO_SNDTIMEO ran out: the connection goes on, as Linux's "EINPROGRESS after a timeout".
+            throw e.errno() == Errno.EAGAIN ? new SyscallException(Errno.EINPROGRESS) : e;
+        }
+        int err = takeError();
+        if (err != 0) {
+            throw new SyscallException(err);
+        }
+    }
+
+    /** Starts the host connect (under the socket's lock). */
+    private void startConnect(InetSocketAddress guest) throws SyscallException {
+        SocketChannel ch = channel;
+        if (ch == null) {
+            ch = open();
+            channel = ch;
+            registration = new InetStack.Registration(ch, waitQueue());
+        }
+        takeError();
+        guestPeer = guest;
+        try {
+            if (ch.connect(stack.hostTarget(guest, false))) {
+                connected(ch);
+            } else {
+                state = State.CONNECTING;
+            }
+        } catch (IOException e) {
+            failed(ch);
+            throw HostErrors.of(e);
+        }
+    }
+
+    /**
+     * Completes a connection in progress: true once it is established or failed (the error then
+     * in SO_ERROR); false, with OP_CONNECT armed, while it goes on.
+     */
+    private synchronized boolean finishConnect() {
+        if (state != State.CONNECTING) {
+            return true;
+        }
+        SocketChannel ch = channel;
+        try {
+            if (ch.finishConnect()) {
+                connected(ch);
+                return true;
+            }
+            stack.arm(registration, SelectionKey.OP_CONNECT);
+            return false;
+        } catch (IOException e) {
+            setError(HostErrors.errno(e));
+            failed(ch);
+            return true;
+        }
+    }
+
+    private void connected(SocketChannel ch) throws IOException {
+        if (guestLocal == null) {
+            guestLocal = (InetSocketAddress) ch.getLocalAddress();
+        }
+        state = State.CONNECTED;
+    }
+
+    /** A failed connect: the JDK has closed the channel; the socket is unconnected again (tcp_done). */
+    private void failed(SocketChannel ch) {
+        stack.close(registration);
+        InetStack.close(ch);
+        channel = null;
+        registration = null;
+        guestPeer = null;
+        guestLocal = null;
+        state = State.FRESH;
+    }
+
+    // ---- data
+
+    @Override
+    public int send(Outgoing m, int flags, boolean nonBlocking) throws SyscallException {
+        if (state != State.CONNECTED) {
+            throw new SyscallException(state == State.CONNECTING ? Errno.EAGAIN : Errno.EPIPE);
+        }
+        byte[] data = m.data();
+        int held = 0;
+        synchronized (writeLock) {
+            if (corked != null || (flags & Sockets.MSG_MORE) != 0) {
+                if (outputShut) {
+                    throw new SyscallException(Errno.EPIPE);
+                }
+                held = corked == null ? 0 : corked.length;
+                byte[] all = corked == null ? data : concat(corked, data);
+                if ((flags & Sockets.MSG_MORE) != 0 && all.length < CORK_LIMIT) {
+                    corked = all;
+                    return data.length;
+                }
+                corked = null;
+                data = all;
+            }
+        }
+        int taken;
+        try {
+            taken = sendAll(data, nonBlocking);
+        } catch (SyscallException e) {
+            if (held > 0) {
+                restoreCorked(data, 0, held);
+            }
+            throw e;
+        }
+        if (taken < held) {
+            // Not even the held bytes went: keep the rest held; the guest counted them already.
+            restoreCorked(data, taken, held);
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        return taken - held;
+    }
+
+    private void restoreCorked(byte[] data, int from, int to) {
+        synchronized (writeLock) {
+            byte[] rest = java.util.Arrays.copyOfRange(data, from, to);
+            corked = corked == null ? rest : concat(rest, corked);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** Sends held MSG_MORE bytes (before a shutdown or close). */
+    private void flushCorked() {
+        byte[] c;
+        synchronized (writeLock) {
+            c = corked;
+            corked = null;
+        }
+        if (c != null && state == State.CONNECTED) {
+            try {
+                sendAll(c, true);
+            } catch (SyscallException e) {
+                // The connection is gone or full: as a cork dropped by a reset.
+            }
+        }
+    }
+
+    private int sendAll(byte[] data, boolean nonBlocking) throws SyscallException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        int sent = 0;
+        for (;;) {
+            try {
+                sent += await(Poll.OUT, nonBlocking, true, () -> writeSome(b));
+            } catch (SyscallException e) {
+                if (sent > 0 && (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || e.errno() == Errno.ERESTARTSYS)) {
+                    return sent;
+                }
+                throw e;
+            }
+            if (!b.hasRemaining() || nonBlocking) {
+                return sent;
+            }
+        }
+    }
+
+    /** One host write: the bytes taken, or EAGAIN (OP_WRITE armed) when none fit. */
+    private int writeSome(ByteBuffer b) throws SyscallException {
+        synchronized (writeLock) {
+            if (outputShut) {
+                throw new SyscallException(Errno.EPIPE);
+            }
+            int err = takeError();
+            if (err != 0) {
+                throw new SyscallException(err);
+            }
+            try {
+                int n = channel.write(b);
+                writeBlocked = b.hasRemaining();
+                if (n == 0 && b.hasRemaining()) {
+                    stack.arm(registration, SelectionKey.OP_WRITE);
+                    throw new SyscallException(Errno.EAGAIN);
+                }
+                return n;
+            } catch (IOException e) {
+                throw HostErrors.of(e);
+            }
+        }
+    }
+
+    @Override
+    public Received receive(int length, int flags, boolean nonBlocking) throws SyscallException {
+        if ((flags & Sockets.MSG_OOB) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        State s = state;
+        if (s != State.CONNECTED) {
+            throw new SyscallException(Errno.ENOTCONN);
+        }
+        if (length == 0) {
+            return Received.of(new byte[0]);
+        }
+        boolean peek = (flags & Sockets.MSG_PEEK) != 0;
+        byte[] first = await(Poll.IN, nonBlocking, false, () -> readSome(length, peek));
+        if ((flags & Sockets.MSG_WAITALL) == 0 || peek || first.length == 0 || first.length == length) {
+            return Received.of(first);
+        }
+        // MSG_WAITALL: keep reading until the buffer is full, the end, an error or a signal.
+        byte[] all = new byte[length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        int got = first.length;
+        while (got < length) {
+            byte[] more;
+            try {
+                int want = length - got;
+                more = await(Poll.IN, nonBlocking, false, () -> readSome(want, false));
+            } catch (SyscallException e) {
+                break;
+            }
+            if (more.length == 0) {
+                break;
+            }
+            System.arraycopy(more, 0, all, got, more.length);
+            got += more.length;
+        }
+        return Received.of(got == length ? all : java.util.Arrays.copyOf(all, got));
+    }
+
+    /** Bytes from the read-ahead, else from the host now; empty at the end; EAGAIN (OP_READ armed) if none. */
+    private byte[] readSome(int length, boolean peek) throws SyscallException {
+        synchronized (readLock) {
+            ByteBuffer b = buffer();
+            if (!b.hasRemaining()) {
+                if (hasError()) {
+                    throw new SyscallException(takeError());
+                }
+                if (endOfInput || inputShut) {
+                    return new byte[0];
+                }
+                fill(b);
+                if (!b.hasRemaining()) {
+                    if (endOfInput) {
+                        return new byte[0];
+                    }
+                    if (hasError()) {
+                        throw new SyscallException(takeError());
+                    }
+                    throw new SyscallException(Errno.EAGAIN);
+                }
+            }
+            byte[] out = new byte[Math.min(length, b.remaining())];
+            if (peek) {
+                b.get(b.position(), out);
+            } else {
+                b.get(out);
+            }
+            return out;
+        }
+    }
+
+    private ByteBuffer buffer() {
+        if (in == null) {
+            in = ByteBuffer.allocateDirect(BUFFER).limit(0);
+        }
+        return in;
+    }
+
+    /** Reads what the host has into the empty buffer; notes the end or an error; arms OP_READ if nothing. */
+    private void fill(ByteBuffer b) {
+        b.clear();
+        try {
+            int n = channel.read(b);
+            if (n < 0) {
+                endOfInput = true;
+            } else if (n == 0) {
+                stack.arm(registration, SelectionKey.OP_READ);
+            }
+        } catch (IOException e) {
+            setError(HostErrors.errno(e));
+            endOfInput = true;
+        }
+        b.flip();
+    }
+
+    @Override
+    public int poll() {
+        switch (state) {
+            case LISTENING -> {
+                TcpListener l = listener;
+                return l != null && l.ready() ? Poll.IN : 0;
+            }
+            case CONNECTING -> {
+                if (!finishConnect()) {
+                    return 0;
+                }
+                return poll();
+            }
+            case FRESH, BOUND -> {
+                // tcp_poll of a TCP_CLOSE socket: hung up yet writable; after a failed connect, the error too.
+                int ev = Poll.OUT | Poll.POLLHUP;
+                return hasError() ? ev | Poll.IN | Poll.POLLRDHUP | Poll.POLLERR : ev;
+            }
+            default -> { }
+        }
+        int ev = 0;
+        synchronized (readLock) {
+            ByteBuffer b = buffer();
+            if (!b.hasRemaining() && !endOfInput && !inputShut) {
+                fill(b);
+            }
+            if (b.hasRemaining()) {
+                ev |= Poll.IN;
+            } else if (endOfInput || inputShut) {
+                ev |= Poll.IN | Poll.POLLRDHUP;
+            }
+        }
+        if (outputShut || !writeBlocked) {
+            ev |= Poll.OUT;
+        } else {
+            stack.arm(registration, SelectionKey.OP_WRITE);
+            // The last write was short: writable again once the host says so.
+            writeBlocked = false;
+        }
+        if (hasError()) {
+            ev |= Poll.POLLERR;
+        }
+        if ((endOfInput || inputShut) && outputShut) {
+            ev |= Poll.POLLHUP;
+        }
+        return ev;
+    }
+
+    @Override
+    public int available() throws SyscallException {
+        synchronized (readLock) {
+            return in == null ? 0 : in.remaining();
+        }
+    }
+
+    @Override
+    public void shutdown(int how) throws SyscallException {
+        State s = state;
+        if (s == State.LISTENING) {
+            if (how != Sockets.SHUT_WR) {
+                // inet_shutdown of a listener: it stops listening, and accept then answers EINVAL.
+                TcpListener l = listener;
+                if (l != null) {
+                    l.close();
+                }
+                waitQueue().wake(Poll.IN | Poll.OUT);
+            }
+            return;
+        }
+        if (s != State.CONNECTED) {
+            throw new SyscallException(Errno.ENOTCONN);
+        }
+        if (how != Sockets.SHUT_RD) {
+            flushCorked();
+        }
+        try {
+            if (how != Sockets.SHUT_WR) {
+                inputShut = true;
+                channel.shutdownInput();
+            }
+            if (how != Sockets.SHUT_RD) {
+                outputShut = true;
+                channel.shutdownOutput();
+            }
+        } catch (IOException e) {
+            throw HostErrors.of(e);
+        }
+        waitQueue().wake(Poll.IN | Poll.OUT);
+    }
+
+    @Override
+    public byte[] localAddress() {
+        InetSocketAddress a = guestLocal;
+        return encode(a);
+    }
+
+    @Override
+    public byte[] peerAddress() throws SyscallException {
+        InetSocketAddress p = guestPeer;
+        if (p == null || state != State.CONNECTED) {
+            throw new SyscallException(Errno.ENOTCONN);
+        }
+        return encode(p);
+    }
+
+    @Override
+    int tcpState() {
+        return switch (state) {
+            case CONNECTED -> endOfInput ? Sockets.TCP_CLOSE_WAIT : Sockets.TCP_ESTABLISHED;
+            case CONNECTING -> Sockets.TCP_SYN_SENT;
+            case LISTENING -> Sockets.TCP_LISTEN;
+            default -> Sockets.TCP_CLOSE;
+        };
+    }
+
+    @Override
+    protected byte[] protocolOption(int level, int name) throws SyscallException {
+        if (level == Sockets.SOL_TCP && name == Sockets.TCP_MAXSEG && state == State.CONNECTED) {
+            // The host connection's MSS is not visible through the JDK: Linux's loopback value.
+            return intBytes(Sockets.TCP_MSS_LOOPBACK);
+        }
+        return super.protocolOption(level, name);
+    }
+
+    @Override
+    protected void released() {
+        TcpListener l = listener;
+        if (l != null) {
+            l.close();
+        }
+        if (publishedHost != null) {
+            stack.unpublish(publishedPort, false, publishedHost);
+        }
+        flushCorked();
+        SocketChannel ch = channel;
+        if (ch != null) {
+            stack.close(registration);
+            InetStack.close(ch);
+        }
+    }
+}
