@@ -561,6 +561,96 @@ static void interrupted(void) {
     close(l);
 }
 
+/* ---- wildcard binds: getsockname shows the address asked for; :: takes IPv4 unless IPV6_V6ONLY */
+static void wildcard(void) {
+    printf("== wildcard\n");
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in any = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY)};
+    T(bind(l, (struct sockaddr *)&any, sizeof any));
+    T(listen(l, 4));
+    addr_t a;
+    socklen_t len = sizeof a;
+    getsockname(l, &a.sa, &len);
+    char ip[64];
+    printf("getsockname: %s\n", inet_ntop(AF_INET, &a.in.sin_addr, ip, sizeof ip));
+    int port = ntohs(a.in.sin_port);
+    /* connect to 0.0.0.0 is a connect to the loopback */
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    any.sin_port = htons(port);
+    T(connect(c, (struct sockaddr *)&any, sizeof any));
+    int s = accept(l, &a.sa, &len);
+    getsockname(s, &a.sa, &len);
+    printf("accepted local: %s port ok %s\n", inet_ntop(AF_INET, &a.in.sin_addr, ip, sizeof ip), yes(ntohs(a.in.sin_port) == port));
+    close(s);
+    close(c);
+    close(l);
+    for (int v6only = 0; v6only < 2; v6only++) {
+        l = socket(AF_INET6, SOCK_STREAM, 0);
+        setsockopt(l, SOL_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+        struct sockaddr_in6 any6 = {.sin6_family = AF_INET6, .sin6_addr = in6addr_any};
+        T(bind(l, (struct sockaddr *)&any6, sizeof any6));
+        T(listen(l, 4));
+        len = sizeof a;
+        getsockname(l, &a.sa, &len);
+        printf("getsockname: %s len %d\n", inet_ntop(AF_INET6, &a.in6.sin6_addr, ip, sizeof ip), (int)len);
+        port = ntohs(a.in6.sin6_port);
+        c = socket(AF_INET, SOCK_STREAM, 0);
+        len = loopback(&a, AF_INET, port);
+        printf("v6only %d: IPv4 connect: %s\n", v6only, connect(c, &a.sa, len) == 0 ? "0" : ename(errno));
+        if (!v6only) {
+            len = sizeof a;
+            s = accept(l, &a.sa, &len);
+            printf("peer: %s\n", inet_ntop(AF_INET6, &a.in6.sin6_addr, ip, sizeof ip));
+            len = sizeof a;
+            getsockname(s, &a.sa, &len);
+            printf("local: %s port ok %s\n", inet_ntop(AF_INET6, &a.in6.sin6_addr, ip, sizeof ip), yes(ntohs(a.in6.sin6_port) == port));
+            close(s);
+        }
+        close(c);
+        c = socket(AF_INET6, SOCK_STREAM, 0);
+        len = loopback(&a, AF_INET6, port);
+        T(connect(c, &a.sa, len));
+        close(c);
+        close(l);
+    }
+}
+
+static void more_options(void) {
+    printf("== more options\n");
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    seti(s, SOL_TCP, TCP_QUICKACK, 0, "TCP_QUICKACK");
+    seti(s, SOL_TCP, TCP_FASTOPEN, 5, "TCP_FASTOPEN");
+    seti(s, SOL_TCP, TCP_DEFER_ACCEPT, 0, "TCP_DEFER_ACCEPT");
+    seti(s, SOL_TCP, TCP_MAXSEG, 1000, "TCP_MAXSEG");
+    seti(s, SOL_TCP, TCP_MAXSEG, 10, "TCP_MAXSEG");
+    seti(s, SOL_TCP, TCP_KEEPCNT, 200, "TCP_KEEPCNT");
+    seti(s, SOL_TCP, TCP_SYNCNT, 3, "TCP_SYNCNT");
+    seti(s, SOL_TCP, TCP_LINGER2, 10, "TCP_LINGER2");
+    seti(s, SOL_IP, IP_TOS, 0x13, "IP_TOS");
+    printf("tcp SO_SNDBUF %d SO_RCVBUF %d\n", geti(s, SOL_SOCKET, SO_SNDBUF), geti(s, SOL_SOCKET, SO_RCVBUF));
+    seti(s, SOL_SOCKET, SO_SNDBUF, 65536, "SO_SNDBUF");
+    seti(s, SOL_SOCKET, SO_RCVBUF, 100000, "SO_RCVBUF");
+    seti(s, SOL_SOCKET, SO_RCVBUF, 1, "SO_RCVBUF");
+    T(listen(s, 1));
+    struct tcp_info ti;
+    socklen_t tl = sizeof ti;
+    getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &tl);
+    printf("tcpi_state %d\n", ti.tcpi_state);
+    close(s);
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    printf("udp SO_SNDBUF %d SO_RCVBUF %d\n", geti(s, SOL_SOCKET, SO_SNDBUF), geti(s, SOL_SOCKET, SO_RCVBUF));
+    seti(s, SOL_IP, IP_TTL, 7, "IP_TTL");
+    seti(s, SOL_IP, IP_MULTICAST_TTL, -1, "IP_MULTICAST_TTL");
+    seti(s, SOL_IP, IP_MULTICAST_TTL, 300, "IP_MULTICAST_TTL");
+    close(s);
+    s = socket(AF_INET6, SOCK_DGRAM, 0);
+    printf("udp6 IPV6_MULTICAST_HOPS %d IPV6_MULTICAST_LOOP %d IPV6_TCLASS %d\n", geti(s, SOL_IPV6, IPV6_MULTICAST_HOPS),
+           geti(s, SOL_IPV6, IPV6_MULTICAST_LOOP), geti(s, SOL_IPV6, IPV6_TCLASS));
+    seti(s, SOL_IPV6, IPV6_MULTICAST_HOPS, 5, "IPV6_MULTICAST_HOPS");
+    seti(s, SOL_IPV6, IPV6_TCLASS, 0x20, "IPV6_TCLASS");
+    close(s);
+}
+
 static void names(void) {
     printf("== names\n");
     struct addrinfo hints = {0}, *res;
@@ -619,6 +709,8 @@ int main(void) {
     threads(AF_INET);
     threads(AF_INET6);
     interrupted();
+    wildcard();
+    more_options();
     names();
     return 0;
 }

@@ -162,7 +162,8 @@ public final class InetStack {
         int[] b = udp ? udpBuffers : tcpBuffers;
         if (b == null) {
             try (var ch = udp ? DatagramChannel.open() : SocketChannel.open()) {
-                b = new int[] {ch.getOption(StandardSocketOptions.SO_SNDBUF), ch.getOption(StandardSocketOptions.SO_RCVBUF)};
+                // The JDK halves what Linux's getsockopt reports (NET_GetSockOpt), so that it matches what was set.
+                b = new int[] {2 * ch.getOption(StandardSocketOptions.SO_SNDBUF), 2 * ch.getOption(StandardSocketOptions.SO_RCVBUF)};
             } catch (IOException e) {
                 b = new int[] {16384, 131072};
             }
