@@ -186,6 +186,8 @@ public final class InetStack {
         volatile boolean cancelled;
         /** The selector has a key for the channel: closing it waits for the selector to drop it. */
         volatile boolean registered;
+        /** Interests the selector has seen ready since the socket last asked ({@link #takeFired}). */
+        final AtomicInteger fired = new AtomicInteger();
 
         Registration(SelectableChannel channel, WaitQueue queue) {
             this.channel = channel;
@@ -206,6 +208,11 @@ public final class InetStack {
         }
         changes.add(r);
         selector().wakeup();
+    }
+
+    /** Whether the selector saw {@code ops} ready since the last call (and forgets it). */
+    static boolean takeFired(Registration r, int ops) {
+        return (r.fired.getAndUpdate(f -> f & ~ops) & ops) != 0;
     }
 
     /**
@@ -293,6 +300,7 @@ public final class InetStack {
                 }
                 int fired = ready;
                 r.armed.getAndUpdate(a -> a & ~fired);
+                r.fired.getAndUpdate(f -> f | fired);
                 r.queue.wake(events(fired));
             }
         }

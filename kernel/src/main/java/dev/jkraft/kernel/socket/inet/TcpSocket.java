@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 
 /**
  * A SOCK_STREAM AF_INET/AF_INET6 socket (Linux's tcp_prot through inet_stream_ops) over a host
@@ -22,10 +23,10 @@ import java.nio.channels.SocketChannel;
  * or connect(2) reserves the port with a bound SocketChannel; listen replaces it by server channels
  * at the same host address.
  *
- * <p>Readiness is exact: poll(2) reads ahead into {@link #in} (POLLIN only when bytes or the end
- * are there), and reports POLLOUT unless the last write was short. recv takes the read-ahead
- * first, then reads the host channel directly on the calling thread; only a recv that finds
- * nothing arms the selector and waits.
+ * <p>Once connected, the bytes go through a {@link TcpStream}: readiness is exact (poll reads
+ * ahead), recv takes the read-ahead first, then reads the host channel directly on the calling
+ * thread; only a recv that finds nothing arms the selector and waits. This class keeps the state
+ * machine and the waits (blocking sends take everything, MSG_WAITALL, connect).
  *
  * <p>MSG_OOB: the host channel cannot send or receive urgent data; a send with MSG_OOB sends its
  * bytes as ordinary data and recv with MSG_OOB answers EINVAL, as Linux does when no urgent byte
@@ -34,12 +35,12 @@ import java.nio.channels.SocketChannel;
 final class TcpSocket extends InetSocket {
     private enum State { FRESH, BOUND, CONNECTING, CONNECTED, LISTENING }
 
-    /** Read-ahead and receive buffer: bytes between position and limit are unread. */
-    private static final int BUFFER = 64 * 1024;
-
     private volatile State state = State.FRESH;
+    /** The host socket before a connection (bound, connecting), and the connection's. */
     private volatile SocketChannel channel;
     private volatile InetStack.Registration registration;
+    /** The established connection's byte stream. */
+    private volatile TcpStream stream;
     private volatile TcpListener listener;
     /** getsockname: the address the guest bound (its port the guest's), or the host's local one. */
     private volatile InetSocketAddress guestLocal;
@@ -47,20 +48,8 @@ final class TcpSocket extends InetSocket {
     /** A bind to a published port: the guest port, so that release unpublishes it. */
     private volatile int publishedPort;
     private volatile InetSocketAddress publishedHost;
-
-    private final Object readLock = new Object();
-    private final Object writeLock = new Object();
-    private ByteBuffer in;
-    private boolean endOfInput;
-    private volatile boolean inputShut;
-    private volatile boolean outputShut;
-    private volatile boolean writeBlocked;
     /** connect answered EINPROGRESS and no connect has answered since. */
     private volatile boolean connectInProgress;
-    /** Bytes sent with MSG_MORE, held for the next send (Linux's corking, which the JDK lacks). */
-    private byte[] corked;
-    /** The most MSG_MORE bytes held back: beyond it they go out at once. */
-    private static final int CORK_LIMIT = 16 * 1024;
 
     TcpSocket(InetStack stack, int family, int statusFlags) {
         super(stack, family, Sockets.SOCK_STREAM, Sockets.IPPROTO_TCP, statusFlags);
@@ -71,6 +60,7 @@ final class TcpSocket extends InetSocket {
         this(stack, family, statusFlags);
         channel = ch;
         registration = new InetStack.Registration(ch, waitQueue());
+        stream = new TcpStream(stack, this, ch, registration);
         InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
         guestLocal = new InetSocketAddress(local.getAddress(), guestPort);
         guestPeer = (InetSocketAddress) ch.getRemoteAddress();
@@ -306,6 +296,7 @@ final class TcpSocket extends InetSocket {
         if (guestLocal == null) {
             guestLocal = (InetSocketAddress) ch.getLocalAddress();
         }
+        stream = new TcpStream(stack, this, ch, registration);
         state = State.CONNECTED;
     }
 
@@ -324,78 +315,60 @@ final class TcpSocket extends InetSocket {
 
     @Override
     public int send(Outgoing m, int flags, boolean nonBlocking) throws SyscallException {
-        if (state != State.CONNECTED) {
-            throw new SyscallException(state == State.CONNECTING ? Errno.EAGAIN : Errno.EPIPE);
+        if (state == State.CONNECTING) {
+            // tcp_sendmsg waits for the handshake (sk_stream_wait_connect).
+            await(Poll.OUT, nonBlocking, true, () -> {
+                if (!finishConnect()) {
+                    throw new SyscallException(Errno.EAGAIN);
+                }
+                return null;
+            });
         }
-        byte[] data = m.data();
-        int held = 0;
-        synchronized (writeLock) {
-            if (corked != null || (flags & Sockets.MSG_MORE) != 0) {
-                if (outputShut) {
-                    throw new SyscallException(Errno.EPIPE);
-                }
-                held = corked == null ? 0 : corked.length;
-                byte[] all = corked == null ? data : concat(corked, data);
-                if ((flags & Sockets.MSG_MORE) != 0 && all.length < CORK_LIMIT) {
-                    corked = all;
-                    return data.length;
-                }
-                corked = null;
-                data = all;
-            }
+        TcpStream st = stream;
+        if (state != State.CONNECTED || st == null) {
+            int err = takeError();
+            throw new SyscallException(err != 0 ? err : Errno.EPIPE);
+        }
+        TcpStream.Pending p = st.cork(m.data(), (flags & Sockets.MSG_MORE) != 0);
+        if (p == null) {
+            return m.data().length;
         }
         int taken;
         try {
-            taken = sendAll(data, nonBlocking);
+            taken = sendAll(st, p.bytes(), nonBlocking);
         } catch (SyscallException e) {
-            if (held > 0) {
-                restoreCorked(data, 0, held);
+            if (p.held() > 0) {
+                st.restoreCorked(p.bytes(), 0, p.held());
             }
             throw e;
         }
-        if (taken < held) {
+        if (taken < p.held()) {
             // Not even the held bytes went: keep the rest held; the guest counted them already.
-            restoreCorked(data, taken, held);
+            st.restoreCorked(p.bytes(), taken, p.held());
             throw new SyscallException(Errno.EAGAIN);
         }
-        return taken - held;
-    }
-
-    private void restoreCorked(byte[] data, int from, int to) {
-        synchronized (writeLock) {
-            byte[] rest = java.util.Arrays.copyOfRange(data, from, to);
-            corked = corked == null ? rest : concat(rest, corked);
-        }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+        return taken - p.held();
     }
 
     /** Sends held MSG_MORE bytes (before a shutdown or close). */
-    private void flushCorked() {
-        byte[] c;
-        synchronized (writeLock) {
-            c = corked;
-            corked = null;
-        }
-        if (c != null && state == State.CONNECTED) {
+    private void flushCorked(TcpStream st) {
+        byte[] c = st.takeCorked();
+        if (c != null) {
             try {
-                sendAll(c, true);
+                sendAll(st, c, true);
             } catch (SyscallException e) {
                 // The connection is gone or full: as a cork dropped by a reset.
             }
         }
     }
 
-    private int sendAll(byte[] data, boolean nonBlocking) throws SyscallException {
+    /** A blocking send takes everything unless a signal or SO_SNDTIMEO ends it (then what went). */
+    private int sendAll(TcpStream st, byte[] data, boolean nonBlocking) throws SyscallException {
         ByteBuffer b = ByteBuffer.wrap(data);
         int sent = 0;
         for (;;) {
             try {
-                sent += await(Poll.OUT, nonBlocking, true, () -> writeSome(b));
+                sent += await(Poll.OUT, nonBlocking, true, () -> st.writeSome(b));
             } catch (SyscallException e) {
                 if (sent > 0 && (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || e.errno() == Errno.ERESTARTSYS)) {
                     return sent;
@@ -408,56 +381,31 @@ final class TcpSocket extends InetSocket {
         }
     }
 
-    /** One host write: the bytes taken, or EAGAIN (OP_WRITE armed) when none fit. */
-    private int writeSome(ByteBuffer b) throws SyscallException {
-        synchronized (writeLock) {
-            if (outputShut) {
-                throw new SyscallException(Errno.EPIPE);
-            }
-            int err = takeError();
-            if (err != 0) {
-                throw new SyscallException(err);
-            }
-            try {
-                int n = channel.write(b);
-                writeBlocked = b.hasRemaining();
-                if (n == 0 && b.hasRemaining()) {
-                    stack.arm(registration, SelectionKey.OP_WRITE);
-                    throw new SyscallException(Errno.EAGAIN);
-                }
-                return n;
-            } catch (IOException e) {
-                throw HostErrors.of(e);
-            }
-        }
-    }
-
     @Override
     public Received receive(int length, int flags, boolean nonBlocking) throws SyscallException {
         if ((flags & Sockets.MSG_OOB) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        State s = state;
-        if (s != State.CONNECTED) {
+        TcpStream st = stream;
+        if (state != State.CONNECTED || st == null) {
             throw new SyscallException(Errno.ENOTCONN);
         }
         if (length == 0) {
             return Received.of(new byte[0]);
         }
         boolean peek = (flags & Sockets.MSG_PEEK) != 0;
-        byte[] first = await(Poll.IN, nonBlocking, false, () -> readSome(length, peek));
+        byte[] first = await(Poll.IN, nonBlocking, false, () -> st.readSome(length, peek));
         if ((flags & Sockets.MSG_WAITALL) == 0 || peek || first.length == 0 || first.length == length) {
             return Received.of(first);
         }
         // MSG_WAITALL: keep reading until the buffer is full, the end, an error or a signal.
-        byte[] all = new byte[length];
-        System.arraycopy(first, 0, all, 0, first.length);
+        byte[] all = Arrays.copyOf(first, length);
         int got = first.length;
         while (got < length) {
             byte[] more;
             try {
                 int want = length - got;
-                more = await(Poll.IN, nonBlocking, false, () -> readSome(want, false));
+                more = await(Poll.IN, nonBlocking, false, () -> st.readSome(want, false));
             } catch (SyscallException e) {
                 break;
             }
@@ -467,63 +415,7 @@ final class TcpSocket extends InetSocket {
             System.arraycopy(more, 0, all, got, more.length);
             got += more.length;
         }
-        return Received.of(got == length ? all : java.util.Arrays.copyOf(all, got));
-    }
-
-    /** Bytes from the read-ahead, else from the host now; empty at the end; EAGAIN (OP_READ armed) if none. */
-    private byte[] readSome(int length, boolean peek) throws SyscallException {
-        synchronized (readLock) {
-            ByteBuffer b = buffer();
-            if (!b.hasRemaining()) {
-                if (hasError()) {
-                    throw new SyscallException(takeError());
-                }
-                if (endOfInput || inputShut) {
-                    return new byte[0];
-                }
-                fill(b);
-                if (!b.hasRemaining()) {
-                    if (endOfInput) {
-                        return new byte[0];
-                    }
-                    if (hasError()) {
-                        throw new SyscallException(takeError());
-                    }
-                    throw new SyscallException(Errno.EAGAIN);
-                }
-            }
-            byte[] out = new byte[Math.min(length, b.remaining())];
-            if (peek) {
-                b.get(b.position(), out);
-            } else {
-                b.get(out);
-            }
-            return out;
-        }
-    }
-
-    private ByteBuffer buffer() {
-        if (in == null) {
-            in = ByteBuffer.allocateDirect(BUFFER).limit(0);
-        }
-        return in;
-    }
-
-    /** Reads what the host has into the empty buffer; notes the end or an error; arms OP_READ if nothing. */
-    private void fill(ByteBuffer b) {
-        b.clear();
-        try {
-            int n = channel.read(b);
-            if (n < 0) {
-                endOfInput = true;
-            } else if (n == 0) {
-                stack.arm(registration, SelectionKey.OP_READ);
-            }
-        } catch (IOException e) {
-            setError(HostErrors.errno(e));
-            endOfInput = true;
-        }
-        b.flip();
+        return Received.of(got == length ? all : Arrays.copyOf(all, got));
     }
 
     @Override
@@ -534,51 +426,23 @@ final class TcpSocket extends InetSocket {
                 return l != null && l.ready() ? Poll.IN : 0;
             }
             case CONNECTING -> {
-                if (!finishConnect()) {
-                    return 0;
-                }
-                return poll();
+                return finishConnect() ? poll() : 0;
             }
-            case FRESH, BOUND -> {
+            case CONNECTED -> {
+                return stream.poll();
+            }
+            default -> {
                 // tcp_poll of a TCP_CLOSE socket: hung up yet writable; after a failed connect, the error too.
                 int ev = Poll.OUT | Poll.POLLHUP;
                 return hasError() ? ev | Poll.IN | Poll.POLLRDHUP | Poll.POLLERR : ev;
             }
-            default -> { }
         }
-        int ev = 0;
-        synchronized (readLock) {
-            ByteBuffer b = buffer();
-            if (!b.hasRemaining() && !endOfInput && !inputShut) {
-                fill(b);
-            }
-            if (b.hasRemaining()) {
-                ev |= Poll.IN;
-            } else if (endOfInput || inputShut) {
-                ev |= Poll.IN | Poll.POLLRDHUP;
-            }
-        }
-        if (outputShut || !writeBlocked) {
-            ev |= Poll.OUT;
-        } else {
-            stack.arm(registration, SelectionKey.OP_WRITE);
-            // The last write was short: writable again once the host says so.
-            writeBlocked = false;
-        }
-        if (hasError()) {
-            ev |= Poll.POLLERR;
-        }
-        if ((endOfInput || inputShut) && outputShut) {
-            ev |= Poll.POLLHUP;
-        }
-        return ev;
     }
 
     @Override
-    public int available() throws SyscallException {
-        synchronized (readLock) {
-            return in == null ? 0 : in.remaining();
-        }
+    public int available() {
+        TcpStream st = stream;
+        return st == null ? 0 : st.available();
     }
 
     @Override
@@ -595,24 +459,14 @@ final class TcpSocket extends InetSocket {
             }
             return;
         }
-        if (s != State.CONNECTED) {
+        TcpStream st = stream;
+        if (s != State.CONNECTED || st == null) {
             throw new SyscallException(Errno.ENOTCONN);
         }
         if (how != Sockets.SHUT_RD) {
-            flushCorked();
+            flushCorked(st);
         }
-        try {
-            if (how != Sockets.SHUT_WR) {
-                inputShut = true;
-                channel.shutdownInput();
-            }
-            if (how != Sockets.SHUT_RD) {
-                outputShut = true;
-                channel.shutdownOutput();
-            }
-        } catch (IOException e) {
-            throw HostErrors.of(e);
-        }
+        st.shutdown(how);
         waitQueue().wake(Poll.IN | Poll.OUT);
     }
 
@@ -634,7 +488,7 @@ final class TcpSocket extends InetSocket {
     @Override
     int tcpState() {
         return switch (state) {
-            case CONNECTED -> endOfInput ? Sockets.TCP_CLOSE_WAIT : Sockets.TCP_ESTABLISHED;
+            case CONNECTED -> stream.endOfInput() ? Sockets.TCP_CLOSE_WAIT : Sockets.TCP_ESTABLISHED;
             case CONNECTING -> Sockets.TCP_SYN_SENT;
             case LISTENING -> Sockets.TCP_LISTEN;
             default -> Sockets.TCP_CLOSE;
@@ -659,7 +513,10 @@ final class TcpSocket extends InetSocket {
         if (publishedHost != null) {
             stack.unpublish(publishedPort, false, publishedHost);
         }
-        flushCorked();
+        TcpStream st = stream;
+        if (st != null) {
+            flushCorked(st);
+        }
         SocketChannel ch = channel;
         if (ch != null) {
             stack.close(registration);
