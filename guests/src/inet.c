@@ -298,9 +298,50 @@ static void tcp_nonblocking(int family) {
         printf("SO_ERROR again: %d\n", geti(c, SOL_SOCKET, SO_ERROR));
     }
     close(c);
+    c = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    rc = connect(c, &a.sa, len);
+    if (rc != 0 && errno == EINPROGRESS) {
+        revents(c, POLLOUT, 1000);
+        T(connect(c, &a.sa, len));
+    }
+    close(c);
     c = socket(family, SOCK_STREAM, 0);
     T(connect(c, &a.sa, len));
     close(c);
+}
+
+/* ---- a connection inherits its listener's options; AF_UNSPEC disconnects */
+static void inherit(void) {
+    printf("== inherit\n");
+    int port;
+    int l = listener(AF_INET, 0, &port);
+    int one = 1;
+    setsockopt(l, SOL_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(l, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    int idle = 99;
+    setsockopt(l, SOL_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    struct timeval tv = {3, 0};
+    setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int c = connect_to(AF_INET, port, 0);
+    int s = accept(l, NULL, NULL);
+    socklen_t len = sizeof tv;
+    memset(&tv, 0, sizeof tv);
+    getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, &len);
+    printf("accepted: NODELAY %d KEEPALIVE %d KEEPIDLE %d RCVTIMEO %ld\n", geti(s, SOL_TCP, TCP_NODELAY),
+           geti(s, SOL_SOCKET, SO_KEEPALIVE), geti(s, SOL_TCP, TCP_KEEPIDLE), (long)tv.tv_sec);
+    printf("client: NODELAY %d KEEPALIVE %d\n", geti(c, SOL_TCP, TCP_NODELAY), geti(c, SOL_SOCKET, SO_KEEPALIVE));
+    addr_t un = {0};
+    un.sa.sa_family = AF_UNSPEC;
+    T(connect(c, &un.sa, sizeof un.sa));
+    addr_t a;
+    len = sizeof a;
+    T(getpeername(c, &a.sa, &len));
+    char buf[8];
+    printf("peer after the disconnect: %#x\n", revents(s, POLLIN, 1000) & POLLIN);
+    T(recv(s, buf, sizeof buf, 0));
+    close(s);
+    close(c);
+    close(l);
 }
 
 /* ---- errors of each call */
@@ -710,6 +751,7 @@ int main(void) {
     threads(AF_INET6);
     interrupted();
     wildcard();
+    inherit();
     more_options();
     names();
     return 0;

@@ -53,6 +53,11 @@ final class InetOptions {
         };
     }
 
+    /** Takes every value {@code other} has set (an accepted connection inherits its listener's). */
+    void copyFrom(InetOptions other) {
+        values.putAll(other.values);
+    }
+
     /** The value as set, or Linux's default. */
     int get(int level, int name) {
         Integer v = values.get(key(level, name));

@@ -183,7 +183,9 @@ final class TcpSocket extends InetSocket {
         }
         SocketChannel c = await(Poll.IN, nonBlocking, false, l::accept);
         try {
-            return new TcpSocket(stack, family(), statusFlags, c, guestLocal.getPort());
+            TcpSocket s = new TcpSocket(stack, family(), statusFlags, c, guestLocal.getPort());
+            inheritOptions(s);
+            return s;
         } catch (IOException e) {
             InetStack.close(c);
             // The connection was reset before accept took it: Linux would not have queued it.
@@ -191,18 +193,35 @@ final class TcpSocket extends InetSocket {
         }
     }
 
+    /** sk_clone_lock: a connection starts with its listener's options (the host socket inherits its own). */
+    private void inheritOptions(TcpSocket s) {
+        s.options.copyFrom(options);
+        for (int name : new int[] {Sockets.SO_REUSEADDR, Sockets.SO_KEEPALIVE, Sockets.SO_OOBINLINE, Sockets.SO_LINGER,
+                Sockets.SO_RCVTIMEO, Sockets.SO_SNDTIMEO, Sockets.SO_PRIORITY, Sockets.SO_MARK, Sockets.SO_RCVLOWAT}) {
+            try {
+                s.setOption(Sockets.SOL_SOCKET, name, option(Sockets.SOL_SOCKET, name));
+            } catch (SyscallException e) {
+                // An option the connection cannot take keeps its default.
+            }
+        }
+    }
+
     @Override
     public void connect(Caller caller, byte[] address, boolean nonBlocking) throws SyscallException {
         if (address.length >= 2 && SockAddr.family(address) == Sockets.AF_UNSPEC) {
-            // inet_stream_connect with AF_UNSPEC: a disconnect; only an unconnected socket survives it here.
-            if (state == State.FRESH || state == State.BOUND) {
-                return;
-            }
-            throw new SyscallException(Errno.EOPNOTSUPP);
+            disconnect();
+            return;
         }
         InetSocketAddress guest = parse(address);
         if (state == State.CONNECTING) {
             finishConnect();
+        }
+        if (state == State.FRESH && connectInProgress) {
+            // The connection this socket was making failed: that connect's error, once, or
+            // ECONNABORTED when SO_ERROR took it already (inet_stream_connect's sock_error).
+            connectInProgress = false;
+            int err = takeError();
+            throw new SyscallException(err != 0 ? err : Errno.ECONNABORTED);
         }
         synchronized (this) {
             switch (state) {
@@ -244,6 +263,33 @@ final class TcpSocket extends InetSocket {
         int err = takeError();
         if (err != 0) {
             throw new SyscallException(err);
+        }
+    }
+
+    /**
+     * connect with AF_UNSPEC (tcp_disconnect): a connection is reset and the socket is unconnected
+     * again, its port released; a listener stops listening.
+     */
+    private synchronized void disconnect() throws SyscallException {
+        TcpListener l = listener;
+        if (l != null) {
+            l.close();
+            listener = null;
+        }
+        SocketChannel ch = channel;
+        if (ch != null && (state == State.CONNECTED || state == State.CONNECTING)) {
+            InetSocket.host(ch, java.net.StandardSocketOptions.SO_LINGER, 0);
+            stack.close(registration);
+            InetStack.close(ch);
+            channel = null;
+            registration = null;
+            stream = null;
+            guestPeer = null;
+            guestLocal = null;
+            connectInProgress = false;
+        }
+        if (state != State.BOUND) {
+            state = State.FRESH;
         }
     }
 
