@@ -68,7 +68,7 @@ final class HostErrors {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         // Messages may carry a prefix ("Connection refused: connect", "bind failed: ...").
         for (var entry : MESSAGES.entrySet()) {
-            if (m.contains(entry.getKey()) && !(entry.getKey().equals("connection reset") && m.contains("by peer"))) {
+            if (m.contains(entry.getKey())) {
                 return entry.getValue();
             }
         }

@@ -182,15 +182,23 @@ final class TcpSocket extends InetSocket {
             throw new SyscallException(Errno.EINVAL);
         }
         SocketChannel c = await(Poll.IN, nonBlocking, false, l::accept);
+        TcpSocket s;
         try {
-            TcpSocket s = new TcpSocket(stack, family(), statusFlags, c, guestLocal.getPort());
-            inheritOptions(s);
-            return s;
+            s = new TcpSocket(stack, family(), statusFlags, c, guestLocal.getPort());
         } catch (IOException e) {
             InetStack.close(c);
             // The connection was reset before accept took it: Linux would not have queued it.
             throw new SyscallException(Errno.ECONNABORTED);
         }
+        try {
+            inheritOptions(s);
+            // A host listener has no TCP_NODELAY or keepalive timers to pass on: set them on the connection.
+            s.applyAll(c);
+        } catch (SyscallException e) {
+            s.abandon();
+            throw e;
+        }
+        return s;
     }
 
     /** sk_clone_lock: a connection starts with its listener's options (the host socket inherits its own). */
