@@ -8,16 +8,21 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,7 +46,7 @@ public final class InetStack {
     private final Map<String, InetSocketAddress> publishedEndpoints = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Registration> changes = new ConcurrentLinkedQueue<>();
     /** Closes waiting for the selector to have released their descriptors. */
-    private final ConcurrentLinkedQueue<java.util.concurrent.CountDownLatch> closes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CountDownLatch> closes = new ConcurrentLinkedQueue<>();
     private final Object startLock = new Object();
     private volatile Selector selector;
     private volatile Thread thread;
@@ -146,7 +151,7 @@ public final class InetStack {
         try {
             return InetAddress.getByAddress(v6 ? new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
                     : new byte[] {127, 0, 0, 1});
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
     }
@@ -230,12 +235,12 @@ public final class InetStack {
             return;
         }
         // Linux frees the port at close: wait until the selector has let the descriptor go.
-        var done = new java.util.concurrent.CountDownLatch(1);
+        var done = new CountDownLatch(1);
         closes.add(done);
         s.wakeup();
         try {
             if (!stopped) {
-                done.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                done.await(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             // A signal for the closing thread: the port is freed a moment later; keep the interrupt.
@@ -274,12 +279,12 @@ public final class InetStack {
                 s.select();
                 if (!closes.isEmpty()) {
                     // A select deregisters cancelled keys, and the JDK then closes their descriptors.
-                    List<java.util.concurrent.CountDownLatch> waiting = new java.util.ArrayList<>();
-                    for (java.util.concurrent.CountDownLatch l; (l = closes.poll()) != null; ) {
+                    List<CountDownLatch> waiting = new ArrayList<>();
+                    for (CountDownLatch l; (l = closes.poll()) != null; ) {
                         waiting.add(l);
                     }
                     s.selectNow();
-                    waiting.forEach(java.util.concurrent.CountDownLatch::countDown);
+                    waiting.forEach(CountDownLatch::countDown);
                 }
             } catch (IOException | RuntimeException e) {
                 if (stopped) {
@@ -295,7 +300,7 @@ public final class InetStack {
                 try {
                     ready = k.readyOps();
                     k.interestOps(k.interestOps() & ~ready);
-                } catch (java.nio.channels.CancelledKeyException e) {
+                } catch (CancelledKeyException e) {
                     ready = SelectionKey.OP_READ | SelectionKey.OP_WRITE;
                 }
                 int fired = ready;
@@ -309,7 +314,7 @@ public final class InetStack {
         } catch (IOException e) {
             // exiting anyway
         }
-        closes.forEach(java.util.concurrent.CountDownLatch::countDown);
+        closes.forEach(CountDownLatch::countDown);
     }
 
     private void applyChanges(Selector s) {
@@ -329,7 +334,7 @@ public final class InetStack {
                 } else {
                     k.interestOps(ops);
                 }
-            } catch (ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+            } catch (ClosedChannelException | CancelledKeyException e) {
                 // Closed meanwhile: the socket is gone or will re-register with its new channel.
                 r.queue.wake(Poll.POLLIN | Poll.POLLOUT | Poll.POLLERR);
             }

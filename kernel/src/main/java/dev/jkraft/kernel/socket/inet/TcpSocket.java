@@ -9,8 +9,11 @@ import dev.jkraft.kernel.socket.Received;
 import dev.jkraft.kernel.socket.Socket;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
@@ -142,7 +145,15 @@ final class TcpSocket extends InetSocket {
         }
         boolean alsoV4 = v6() && guest.getAddress().isAnyLocalAddress() && publishedHost == null
                 && options.get(Sockets.SOL_IPV6, Sockets.IPV6_V6ONLY) == 0;
-        TcpListener l = TcpListener.open(stack, waitQueue(), v6(), host, alsoV4, backlog, this::applyAll);
+        TcpListener l;
+        try {
+            l = TcpListener.open(stack, waitQueue(), v6(), host, alsoV4, backlog, this::applyAll);
+        } catch (SyscallException e) {
+            // The host took the port back between the reservation and the listener: unbound again.
+            state = State.FRESH;
+            guestLocal = null;
+            throw e;
+        }
         InetSocketAddress bound = l.hostAddress();
         if (state == State.FRESH) {
             guestLocal = new InetSocketAddress(guest.getAddress(), bound.getPort());
@@ -154,18 +165,18 @@ final class TcpSocket extends InetSocket {
         state = State.LISTENING;
     }
 
-    private static java.net.InetAddress anyV4() {
+    private static InetAddress anyV4() {
         return bytes(new byte[4]);
     }
 
-    private static java.net.InetAddress anyV6() {
+    private static InetAddress anyV6() {
         return bytes(new byte[16]);
     }
 
-    private static java.net.InetAddress bytes(byte[] b) {
+    private static InetAddress bytes(byte[] b) {
         try {
-            return java.net.InetAddress.getByAddress(b);
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
     }
@@ -286,7 +297,7 @@ final class TcpSocket extends InetSocket {
         }
         SocketChannel ch = channel;
         if (ch != null && (state == State.CONNECTED || state == State.CONNECTING)) {
-            InetSocket.host(ch, java.net.StandardSocketOptions.SO_LINGER, 0);
+            InetSocket.host(ch, StandardSocketOptions.SO_LINGER, 0);
             stack.close(registration);
             InetStack.close(ch);
             channel = null;

@@ -9,6 +9,7 @@ import dev.jkraft.kernel.socket.Received;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -176,7 +177,7 @@ final class UdpSocket extends InetSocket {
         if (target.equals(ch.getRemoteAddress())) {
             return ch.write(b);
         }
-        throw new java.net.SocketException("Transport endpoint is already connected");
+        throw new SocketException("Transport endpoint is already connected");
     }
 
     @Override
