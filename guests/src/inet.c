@@ -656,6 +656,44 @@ static void wildcard(void) {
     }
 }
 
+/* ---- a UDP socket on :: receives IPv4 datagrams as ::ffff:a.b.c.d unless IPV6_V6ONLY */
+static void udp_dual_stack(void) {
+    printf("== udp dual stack\n");
+    for (int v6only = 0; v6only < 2; v6only++) {
+        int r = socket(AF_INET6, SOCK_DGRAM, 0);
+        setsockopt(r, SOL_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+        struct sockaddr_in6 any6 = {.sin6_family = AF_INET6, .sin6_addr = in6addr_any};
+        T(bind(r, (struct sockaddr *)&any6, sizeof any6));
+        int port = port_of(r, 0);
+        int s4 = socket(AF_INET, SOCK_DGRAM, 0);
+        addr_t a;
+        socklen_t len = loopback(&a, AF_INET, port);
+        T(sendto(s4, "v4", 2, 0, &a.sa, len));
+        printf("v6only %d: readable %s\n", v6only, yes(revents(r, POLLIN, 300) & POLLIN));
+        if (!v6only) {
+            char buf[16] = {0}, ip[64];
+            addr_t from;
+            socklen_t flen = sizeof from;
+            T(recvfrom(r, buf, sizeof buf, 0, &from.sa, &flen));
+            printf("got %s from %s, port is the sender's %s\n", buf, inet_ntop(AF_INET6, &from.in6.sin6_addr, ip, sizeof ip),
+                   yes(ntohs(from.in6.sin6_port) == port_of(s4, 0)));
+            T(sendto(r, "back", 4, 0, &from.sa, flen));
+            memset(buf, 0, sizeof buf);
+            T(recv(s4, buf, sizeof buf, 0));
+            printf("got %s\n", buf);
+        }
+        int s6 = socket(AF_INET6, SOCK_DGRAM, 0);
+        len = loopback(&a, AF_INET6, port);
+        T(sendto(s6, "v6", 2, 0, &a.sa, len));
+        char buf[16] = {0};
+        T(recv(r, buf, sizeof buf, 0));
+        printf("got %s\n", buf);
+        close(s6);
+        close(s4);
+        close(r);
+    }
+}
+
 static void more_options(void) {
     printf("== more options\n");
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -752,6 +790,7 @@ int main(void) {
     interrupted();
     wildcard();
     inherit();
+    udp_dual_stack();
     more_options();
     names();
     return 0;

@@ -8,6 +8,7 @@ import dev.jkraft.kernel.socket.Outgoing;
 import dev.jkraft.kernel.socket.Received;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
@@ -30,6 +31,16 @@ final class UdpSocket extends InetSocket {
 
     private volatile DatagramChannel channel;
     private volatile InetStack.Registration registration;
+    /**
+     * An AF_INET6 socket bound to :: on an unpublished port without IPV6_V6ONLY: the IPv4 half of
+     * Linux's dual-stack wildcard, a second host socket on 127.0.0.1 at the same port (the first
+     * is on ::1). Datagrams from it are seen as coming from ::ffff:a.b.c.d; IPv4 peers are sent to
+     * through it.
+     */
+    private volatile DatagramChannel v4;
+    private volatile InetStack.Registration v4Registration;
+    /** The host channel connect(2) connected (one of the two), or null. */
+    private volatile DatagramChannel connected;
     private volatile InetSocketAddress guestLocal;
     private volatile InetSocketAddress guestPeer;
     private volatile int publishedPort;
@@ -81,6 +92,10 @@ final class UdpSocket extends InetSocket {
             ch.bind(stack.hostBindAddress(guest, v6(), true));
             InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
             guestLocal = new InetSocketAddress(guest.getAddress(), guest.getPort() != 0 ? guest.getPort() : bound.getPort());
+            if (v6() && guest.getAddress().isAnyLocalAddress() && bound.getAddress().isLoopbackAddress()
+                    && options.get(Sockets.SOL_IPV6, Sockets.IPV6_V6ONLY) == 0) {
+                openV4(bound.getPort());
+            }
             if (guest.getPort() != 0 && guest.getAddress().isAnyLocalAddress() && stack.mapping(guest.getPort(), true) != null) {
                 publishedPort = guest.getPort();
                 publishedHost = bound;
@@ -89,6 +104,26 @@ final class UdpSocket extends InetSocket {
         } catch (IOException e) {
             throw HostErrors.of(e);
         }
+    }
+
+    /** The IPv4 half of a dual-stack wildcard bind; none if the host has 127.0.0.1 at that port taken. */
+    private void openV4(int port) {
+        DatagramChannel c = null;
+        try {
+            c = InetStack.opened(DatagramChannel.open(StandardProtocolFamily.INET));
+            applyAll(c);
+            c.bind(new InetSocketAddress(InetStack.loopback(false), port));
+            v4Registration = new InetStack.Registration(c, waitQueue());
+            v4 = c;
+        } catch (IOException | SyscallException e) {
+            InetStack.close(c);
+        }
+    }
+
+    /** The host channel that sends to {@code target}: the IPv4 half for an IPv4 peer when there is one. */
+    private DatagramChannel sender(DatagramChannel main, InetSocketAddress target) {
+        DatagramChannel c = v4;
+        return c != null && target != null && target.getAddress() instanceof Inet4Address ? c : main;
     }
 
     /** Linux's autobind before a send or connect: the wildcard address at an ephemeral port. */
@@ -108,13 +143,15 @@ final class UdpSocket extends InetSocket {
     public void connect(Caller caller, byte[] address, boolean nonBlocking) throws SyscallException {
         if (SockAddr.family(address) == Sockets.AF_UNSPEC) {
             synchronized (this) {
-                DatagramChannel ch = channel;
                 guestPeer = null;
-                if (ch != null && ch.isConnected()) {
-                    try {
-                        ch.disconnect();
-                    } catch (IOException e) {
-                        throw HostErrors.of(e);
+                connected = null;
+                for (DatagramChannel ch : new DatagramChannel[] {channel, v4}) {
+                    if (ch != null && ch.isConnected()) {
+                        try {
+                            ch.disconnect();
+                        } catch (IOException e) {
+                            throw HostErrors.of(e);
+                        }
                     }
                 }
             }
@@ -125,10 +162,15 @@ final class UdpSocket extends InetSocket {
             DatagramChannel ch = open();
             autobind(ch);
             try {
-                if (ch.isConnected()) {
-                    ch.disconnect();
+                InetSocketAddress target = stack.hostTarget(guest, true);
+                for (DatagramChannel c : new DatagramChannel[] {ch, v4}) {
+                    if (c != null && c.isConnected()) {
+                        c.disconnect();
+                    }
                 }
-                ch.connect(stack.hostTarget(guest, true));
+                ch = sender(ch, target);
+                ch.connect(target);
+                connected = ch;
                 guestPeer = guest;
                 if (guestLocal.getAddress().isAnyLocalAddress() && guestLocal.getPort() == ((InetSocketAddress) ch.getLocalAddress()).getPort()) {
                     // ip4_datagram_connect fills in the source address the route chose.
@@ -157,12 +199,15 @@ final class UdpSocket extends InetSocket {
             throw new SyscallException(Errno.EMSGSIZE);
         }
         InetSocketAddress target = to == null ? null : stack.hostTarget(to, true);
+        DatagramChannel peer = connected;
+        DatagramChannel out = target == null && peer != null ? peer : sender(ch, target);
+        InetStack.Registration reg = out == ch ? registration : v4Registration;
         ByteBuffer b = ByteBuffer.wrap(m.data());
         return await(Poll.OUT, nonBlocking, true, () -> {
             try {
-                int n = target == null ? ch.write(b) : ch.isConnected() ? sendConnected(ch, b, target) : ch.send(b, target);
+                int n = target == null ? out.write(b) : out.isConnected() ? sendConnected(out, b, target) : out.send(b, target);
                 if (n == 0 && b.hasRemaining()) {
-                    stack.arm(registration, SelectionKey.OP_WRITE);
+                    stack.arm(reg, SelectionKey.OP_WRITE);
                     throw new SyscallException(Errno.EAGAIN);
                 }
                 return m.data().length;
@@ -217,10 +262,32 @@ final class UdpSocket extends InetSocket {
         if (in == null) {
             in = ByteBuffer.allocateDirect(BUFFER);
         }
+        DatagramChannel peer = connected;
+        DatagramChannel second = v4;
+        if (receive(peer == null || peer == channel ? channel : null)
+                || receive(second != null && (peer == null || peer == second) ? second : null)) {
+            return true;
+        }
+        if (hasError()) {
+            return false;
+        }
+        if (channel != null && (peer == null || peer == channel)) {
+            stack.arm(registration, SelectionKey.OP_READ);
+        }
+        if (second != null && (peer == null || peer == second)) {
+            stack.arm(v4Registration, SelectionKey.OP_READ);
+        }
+        return false;
+    }
+
+    /** One datagram from {@code ch} into {@link #in}; false when none (or an error, left for SO_ERROR). */
+    private boolean receive(DatagramChannel ch) {
+        if (ch == null) {
+            return false;
+        }
         in.clear();
-        DatagramChannel ch = channel;
         try {
-            InetSocketAddress src = ch == null ? null : (InetSocketAddress) ch.receive(in);
+            InetSocketAddress src = (InetSocketAddress) ch.receive(in);
             in.flip();
             if (src != null) {
                 inSource = src;
@@ -229,10 +296,6 @@ final class UdpSocket extends InetSocket {
         } catch (IOException e) {
             in.limit(0);
             setError(HostErrors.errno(e));
-            return false;
-        }
-        if (ch != null) {
-            stack.arm(registration, SelectionKey.OP_READ);
         }
         return false;
     }
@@ -306,6 +369,10 @@ final class UdpSocket extends InetSocket {
         if (ch != null) {
             stack.close(registration);
             InetStack.close(ch);
+        }
+        if (v4 != null) {
+            stack.close(v4Registration);
+            InetStack.close(v4);
         }
     }
 }
