@@ -256,6 +256,12 @@ static void tcp_nonblocking(int family) {
     n = epoll_wait(ep, out, 4, 1000);
     printf("epoll client: %d events %#x fd ok %s\n", n, n > 0 ? out[0].events : 0, yes(n > 0 && out[0].data.fd == c));
     T(recv(c, buf, sizeof buf, 0));
+    T(send(s, "abc", 3, 0));
+    usleep(20000);
+    n = 0;
+    T(ioctl(c, FIONREAD, &n));
+    printf("FIONREAD before any poll: %d\n", n);
+    T(recv(c, buf, sizeof buf, 0));
 
     /* fill the send buffer: a short write, EAGAIN, then POLLOUT once the peer reads */
     static char chunk[65536];

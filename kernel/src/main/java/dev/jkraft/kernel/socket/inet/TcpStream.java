@@ -106,10 +106,14 @@ final class TcpStream {
         b.flip();
     }
 
-    /** FIONREAD: the bytes read ahead. */
+    /** FIONREAD: the bytes read ahead, after reading ahead what the host has (up to the buffer's size). */
     int available() {
         synchronized (readLock) {
-            return in == null ? 0 : in.remaining();
+            ByteBuffer b = buffer();
+            if (!b.hasRemaining() && !endOfInput()) {
+                fill(b);
+            }
+            return b.remaining();
         }
     }
 
