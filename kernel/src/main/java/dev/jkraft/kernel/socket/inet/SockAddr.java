@@ -53,7 +53,18 @@ final class SockAddr {
         }
         byte[] a = new byte[16];
         System.arraycopy(raw, 8, a, 0, 16);
-        return new InetSocketAddress(address(a), port(raw));
+        int scope = raw.length >= Sockets.SOCKADDR_IN6_SIZE
+                ? (raw[24] & 0xff) | (raw[25] & 0xff) << 8 | (raw[26] & 0xff) << 16 | (raw[27] & 0xff) << 24 : 0;
+        InetAddress ip = address(a);
+        if (scope != 0 && ip instanceof Inet6Address) {
+            // sin6_scope_id: the interface of a link-local address.
+            try {
+                ip = Inet6Address.getByAddress(null, a, scope);
+            } catch (UnknownHostException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return new InetSocketAddress(ip, port(raw));
     }
 
     private static int port(byte[] raw) {
