@@ -18,6 +18,9 @@
 #include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -509,9 +512,8 @@ static long clone_exiting_thread(unsigned long flags, int *ptid, int *ctid) {
     return 1;
 }
 
-/* The signal-waiting, queueing, thread-creating and futex-vector calls. */
 /* AF_UNIX sockets: each socket call with a bad address, length, buffer, message or option pointer. */
-static void socket_checks(void) {
+static void unix_socket_checks(void) {
     int sv[2], v = 0, l, c;
     int len = sizeof(struct sockaddr_un);
     struct sockaddr_un a = {AF_UNIX, ""};
@@ -556,6 +558,7 @@ static void socket_checks(void) {
     syscall(SYS_close, sv[1]);
 }
 
+/* The signal-waiting, queueing, thread-creating and futex-vector calls. */
 static void thread_signal_checks(void) {
     unsigned long set = 1UL << (SIGUSR2 - 1), pending = 0;
     struct timespec zero = {0, 0};
@@ -626,6 +629,55 @@ static void thread_signal_checks(void) {
     CHECK(syscall(SYS_futex_waitv, w, 1, 0, NULL, 0));
 }
 
+/* The socket calls' pointers, on AF_INET sockets over 127.0.0.1 (a connection waits where a
+ * call copies an address out only after taking it, as accept and recvfrom do). */
+static void inet_socket_checks(void) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(syscall(SYS_bind, l, BAD, sizeof a));
+    CHECK(syscall(SYS_bind, l, &a, sizeof a));
+    CHECK(syscall(SYS_listen, 999, 1));
+    CHECK(syscall(SYS_listen, l, 4));
+    CHECK(syscall(SYS_getsockname, l, BAD, &len));
+    CHECK(syscall(SYS_getsockname, l, &a, BAD));
+    len = sizeof a;
+    syscall(SYS_getsockname, l, &a, &len);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(syscall(SYS_connect, c, BAD, sizeof a));
+    CHECK(syscall(SYS_connect, c, &a, sizeof a));
+    CHECK(syscall(SYS_accept, l, BAD, &len));
+    int c2 = socket(AF_INET, SOCK_STREAM, 0);
+    syscall(SYS_connect, c2, &a, sizeof a);
+    CHECK(syscall(SYS_accept4, l, BAD, &len, 0));
+    int c3 = socket(AF_INET, SOCK_STREAM, 0);
+    syscall(SYS_connect, c3, &a, sizeof a);
+    int s = (int)syscall(SYS_accept4, l, NULL, NULL, SOCK_CLOEXEC);
+    CHECK(syscall(SYS_getpeername, s, BAD, &len));
+    CHECK(syscall(SYS_sendto, c3, BAD, 4, 0, NULL, 0));
+    CHECK(syscall(SYS_sendto, c3, "ping", 4, 0, NULL, 0));
+    CHECK(syscall(SYS_sendto, c3, "ping", 4, 0, BAD, sizeof a));
+    char buf[16];
+    struct pollfd p = {s, POLLIN, 0};
+    syscall(SYS_poll, &p, 1, 1000);
+    CHECK(syscall(SYS_recvfrom, s, BAD, sizeof buf, MSG_DONTWAIT | MSG_PEEK, NULL, NULL));
+    CHECK(syscall(SYS_recvfrom, s, buf, sizeof buf, MSG_DONTWAIT, NULL, NULL));
+    CHECK(syscall(SYS_sendmsg, c3, BAD, 0));
+    CHECK(syscall(SYS_recvmsg, s, BAD, MSG_DONTWAIT));
+    CHECK(syscall(SYS_sendmmsg, c3, BAD, 1, 0));
+    CHECK(syscall(SYS_recvmmsg, s, BAD, 1, MSG_DONTWAIT, NULL));
+    CHECK(syscall(SYS_setsockopt, s, SOL_SOCKET, SO_KEEPALIVE, BAD, sizeof(int)));
+    CHECK(syscall(SYS_getsockopt, s, SOL_SOCKET, SO_TYPE, BAD, &len));
+    CHECK(syscall(SYS_getsockopt, s, SOL_SOCKET, SO_TYPE, buf, BAD));
+    CHECK(syscall(SYS_shutdown, 999, SHUT_RDWR));
+    CHECK(syscall(SYS_shutdown, s, SHUT_RDWR));
+    close(s);
+    close(c3);
+    close(c2);
+    close(c);
+    close(l);
+}
+
 int main(int argc, char **argv) {
     argv0 = argv[0];
     if (argc > 1) {
@@ -643,8 +695,9 @@ int main(int argc, char **argv) {
     timer_checks();
     memory_checks();
     pipe_poll_checks();
-    socket_checks();
+    unix_socket_checks();
     thread_signal_checks();
+    inet_socket_checks();
     printf("done\n");
     return 0;
 }

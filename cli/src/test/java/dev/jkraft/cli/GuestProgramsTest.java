@@ -114,6 +114,9 @@ class GuestProgramsTest {
                 // alarm, itimers, POSIX timers (SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE, overruns),
                 // sleeps interrupted and absolute.
                 Case.of("timers", 0),
+                // AF_INET/AF_INET6 TCP and UDP over loopback: readiness, shutdown, options, MSG_
+                // flags, each call's errors, bad pointers, getaddrinfo, client and server threads.
+                Case.of("inet", 0),
                 // munmap and mprotect while another thread spins on the page (TLB coherence).
                 Case.of("tlb", 0),
                 // A demand-paged file mapping of the program's own source (several pages, the last

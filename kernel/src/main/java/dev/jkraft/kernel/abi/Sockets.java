@@ -140,10 +140,41 @@ public final class Sockets {
     public static final int IP_ADD_MEMBERSHIP = 35;
     public static final int IP_DROP_MEMBERSHIP = 36;
     public static final int IPV6_UNICAST_HOPS = 16;
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_LOOP = 19;
     public static final int IPV6_MULTICAST_HOPS = 18;
     public static final int IPV6_V6ONLY = 26;
     public static final int IPV6_RECVPKTINFO = 49;
     public static final int IPV6_TCLASS = 67;
+
+    // ---- TCP and IP defaults and limits (include/net/tcp.h, include/net/ip.h, sysctl net.ipv4.*)
+    public static final int TCP_KEEPIDLE_DEFAULT = 7200;
+    public static final int TCP_KEEPINTVL_DEFAULT = 75;
+    public static final int TCP_KEEPCNT_DEFAULT = 9;
+    public static final int TCP_SYNCNT_DEFAULT = 6;
+    public static final int TCP_FIN_TIMEOUT_DEFAULT = 60;
+    /** TCP_MSS_DEFAULT: what TCP_MAXSEG reports before a connection. */
+    public static final int TCP_MSS_DEFAULT = 536;
+    public static final int TCP_MIN_MSS = 88;
+    /** TCP_MAXSEG of an established loopback connection (MTU 65536 less headers and timestamps). */
+    public static final int TCP_MSS_LOOPBACK = 65483;
+    public static final int MAX_TCP_WINDOW = 32767;
+    public static final int MAX_TCP_KEEPIDLE = 32767;
+    public static final int MAX_TCP_KEEPCNT = 127;
+    public static final int MAX_TCP_SYNCNT = 127;
+    public static final int IP_DEFAULT_TTL = 64;
+    public static final int IP_PMTUDISC_WANT = 1;
+    public static final int INET_ECN_MASK = 3;
+    /** sizeof(struct tcp_info) in Linux 6.x; tcpi_state is its first byte. */
+    public static final int TCP_INFO_SIZE = 248;
+    /** TCP states (include/net/tcp_states.h), as tcpi_state reports them. */
+    public static final int TCP_ESTABLISHED = 1;
+    public static final int TCP_SYN_SENT = 2;
+    public static final int TCP_CLOSE = 7;
+    public static final int TCP_CLOSE_WAIT = 8;
+    public static final int TCP_LISTEN = 10;
+    /** The largest UDP payload (65535 less the IP and UDP headers): the receive buffer of a datagram socket. */
+    public static final int UDP_MAX_PAYLOAD = 65507;
 
     // ---- limits and defaults (net/core/sock.c, sysctl net.core.*)
     /** net.core.somaxconn since Linux 5.4: listen's backlog is capped here. */

@@ -3,6 +3,7 @@ package dev.jkraft.kernel.boot;
 import dev.jkraft.kernel.abi.Auxv;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.Rlimits;
+import dev.jkraft.kernel.abi.Sockets;
 import dev.jkraft.kernel.config.OptionAssignments;
 import dev.jkraft.kernel.elf.ElfFormatException;
 import dev.jkraft.kernel.elf.ElfImage;
@@ -32,6 +33,9 @@ import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.socket.Network;
 import dev.jkraft.kernel.socket.unix.UnixFamily;
+import dev.jkraft.kernel.socket.inet.InetFamily;
+import dev.jkraft.kernel.socket.inet.InetStack;
+import dev.jkraft.kernel.socket.inet.PortMapping;
 import dev.jkraft.kernel.signal.SigInfo;
 import dev.jkraft.kernel.signal.SignalDelivery;
 import dev.jkraft.kernel.syscall.Dispatcher;
@@ -412,6 +416,8 @@ public final class Kernel {
         Network net = new Network();
         // socket families: registered here by AF number
         net.register(new UnixFamily());
+        var inet = new InetStack(PortMapping.parseList(libs.publish.get()));
+        net.register(new InetFamily(Sockets.AF_INET, inet)).register(new InetFamily(Sockets.AF_INET6, inet));
         return net;
     }
 
