@@ -187,7 +187,7 @@ class NetworkServersTest {
     /** `jkraft run --platform kvm OPTIONS PROGRAM ARGS` as a separate process; stderr is discarded. */
     static Process jkraft(List<String> options, String program, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--platform", "kvm"));
         cmd.addAll(options);
         cmd.add(program);

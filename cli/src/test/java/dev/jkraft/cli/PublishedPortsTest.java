@@ -54,7 +54,7 @@ class PublishedPortsTest {
     private static Process echoServer(int guestPort, String... publish) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", "--platform", "kvm"));
         for (String p : publish) {
             cmd.add("-p");

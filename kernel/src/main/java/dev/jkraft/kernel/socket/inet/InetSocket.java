@@ -120,6 +120,11 @@ abstract class InetSocket extends Socket {
         if (options.get(Sockets.SOL_IP, Sockets.IP_TOS) != 0) {
             applyOption(ch, Sockets.SOL_IP, Sockets.IP_TOS, options.get(Sockets.SOL_IP, Sockets.IP_TOS));
         }
+        if (family() == Sockets.AF_INET6 && options.get(Sockets.SOL_IPV6, Sockets.IPV6_V6ONLY) != 0) {
+            // Before the bind (a connected socket refuses it, harmlessly), so that a v6-only wildcard leaves the IPv4 port to another socket
+            // (redis listens on 0.0.0.0 and :: so); NIO has no name for the option.
+            HostSocketOptions.setV6Only(ch, true);
+        }
     }
 
     /** SOL_SOCKET options the host socket needs; SO_SNDBUF/SO_RCVBUF as set (the host doubles them again). */
