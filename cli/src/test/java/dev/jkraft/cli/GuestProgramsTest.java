@@ -117,6 +117,10 @@ class GuestProgramsTest {
                 // AF_INET/AF_INET6 TCP and UDP over loopback: readiness, shutdown, options, MSG_
                 // flags, each call's errors, bad pointers, getaddrinfo, client and server threads.
                 Case.of("inet", 0),
+                // The socket benchmarks of bench/net.sh, small: TCP and AF_UNIX streams, accepts.
+                Case.of("netbench", 0, "stream", "8"),
+                Case.of("netbench", 0, "unix", "8"),
+                Case.of("netbench", 0, "accept", "50"),
                 // munmap and mprotect while another thread spins on the page (TLB coherence).
                 Case.of("tlb", 0),
                 // A demand-paged file mapping of the program's own source (several pages, the last
