@@ -301,4 +301,53 @@ class HostProgramsTest {
                 + "e = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e.sendto(b'datagram', d.getsockname())\n"
                 + "print(d.recvfrom(100)); os.unlink(path)");
     }
+
+    @Test
+    void python3AsyncioTcpAndUdp() {
+        // asyncio's event loop over epoll and non-blocking sockets: a TCP server with ten
+        // concurrent clients line by line, a UDP echo endpoint, getaddrinfo of localhost.
+        same("/usr/bin/python3", "-c", """
+                import asyncio, socket
+                async def handle(r, w):
+                    while True:
+                        line = await r.readline()
+                        if not line:
+                            break
+                        w.write(line.upper())
+                        await w.drain()
+                    w.close()
+                async def main():
+                    srv = await asyncio.start_server(handle, '127.0.0.1', 0)
+                    port = srv.sockets[0].getsockname()[1]
+                    async def client(i):
+                        r, w = await asyncio.open_connection('127.0.0.1', port)
+                        out = []
+                        for j in range(20):
+                            w.write(f"client {i} line {j}\\n".encode())
+                            await w.drain()
+                            out.append((await r.readline()).decode().strip())
+                        w.close()
+                        await w.wait_closed()
+                        return out[-1]
+                    res = await asyncio.gather(*(client(i) for i in range(10)))
+                    print("\\n".join(res))
+                    # UDP
+                    loop = asyncio.get_running_loop()
+                    class Echo(asyncio.DatagramProtocol):
+                        def connection_made(self, t): self.t = t
+                        def datagram_received(self, d, a): self.t.sendto(d[::-1], a)
+                    t, _ = await loop.create_datagram_endpoint(Echo, local_addr=('127.0.0.1', 0))
+                    uport = t.get_extra_info('sockname')[1]
+                    fut = loop.create_future()
+                    class Cli(asyncio.DatagramProtocol):
+                        def datagram_received(self, d, a): fut.set_result(d)
+                    ct, _ = await loop.create_datagram_endpoint(Cli, remote_addr=('127.0.0.1', uport))
+                    ct.sendto(b"datagram")
+                    print((await fut).decode())
+                    srv.close()
+                    await srv.wait_closed()
+                    print(socket.getaddrinfo("localhost", 80, socket.AF_INET, socket.SOCK_STREAM)[0][4])
+                asyncio.run(main())
+                """);
+    }
 }
