@@ -144,6 +144,22 @@ public abstract class Socket extends OpenFile {
      */
     public abstract Received receive(int length, int flags, boolean nonBlocking) throws SyscallException;
 
+    /**
+     * recv(2) with no address or control data, straight into guest memory runs (no copy through
+     * Java): the bytes received, 0 at the end of a stream. Null when the family has no such path
+     * for this state or these flags; the caller then uses {@link #receive}.
+     */
+    public Integer receiveDirect(java.util.List<java.lang.foreign.MemorySegment> dst, int flags, boolean nonBlocking)
+            throws SyscallException {
+        return null;
+    }
+
+    /** send(2) with no address or control data, straight from guest memory runs; null as {@link #receiveDirect}. */
+    public Integer sendDirect(java.util.List<java.lang.foreign.MemorySegment> src, int flags, boolean nonBlocking)
+            throws SyscallException {
+        return null;
+    }
+
     /** SO_ACCEPTCONN: listening. */
     public boolean listening() {
         return false;

@@ -80,6 +80,15 @@ final class SockAddr {
         }
     }
 
+    /** 0.0.0.0, or :: for an AF_INET6 socket. */
+    static InetAddress wildcard(boolean v6) {
+        try {
+            return InetAddress.getByAddress(new byte[v6 ? 16 : 4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The sockaddr a socket of {@code family} reports for {@code a} (null: the family's wildcard, port 0). */
     static byte[] encode(int family, InetSocketAddress a) {
         InetAddress ip = a == null ? null : a.getAddress();

@@ -9,16 +9,16 @@ import dev.jkraft.kernel.socket.Received;
 import dev.jkraft.kernel.socket.Socket;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A SOCK_STREAM AF_INET/AF_INET6 socket (Linux's tcp_prot through inet_stream_ops) over a host
@@ -131,7 +131,7 @@ final class TcpSocket extends InetSocket {
         InetSocketAddress host;
         if (state == State.FRESH) {
             // inet_autobind: an ephemeral port on the wildcard, here the host's loopback.
-            guest = new InetSocketAddress(v6() ? anyV6() : anyV4(), 0);
+            guest = new InetSocketAddress(SockAddr.wildcard(v6()), 0);
             host = stack.hostBindAddress(guest, v6(), false);
         } else {
             try {
@@ -163,22 +163,6 @@ final class TcpSocket extends InetSocket {
         }
         listener = l;
         state = State.LISTENING;
-    }
-
-    private static InetAddress anyV4() {
-        return bytes(new byte[4]);
-    }
-
-    private static InetAddress anyV6() {
-        return bytes(new byte[16]);
-    }
-
-    private static InetAddress bytes(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Override
@@ -415,6 +399,27 @@ final class TcpSocket extends InetSocket {
         return taken - p.held();
     }
 
+    /** recv without a copy through Java: an established connection and no flags but MSG_DONTWAIT. */
+    @Override
+    public Integer receiveDirect(List<MemorySegment> dst, int flags, boolean nonBlocking) throws SyscallException {
+        TcpStream st = stream;
+        if (flags != 0 || state != State.CONNECTED || st == null) {
+            return null;
+        }
+        ByteBuffer[] bufs = TcpStream.buffers(dst);
+        return await(Poll.IN, nonBlocking, false, () -> st.readInto(bufs));
+    }
+
+    /** send without a copy through Java: an established connection, no MSG_MORE and nothing held by it. */
+    @Override
+    public Integer sendDirect(List<MemorySegment> src, int flags, boolean nonBlocking) throws SyscallException {
+        TcpStream st = stream;
+        if (flags != 0 || state != State.CONNECTED || st == null || st.hasCorked()) {
+            return null;
+        }
+        return sendAll(st, TcpStream.buffers(src), nonBlocking);
+    }
+
     /** Sends held MSG_MORE bytes (before a shutdown or close). */
     private void flushCorked(TcpStream st) {
         byte[] c = st.takeCorked();
@@ -429,18 +434,22 @@ final class TcpSocket extends InetSocket {
 
     /** A blocking send takes everything unless a signal or SO_SNDTIMEO ends it (then what went). */
     private int sendAll(TcpStream st, byte[] data, boolean nonBlocking) throws SyscallException {
-        ByteBuffer b = ByteBuffer.wrap(data);
+        return sendAll(st, new ByteBuffer[] {ByteBuffer.wrap(data)}, nonBlocking);
+    }
+
+    private int sendAll(TcpStream st, ByteBuffer[] bufs, boolean nonBlocking) throws SyscallException {
+        ByteBuffer last = bufs[bufs.length - 1];
         int sent = 0;
         for (;;) {
             try {
-                sent += await(Poll.OUT, nonBlocking, true, () -> st.writeSome(b));
+                sent += await(Poll.OUT, nonBlocking, true, () -> st.writeSome(bufs));
             } catch (SyscallException e) {
                 if (sent > 0 && (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR || e.errno() == Errno.ERESTARTSYS)) {
                     return sent;
                 }
                 throw e;
             }
-            if (!b.hasRemaining() || nonBlocking) {
+            if (!last.hasRemaining() || nonBlocking) {
                 return sent;
             }
         }

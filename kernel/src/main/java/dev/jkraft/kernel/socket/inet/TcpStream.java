@@ -82,6 +82,70 @@ final class TcpStream {
         }
     }
 
+    /**
+     * readSome straight into guest memory: the read-ahead first, then the host socket into the
+     * rest, in one gathering read. Empty at the end (0); EAGAIN (OP_READ armed) if nothing.
+     */
+    int readInto(ByteBuffer[] dst) throws SyscallException {
+        synchronized (readLock) {
+            ByteBuffer b = buffer();
+            int done = 0;
+            for (ByteBuffer d : dst) {
+                if (!b.hasRemaining()) {
+                    break;
+                }
+                int n = Math.min(d.remaining(), b.remaining());
+                d.put(d.position(), b, b.position(), n);
+                d.position(d.position() + n);
+                b.position(b.position() + n);
+                done += n;
+            }
+            if (b.hasRemaining()) {
+                return done;
+            }
+            if (done == 0 && owner.hasError()) {
+                throw new SyscallException(owner.takeError());
+            }
+            if (endOfInput()) {
+                return done;
+            }
+            try {
+                long n = channel.read(dst);
+                if (n < 0) {
+                    endOfInput = true;
+                } else if (n == 0 && done == 0) {
+                    stack.arm(registration, SelectionKey.OP_READ);
+                    throw new SyscallException(Errno.EAGAIN);
+                } else {
+                    done += (int) n;
+                }
+            } catch (IOException e) {
+                owner.setError(HostErrors.errno(e));
+                endOfInput = true;
+                if (done == 0) {
+                    throw new SyscallException(owner.takeError());
+                }
+            }
+            return done;
+        }
+    }
+
+    /** Guest memory runs as buffers NIO reads into and writes from directly. */
+    static ByteBuffer[] buffers(java.util.List<java.lang.foreign.MemorySegment> runs) {
+        ByteBuffer[] bufs = new ByteBuffer[runs.size()];
+        for (int i = 0; i < bufs.length; i++) {
+            bufs[i] = runs.get(i).asByteBuffer();
+        }
+        return bufs;
+    }
+
+    /** Whether MSG_MORE bytes are held. */
+    boolean hasCorked() {
+        synchronized (writeLock) {
+            return corked != null;
+        }
+    }
+
     private ByteBuffer buffer() {
         if (in == null) {
             in = ByteBuffer.allocateDirect(BUFFER).limit(0);
@@ -121,6 +185,11 @@ final class TcpStream {
 
     /** One host write: the bytes taken, or EAGAIN (OP_WRITE armed) when none fit. */
     int writeSome(ByteBuffer b) throws SyscallException {
+        return writeSome(new ByteBuffer[] {b});
+    }
+
+    /** As {@link #writeSome(ByteBuffer)}, gathering from several buffers (guest memory runs). */
+    int writeSome(ByteBuffer[] bs) throws SyscallException {
         synchronized (writeLock) {
             if (outputShut) {
                 throw new SyscallException(Errno.EPIPE);
@@ -133,9 +202,10 @@ final class TcpStream {
                 if (writeBlocked) {
                     InetStack.takeFired(registration, SelectionKey.OP_WRITE);
                 }
-                int n = channel.write(b);
-                writeBlocked = b.hasRemaining();
-                if (n == 0 && b.hasRemaining()) {
+                int n = (int) channel.write(bs);
+                boolean left = bs[bs.length - 1].hasRemaining();
+                writeBlocked = left;
+                if (n == 0 && left) {
                     stack.arm(registration, SelectionKey.OP_WRITE);
                     throw new SyscallException(Errno.EAGAIN);
                 }

@@ -56,6 +56,12 @@ public final class SysSocketMsg {
         Socket s = SysSocket.socketOf(t, fd);
         long count = SysReadWrite.clamp(len);
         SysReadWrite.accessOk(buf, count);
+        if (addr == 0) {
+            Integer direct = receiveDirect(t, s, new long[][] {{buf, count}}, (int) flags);
+            if (direct != null) {
+                return direct;
+            }
+        }
         Received r = receive(s, count, (int) flags);
         int n = scatter(t, r, new long[][] {{buf, count}});
         releaseUndelivered(r);
@@ -153,10 +159,63 @@ public final class SysSocketMsg {
         for (long[] v : iov) {
             total += v[1];
         }
+        Integer direct = receiveDirect(t, s, iov, 0);
+        if (direct != null) {
+            return direct;
+        }
         Received r = receive(s, total, 0);
         int n = scatter(t, r, iov);
         releaseUndelivered(r);
         return n;
+    }
+
+    /**
+     * The guest's buffers as host memory runs for a socket that moves bytes without a copy
+     * through Java; null (the caller copies) when they are not all reachable host memory, are
+     * larger than a message, or the socket or its flags have no such path.
+     */
+    private static List<java.lang.foreign.MemorySegment> runs(Task t, long[][] iov, boolean write) {
+        List<java.lang.foreign.MemorySegment> out = new ArrayList<>();
+        long total = 0;
+        try {
+            for (long[] v : iov) {
+                if (v[1] == 0) {
+                    continue;
+                }
+                List<java.lang.foreign.MemorySegment> r = t.memory().segments(v[0], (int) Math.min(v[1], MAX_MESSAGE), write);
+                if (r == null) {
+                    return null;
+                }
+                long got = 0;
+                for (java.lang.foreign.MemorySegment m : r) {
+                    got += m.byteSize();
+                }
+                if (got != v[1]) {
+                    // A bad page inside, or a run beyond the cap: the copying path answers exactly.
+                    return null;
+                }
+                out.addAll(r);
+                total += got;
+                if (total > MAX_MESSAGE) {
+                    return null;
+                }
+            }
+        } catch (SyscallException e) {
+            return null;
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static Integer receiveDirect(Task t, Socket s, long[][] iov, int flags) throws SyscallException {
+        if ((flags & Sockets.MSG_ERRQUEUE) != 0) {
+            return null;
+        }
+        List<java.lang.foreign.MemorySegment> dst = runs(t, iov, true);
+        if (dst == null) {
+            return null;
+        }
+        boolean nonBlocking = s.nonBlocking() || (flags & Sockets.MSG_DONTWAIT) != 0;
+        return s.receiveDirect(dst, flags & ~Sockets.MSG_DONTWAIT, nonBlocking);
     }
 
     /** write/writev on a socket: sendmsg with no flags (SIGPIPE on EPIPE). */
