@@ -204,6 +204,7 @@ func main() {
 		<-spun
 	}
 	fmt.Println("spinning goroutines stopped")
+	networkChecks()
 	fmt.Printf("args: %d\n", len(os.Args))
 	fmt.Println("done")
 }
