@@ -422,6 +422,13 @@ static void tcp_options(void) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     printf("SO_TYPE %d SO_DOMAIN %d SO_PROTOCOL %d SO_ERROR %d\n", geti(s, SOL_SOCKET, SO_TYPE),
            geti(s, SOL_SOCKET, SO_DOMAIN), geti(s, SOL_SOCKET, SO_PROTOCOL), geti(s, SOL_SOCKET, SO_ERROR));
+    {
+        /* SO_PEERCRED of a TCP socket: no peer credentials, so pid 0 and ids -1. */
+        int cred[3] = {7, 7, 7};
+        socklen_t clen = sizeof cred;
+        int r = getsockopt(s, SOL_SOCKET, SO_PEERCRED, cred, &clen);
+        printf("SO_PEERCRED %d: %d %d %d (%d bytes)\n", r, cred[0], cred[1], cred[2], (int)clen);
+    }
     printf("defaults: REUSEADDR %d KEEPALIVE %d NODELAY %d KEEPIDLE %d KEEPINTVL %d KEEPCNT %d\n",
            geti(s, SOL_SOCKET, SO_REUSEADDR), geti(s, SOL_SOCKET, SO_KEEPALIVE), geti(s, SOL_TCP, TCP_NODELAY),
            geti(s, SOL_TCP, TCP_KEEPIDLE), geti(s, SOL_TCP, TCP_KEEPINTVL), geti(s, SOL_TCP, TCP_KEEPCNT));

@@ -170,9 +170,9 @@ public abstract class Socket extends OpenFile {
         return 0;
     }
 
-    /** SO_PEERCRED: who the peer is ({@link Ucred#NONE} where unknown, as Linux). */
+    /** SO_PEERCRED: who the peer is ({@link Ucred#NO_PEER} where unknown, as Linux). */
     public Ucred peerCredentials() throws SyscallException {
-        return Ucred.NONE;
+        return Ucred.NO_PEER;
     }
 
     /** Bytes waiting to be read (FIONREAD/SIOCINQ). */

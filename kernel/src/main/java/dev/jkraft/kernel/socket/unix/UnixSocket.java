@@ -224,12 +224,10 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
      * SO_PEERCRED without a peer credential (a datagram socket, an unconnected one): cred_to_ucred
      * of no cred, pid 0 and ids -1 (not the overflow ids SCM_CREDENTIALS reports).
      */
-    static final Ucred NO_PEER_CRED = new Ucred(0, -1, -1);
-
     @Override
     public Ucred peerCredentials() {
         synchronized (lock) {
-            return peerCred == null ? NO_PEER_CRED : peerCred;
+            return peerCred == null ? Ucred.NO_PEER : peerCred;
         }
     }
 
