@@ -134,6 +134,40 @@ class NetworkServersTest {
         }
     }
 
+    @Test
+    void aUdpServerAnswersThroughAPublishedUdpPort() throws Exception {
+        need(PYTHON);
+        KvmRequirement.require();
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Process server = jkraft(List.of("-p", port + ":5353/udp"), PYTHON.toString(), "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("0.0.0.0", 5353))
+                print("ready", flush=True)
+                d, a = s.recvfrom(100)
+                s.sendto(d.upper(), a)
+                """);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("ready");
+            try (java.net.DatagramSocket c = new java.net.DatagramSocket()) {
+                c.setSoTimeout(10_000);
+                byte[] msg = "hello udp".getBytes(StandardCharsets.US_ASCII);
+                c.send(new java.net.DatagramPacket(msg, msg.length, java.net.InetAddress.getLoopbackAddress(), port));
+                java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[100], 100);
+                c.receive(reply);
+                assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII)).isEqualTo("HELLO UDP");
+            }
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isZero();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
     private record Stats(long accepted, long closed, int openFds, int threads) {}
 
     /** One "stats" request on a fresh connection; the server closes it when it is done. */
