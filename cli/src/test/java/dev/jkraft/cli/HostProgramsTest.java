@@ -350,4 +350,11 @@ class HostProgramsTest {
                 asyncio.run(main())
                 """);
     }
+
+    @Test
+    void shellRedirectionsToDevStdoutCreateNothing() {
+        // `> /dev/stdout` opens with O_CREAT through the /proc/self/fd magic link of a pipe:
+        // Linux reaches the open pipe (nginx's error_log /dev/stderr does the same).
+        same("/bin/sh", "-c", "echo one > /dev/stdout; echo two >> /dev/stdout; echo three > /dev/stderr; while read -r l; do echo \"in: $l\"; done < /dev/stdin");
+    }
 }

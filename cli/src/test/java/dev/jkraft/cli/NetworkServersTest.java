@@ -30,6 +30,7 @@ class NetworkServersTest {
     private static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path CURL = Path.of("/usr/bin/curl");
+    private static final Path NGINX = Path.of("/usr/sbin/nginx");
     private static final int DISCONNECTS = 10_000;
 
     @Test
@@ -129,6 +130,56 @@ class NetworkServersTest {
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).isZero();
             assertThat(out.readLine()).startsWith("bye after ");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void nginxInOneProcessServesFilesThroughAPublishedPort() throws Exception {
+        need(NGINX, CURL);
+        KvmRequirement.require();
+        // Under the module's target/, which the guest sees (its /tmp is its own tmpfs).
+        Path dir = Files.createDirectories(Path.of("target", "nginx-fixture").toAbsolutePath());
+        Files.createDirectories(dir.resolve("html"));
+        Files.writeString(dir.resolve("html/index.html"), "hello from nginx\n");
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(6).nextBytes(big);
+        Files.write(dir.resolve("html/big.bin"), big);
+        // No master process and no daemon: nginx serves from its one process (fork is issue #9).
+        Files.writeString(dir.resolve("nginx.conf"), """
+                daemon off;
+                master_process off;
+                error_log /dev/stderr warn;
+                pid /tmp/nginx.pid;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    sendfile on;
+                    tcp_nopush on;
+                    client_body_temp_path /tmp/cb;
+                    proxy_temp_path /tmp/pt;
+                    fastcgi_temp_path /tmp/ft;
+                    uwsgi_temp_path /tmp/ut;
+                    scgi_temp_path /tmp/st;
+                    server { listen 8080; root %s; }
+                }
+                """.formatted(dir.resolve("html")));
+        int port = freePort();
+        Process server = jkraft(List.of("-p", port + ":8080"), NGINX.toString(), "-p", dir.toString(), "-c",
+                dir.resolve("nginx.conf").toString());
+        try {
+            awaitConnectable(port, server);
+            String url = "http://127.0.0.1:" + port;
+            assertThat(run(CURL.toString(), "-sS", url + "/")).isEqualTo("hello from nginx\n");
+            Path got = dir.resolve("got.bin");
+            assertThat(run(CURL.toString(), "-sS", "-o", got.toString(), "-w", "%{http_code}", url + "/big.bin"))
+                    .isEqualTo("200");
+            assertThat(Files.readAllBytes(got)).isEqualTo(big);
+            assertThat(run(CURL.toString(), "-sS", "-o", "/dev/null", "-w", "%{http_code}", url + "/missing"))
+                    .isEqualTo("404");
+            server.destroy();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
         } finally {
             server.destroyForcibly();
         }

@@ -171,6 +171,17 @@ public final class SysOpen {
                 // Not followed: O_NOFOLLOW (O_EXCL stopped earlier with EEXIST).
                 throw new SyscallException(Errno.ELOOP);
             }
+            if (existing == null && follow) {
+                // /dev/stderr with O_CREAT (a shell's `> /dev/stderr`, nginx's error_log) when the
+                // stream is a pipe: the magic link leads to the open file, not to a name to create.
+                OpenFile behind = Paths.magicLink(t, start, path);
+                if (behind != null && behind.location() == null) {
+                    return behind;
+                }
+                if (behind != null) {
+                    existing = behind.location();
+                }
+            }
             if (existing == null) {
                 Paths.mayCreateIn(t, p.dir());
                 Credentials c = t.process().credentials();
