@@ -135,6 +135,17 @@ public final class Jkraft {
             return this;
         }
 
+        /**
+         * Publishes a guest port on the host, as {@code -p}: {@code "8080:80"},
+         * {@code "127.0.0.1:8080:80"}, {@code "5353:53/udp"}; repeatable. IllegalArgumentException
+         * for a malformed one.
+         */
+        public Builder publish(String mapping) {
+            dev.jkraft.kernel.socket.inet.PortMapping.parse(mapping);
+            options.merge("inet.publish", mapping, (a, b) -> a + "," + b);
+            return this;
+        }
+
         /** A micro-library option, as {@code --set name=value}. */
         public Builder option(String name, String value) {
             this.options.put(name, value);

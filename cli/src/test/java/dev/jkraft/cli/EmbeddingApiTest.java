@@ -63,4 +63,29 @@ class EmbeddingApiTest {
         assertThat(status).isIn(125, 137);
         assertThat(diag.toString(StandardCharsets.UTF_8)).contains("jkraft:");
     }
+
+    @Test
+    void publishMakesAGuestServerReachableOnTheHostPort() throws Exception {
+        KvmRequirement.require();
+        int hostPort = NetworkServersTest.freePort();
+        int guestPort = NetworkServersTest.freePort();
+        var out = new java.io.PipedOutputStream();
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(new java.io.PipedInputStream(out, 1 << 16)));
+        var guest = dev.jkraft.api.Jkraft.builder().program(GuestRun.guest("inetecho", "musl-static"))
+                .args(Integer.toString(guestPort)).platform("kvm").publish(hostPort + ":" + guestPort).stdout(out)
+                .build();
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(guest::run);
+        assertThat(lines.readLine()).isEqualTo("bound to the guest port: yes");
+        assertThat(lines.readLine()).isEqualTo("reached itself: yes");
+        assertThat(lines.readLine()).isEqualTo("ready");
+        try (var s = new java.net.Socket("127.0.0.1", hostPort)) {
+            s.getOutputStream().write("quit".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("quit");
+        }
+        assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.jkraft.api.Jkraft.builder().publish("80"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HOSTPORT:GUESTPORT");
+    }
 }
