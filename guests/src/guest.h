@@ -27,6 +27,7 @@ static inline const char *errname(int e) {
     case EACCES: return "EACCES";
     case EFAULT: return "EFAULT";
     case EBUSY: return "EBUSY";
+    case ENODEV: return "ENODEV";
     case EEXIST: return "EEXIST";
     case EINVAL: return "EINVAL";
     case ENOTTY: return "ENOTTY";

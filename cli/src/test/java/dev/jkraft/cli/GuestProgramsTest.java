@@ -123,6 +123,8 @@ class GuestProgramsTest {
                 Case.of("netbench", 0, "accept", "50"),
                 // munmap and mprotect while another thread spins on the page (TLB coherence).
                 Case.of("tlb", 0),
+                // Interface ioctls on sockets (SIOCGIFINDEX ... SIOCGIFCONF) and if_nametoindex for lo.
+                Case.of("ifioctl", 0),
                 // A demand-paged file mapping of the program's own source (several pages, the last
                 // partial); reading the page past the end of the file is SIGBUS.
                 new Case("vmfile", "vmfile", List.of(VMFILE_INPUT), new byte[0], 0, null),

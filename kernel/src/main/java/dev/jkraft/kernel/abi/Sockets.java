@@ -211,6 +211,24 @@ public final class Sockets {
     public static final int SEND_SHUTDOWN = 2;
     public static final int SHUTDOWN_MASK = 3;
 
+    // ---- interface ioctls on any socket (linux/sockios.h), on a 40-byte struct ifreq
+    public static final int SIOCGIFNAME = 0x8910;
+    public static final int SIOCGIFCONF = 0x8912;
+    public static final int SIOCGIFFLAGS = 0x8913;
+    public static final int SIOCGIFADDR = 0x8915;
+    public static final int SIOCGIFBRDADDR = 0x8919;
+    public static final int SIOCGIFNETMASK = 0x891b;
+    public static final int SIOCGIFMETRIC = 0x891d;
+    public static final int SIOCGIFMTU = 0x8921;
+    public static final int SIOCGIFHWADDR = 0x8927;
+    public static final int SIOCGIFINDEX = 0x8933;
+    public static final int SIOCGIFTXQLEN = 0x8942;
+    /** sizeof(struct ifreq): IFNAMSIZ bytes of name, then a 24-byte union. */
+    public static final int IFREQ_SIZE = 40;
+    public static final int IFNAMSIZ = 16;
+    /** sizeof(struct ifconf): int ifc_len, padding, and the buffer pointer at 8. */
+    public static final int IFCONF_BUF = 8;
+
     // ---- struct layouts
     /** sizeof(struct sockaddr_storage): the largest address bind, connect and sendto take. */
     public static final int SOCKADDR_STORAGE_SIZE = 128;

@@ -216,6 +216,9 @@ public abstract class Socket extends OpenFile {
             mem.writeInt(arg, unsent());
             return 0;
         }
+        if (InterfaceIoctls.handles(request)) {
+            return InterfaceIoctls.ioctl(mem, request, arg, family);
+        }
         throw new SyscallException(Errno.ENOTTY);
     }
 
