@@ -6,10 +6,12 @@ import dev.jkraft.kernel.abi.Sockets;
 import dev.jkraft.kernel.socket.HostInterfaces;
 import dev.jkraft.kernel.socket.Socket;
 import dev.jkraft.kernel.socket.SocketFamily;
-import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.socket.Ucred;
+import dev.jkraft.kernel.syscall.SyscallException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * AF_NETLINK (netlink_family_ops) with NETLINK_ROUTE only. One instance per kernel: it owns the
@@ -17,8 +19,18 @@ import java.util.Map;
  */
 public final class NetlinkFamily implements SocketFamily {
     private final Map<Integer, NetlinkSocket> ports = new HashMap<>();
-    private final Rtnetlink route = new Rtnetlink(HostInterfaces::list);
+    private final Rtnetlink route;
     private int rover = Netlink.AUTOBIND_ROVER_START;
+
+    /** The family answering from the host's interfaces. */
+    public NetlinkFamily() {
+        this(HostInterfaces::list);
+    }
+
+    /** The family answering from {@code interfaces} (tests). */
+    NetlinkFamily(Supplier<List<HostInterfaces.Interface>> interfaces) {
+        route = new Rtnetlink(interfaces);
+    }
 
     @Override
     public int family() {

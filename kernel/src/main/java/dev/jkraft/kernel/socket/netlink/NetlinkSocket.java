@@ -244,9 +244,11 @@ final class NetlinkSocket extends Socket {
         }
         boolean peek = (flags & Sockets.MSG_PEEK) != 0;
         return await(Poll.IN, nonBlocking, false, () -> {
+            byte[] d;
+            boolean more = false;
             synchronized (lock) {
                 maxRecvmsgLen = Math.min(Math.max(maxRecvmsgLen, length), MAX_RECVMSG_LEN);
-                byte[] d = peek ? queue.peekFirst() : queue.pollFirst();
+                d = peek ? queue.peekFirst() : queue.pollFirst();
                 if (d == null) {
                     throw new SyscallException(Errno.EAGAIN);
                 }
@@ -255,11 +257,16 @@ final class NetlinkSocket extends Socket {
                 }
                 if (dump != null && queuedBytes <= receiveBufferSize() / 2) {
                     dumpLocked();
+                    more = true;
                 }
-                int n = Math.min(length, d.length);
-                byte[] data = n == d.length ? d : java.util.Arrays.copyOf(d, n);
-                return new Received(data, d.length, sockaddr(0, 0), List.of(), n < d.length ? Sockets.MSG_TRUNC : 0);
             }
+            if (more) {
+                // Another thread may poll the same socket for the dump's next datagram.
+                waitQueue().wake(Poll.IN);
+            }
+            int n = Math.min(length, d.length);
+            byte[] data = n == d.length ? d : java.util.Arrays.copyOf(d, n);
+            return new Received(data, d.length, sockaddr(0, 0), List.of(), n < d.length ? Sockets.MSG_TRUNC : 0);
         });
     }
 
