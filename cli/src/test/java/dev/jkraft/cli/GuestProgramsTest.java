@@ -117,6 +117,9 @@ class GuestProgramsTest {
                 // AF_INET/AF_INET6 TCP and UDP over loopback: readiness, shutdown, options, MSG_
                 // flags, each call's errors, bad pointers, getaddrinfo, client and server threads.
                 Case.of("inet", 0),
+                // AF_NETLINK route dumps of the loopback, port ids, ACKs and errors, MSG_TRUNC,
+                // getifaddrs and if_nameindex.
+                Case.of("netlink", 0),
                 // The socket benchmarks of bench/net.sh, small: TCP and AF_UNIX streams, accepts.
                 Case.of("netbench", 0, "stream", "8"),
                 Case.of("netbench", 0, "unix", "8"),

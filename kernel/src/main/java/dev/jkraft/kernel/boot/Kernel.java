@@ -36,6 +36,7 @@ import dev.jkraft.kernel.socket.unix.UnixFamily;
 import dev.jkraft.kernel.socket.inet.InetFamily;
 import dev.jkraft.kernel.socket.inet.InetStack;
 import dev.jkraft.kernel.socket.inet.PortMapping;
+import dev.jkraft.kernel.socket.netlink.NetlinkFamily;
 import dev.jkraft.kernel.signal.SigInfo;
 import dev.jkraft.kernel.signal.SignalDelivery;
 import dev.jkraft.kernel.syscall.Dispatcher;
@@ -416,6 +417,7 @@ public final class Kernel {
         Network net = new Network();
         // socket families: registered here by AF number
         net.register(new UnixFamily());
+        net.register(new NetlinkFamily());
         var inet = new InetStack(PortMapping.parseList(libs.publish.get()));
         net.register(new InetFamily(Sockets.AF_INET, inet)).register(new InetFamily(Sockets.AF_INET6, inet));
         return net;
