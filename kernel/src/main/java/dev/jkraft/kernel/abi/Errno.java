@@ -83,6 +83,7 @@ public final class Errno {
     public static final int EISCONN = 106;
     public static final int ENOTCONN = 107;
     public static final int ESHUTDOWN = 108;
+    public static final int ETOOMANYREFS = 109;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTDOWN = 112;
@@ -243,6 +244,8 @@ public final class Errno {
         MESSAGES[107] = "Transport endpoint is not connected";
         NAMES[108] = "ESHUTDOWN";
         MESSAGES[108] = "Cannot send after transport endpoint shutdown";
+        NAMES[109] = "ETOOMANYREFS";
+        MESSAGES[109] = "Too many references: cannot splice";
         NAMES[110] = "ETIMEDOUT";
         MESSAGES[110] = "Connection timed out";
         NAMES[111] = "ECONNREFUSED";

@@ -54,6 +54,7 @@ public final class Process {
     private final FutexTable futexes = new FutexTable();
     /** The address families sockets come from (one network namespace); none until the kernel registers them. */
     private volatile dev.jkraft.kernel.socket.Network network = new dev.jkraft.kernel.socket.Network();
+    private final java.util.concurrent.atomic.AtomicLong filesInFlight = new java.util.concurrent.atomic.AtomicLong();
     private final dev.jkraft.kernel.file.WaitQueue signalEvents = new dev.jkraft.kernel.file.WaitQueue();
     private final dev.jkraft.kernel.syscall.linux.SysSched.State sched = new dev.jkraft.kernel.syscall.linux.SysSched.State();
     private final long startTime;
@@ -219,6 +220,11 @@ public final class Process {
             posixTimers = new dev.jkraft.kernel.time.PosixTimers(this);
         }
         return posixTimers;
+    }
+
+    /** Files this process has sent with SCM_RIGHTS that no one has received or dropped yet (unix_inflight). */
+    public java.util.concurrent.atomic.AtomicLong filesInFlight() {
+        return filesInFlight;
     }
 
     public dev.jkraft.kernel.socket.Network network() {

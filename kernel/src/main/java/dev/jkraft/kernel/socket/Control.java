@@ -9,9 +9,22 @@ public sealed interface Control {
      * SCM_RIGHTS: open files in flight. The message holds one reference on each file (taken by the
      * sender's system call); whoever consumes or drops the message must {@link #release} it once.
      */
-    record Rights(List<OpenFile> files) implements Control {
+    record Rights(List<OpenFile> files, java.util.concurrent.atomic.AtomicLong inFlight) implements Control {
+        /** Counts the files in flight on {@code inFlight} (the sending process's, for ETOOMANYREFS). */
+        public Rights {
+            files = List.copyOf(files);
+            inFlight.addAndGet(files.size());
+        }
+
+        /** The message is dropped: its references go, and the files are no longer in flight. */
         public void release() {
             files.forEach(OpenFile::release);
+            handedOver();
+        }
+
+        /** Each file's reference went on by itself (installed or closed by a receive): no longer in flight. */
+        public void handedOver() {
+            inFlight.addAndGet(-files.size());
         }
     }
 

@@ -347,7 +347,7 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
         for (OpenFile f : r.files()) {
             files.add(f.retain());
         }
-        return new Control.Rights(List.copyOf(files));
+        return new Control.Rights(files, r.inFlight());
     }
 
     // ---- the datagram paths (SOCK_DGRAM and SOCK_SEQPACKET)

@@ -454,7 +454,26 @@ public final class SysSocketMsg {
             files.forEach(OpenFile::release);
             throw e;
         }
-        return new Control.Rights(List.copyOf(files));
+        var inFlight = t.process().filesInFlight();
+        if (inFlight.get() > inFlightLimit(t)) {
+            files.forEach(OpenFile::release);
+            throw new SyscallException(Errno.ETOOMANYREFS);
+        }
+        return new Control.Rights(files, inFlight);
+    }
+
+    /** Privileged senders go past RLIMIT_NOFILE in Linux; here only this many times past, to keep host descriptors safe. */
+    private static final int PRIVILEGED_IN_FLIGHT_FACTOR = 64;
+
+    /**
+     * too_many_unix_fds: a sender may have RLIMIT_NOFILE files in flight (checked before adding
+     * the message's). Linux lets CAP_SYS_RESOURCE/CAP_SYS_ADMIN go past; jkraft lets root go
+     * {@value #PRIVILEGED_IN_FLIGHT_FACTOR} times past, because an inet socket in flight holds a
+     * host descriptor.
+     */
+    private static long inFlightLimit(Task t) {
+        long soft = t.process().rlimit(dev.jkraft.kernel.abi.Rlimits.RLIMIT_NOFILE)[0];
+        return t.process().credentials().euid() == 0 ? soft * PRIVILEGED_IN_FLIGHT_FACTOR : soft;
     }
 
     private static Control credentials(Task t, ByteBuffer b, int at, int dataLen) throws SyscallException {
@@ -524,6 +543,7 @@ public final class SysSocketMsg {
                         files.get(j).release();
                     }
                 }
+                r.handedOver();
                 if (!fds.isEmpty()) {
                     ByteBuffer d = ByteBuffer.allocate(fds.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
                     fds.forEach(d::putInt);

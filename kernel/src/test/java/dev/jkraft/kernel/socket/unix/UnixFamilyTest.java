@@ -60,13 +60,16 @@ class UnixFamilyTest {
         held(p[1]);
         PipeEnd[] pipe = PipeEnd.create(0);
         pipe[1].retain();
-        Control.Rights rights = new Control.Rights(List.of(pipe[1].retain()));
+        var inFlight = new java.util.concurrent.atomic.AtomicLong();
+        Control.Rights rights = new Control.Rights(List.of(pipe[1].retain()), inFlight);
         p[0].send(new Outgoing(new byte[] {1}, null, List.of(rights), ME), 0, true);
         pipe[1].release();
         assertThat(pipe[1].isClosed()).isFalse();
+        assertThat(inFlight.get()).as("files in flight (ETOOMANYREFS's count)").isEqualTo(1);
         p[0].release();
         p[1].release();
         assertThat(pipe[1].isClosed()).isTrue();
+        assertThat(inFlight.get()).isZero();
     }
 
     @Test
@@ -76,12 +79,15 @@ class UnixFamilyTest {
         held(p[0]);
         held(p[1]);
         PipeEnd[] pipe = PipeEnd.create(0);
-        p[0].send(new Outgoing(new byte[] {1}, null, List.of(new Control.Rights(List.of(pipe[0].retain()))), ME), 0, true);
+        var inFlight = new java.util.concurrent.atomic.AtomicLong();
+        p[0].send(new Outgoing(new byte[] {1}, null, List.of(new Control.Rights(List.of(pipe[0].retain()), inFlight)), ME),
+                0, true);
         Received r = p[1].receive(10, 0, true);
         assertThat(r.control()).hasSize(1);
         assertThat(pipe[0].references()).isEqualTo(1);
         Control.releaseAll(r.control());
         assertThat(pipe[0].isClosed()).isTrue();
+        assertThat(inFlight.get()).isZero();
         p[0].release();
         p[1].release();
     }
