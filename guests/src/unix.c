@@ -1126,6 +1126,65 @@ static void bad_pointers(void) {
     close(c), close(l), close(s), close(sv[0]), close(sv[1]);
 }
 
+/* Several SCM_RIGHTS cmsgs in one sendmsg travel as one list (scm_fp_list), and an empty one
+ * carries nothing without an error. */
+static void rights_lists(void) {
+    printf("== rights lists\n");
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    union {
+        char buf[2 * CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct iovec io = {"x", 1};
+    struct msghdr m = {0};
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    m.msg_control = u.buf;
+    struct cmsghdr *c = (struct cmsghdr *)u.buf;
+    c->cmsg_len = CMSG_LEN(0);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    m.msg_controllen = CMSG_SPACE(0);
+    int r = sendmsg(sv[0], &m, 0);
+    printf("empty SCM_RIGHTS: %d %s\n", r, errname(r < 0 ? errno : 0));
+    int fd1 = open("/dev/null", O_RDONLY), fd2 = open("/dev/null", O_RDONLY);
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd1, sizeof(int));
+    struct cmsghdr *c2 = (struct cmsghdr *)(u.buf + CMSG_SPACE(sizeof(int)));
+    c2->cmsg_len = CMSG_LEN(sizeof(int));
+    c2->cmsg_level = SOL_SOCKET;
+    c2->cmsg_type = SCM_RIGHTS;
+    memcpy(CMSG_DATA(c2), &fd2, sizeof(int));
+    m.msg_controllen = 2 * CMSG_SPACE(sizeof(int));
+    r = sendmsg(sv[0], &m, 0);
+    printf("two SCM_RIGHTS: %d %s\n", r, errname(r < 0 ? errno : 0));
+    char b[8], rb[256];
+    struct iovec ri = {b, sizeof b};
+    struct msghdr rm = {0};
+    rm.msg_iov = &ri;
+    rm.msg_iovlen = 1;
+    rm.msg_control = rb;
+    rm.msg_controllen = sizeof rb;
+    r = recvmsg(sv[1], &rm, 0);
+    int n = 0, cm = 0;
+    for (struct cmsghdr *x = CMSG_FIRSTHDR(&rm); x; x = CMSG_NXTHDR(&rm, x)) {
+        cm++;
+        n += (x->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (int i = 0; i < (int)((x->cmsg_len - CMSG_LEN(0)) / sizeof(int)); i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(x) + i * sizeof(int), sizeof fd);
+            close(fd);
+        }
+    }
+    printf("received %d bytes, %d cmsgs, %d descriptors\n", r, cm, n);
+    close(fd1);
+    close(fd2);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(void) {
     char dir[] = "/tmp/unixXXXXXX";
     if (enter_scratch(dir) != 0) {
@@ -1143,6 +1202,7 @@ int main(void) {
     crowds();
     seqpackets();
     rights();
+    rights_lists();
     credentials();
     readiness();
     interruptions();

@@ -422,7 +422,12 @@ public final class SysSocketMsg {
                 int dataLen = (int) len - Sockets.CMSGHDR_SIZE;
                 if (level == Sockets.SOL_SOCKET) {
                     switch (type) {
-                        case Sockets.SCM_RIGHTS -> out.add(rights(t, s, b, at + Sockets.CMSGHDR_SIZE, dataLen));
+                        case Sockets.SCM_RIGHTS -> {
+                            Control r = rights(t, s, b, at + Sockets.CMSGHDR_SIZE, dataLen, rightsSoFar(out));
+                            if (r != null) {
+                                out.add(r);
+                            }
+                        }
                         case Sockets.SCM_CREDENTIALS -> out.add(credentials(t, b, at + Sockets.CMSGHDR_SIZE, dataLen));
                         default -> throw new SyscallException(Errno.EINVAL);
                     }
@@ -433,15 +438,55 @@ public final class SysSocketMsg {
             Control.releaseAll(out);
             throw e;
         }
-        return out;
+        return mergeRights(out);
     }
 
-    private static Control rights(Task t, Socket s, ByteBuffer b, int at, int dataLen) throws SyscallException {
+    /** Files the SCM_RIGHTS messages parsed so far carry (scm_fp_copy appends to one list of at most SCM_MAX_FD). */
+    private static int rightsSoFar(List<Control> out) {
+        int n = 0;
+        for (Control c : out) {
+            if (c instanceof Control.Rights r) {
+                n += r.files().size();
+            }
+        }
+        return n;
+    }
+
+    /** Several SCM_RIGHTS cmsgs in one message travel as one list of files, as Linux's scm_fp_list. */
+    private static List<Control> mergeRights(List<Control> out) {
+        List<Control.Rights> rights = new ArrayList<>();
+        List<Control> rest = new ArrayList<>();
+        for (Control c : out) {
+            if (c instanceof Control.Rights r) {
+                rights.add(r);
+            } else {
+                rest.add(c);
+            }
+        }
+        if (rights.size() <= 1) {
+            return out;
+        }
+        List<OpenFile> all = new ArrayList<>();
+        for (Control.Rights r : rights) {
+            all.addAll(r.files());
+            // The references move to the merged list: counted out here, in again by its constructor.
+            r.handedOver();
+        }
+        rest.add(new Control.Rights(all, rights.get(0).inFlight()));
+        return rest;
+    }
+
+    private static Control rights(Task t, Socket s, ByteBuffer b, int at, int dataLen, int before)
+            throws SyscallException {
         if (s.family() != Sockets.AF_UNIX) {
             throw new SyscallException(Errno.EINVAL);
         }
         int n = dataLen / 4;
-        if (n <= 0 || n > Sockets.SCM_MAX_FD) {
+        if (n <= 0) {
+            // scm_fp_copy: a SCM_RIGHTS with no descriptor carries nothing, and is no error.
+            return null;
+        }
+        if (before + n > Sockets.SCM_MAX_FD) {
             throw new SyscallException(Errno.EINVAL);
         }
         List<OpenFile> files = new ArrayList<>(n);
