@@ -273,6 +273,10 @@ static void misc_checks(void) {
     unsigned int cpu;
     int word = 0;
     CHECK(syscall(SYS_gettimeofday, BAD, NULL));
+    /* Only a bad name: with a good one, a privileged native run would rename the host. */
+    CHECK(syscall(SYS_sethostname, BAD, 4));
+    CHECK(syscall(SYS_setdomainname, BAD, 4));
+    CHECK(syscall(SYS_sethostname, BAD, 65));
     CHECK(syscall(SYS_gettimeofday, NULL, BAD));
     CHECK(syscall(SYS_time, BAD));
     CHECK(syscall(SYS_nanosleep, BAD, NULL));

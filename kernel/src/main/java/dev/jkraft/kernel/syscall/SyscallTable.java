@@ -163,6 +163,8 @@ public final class SyscallTable {
         def(162, SysAttrs::sync);
         def(165, SysMount::mount);
         def(166, SysMount::umount2);
+        def(170, SysInfo::sethostname);
+        def(171, SysInfo::setdomainname);
         def(186, SysThread::gettid);
         def(191, SysXattr::getxattr);
         def(192, SysXattr::lgetxattr);

@@ -33,6 +33,38 @@ public final class SysInfo {
         uts = value;
     }
 
+    /** __NEW_UTS_LEN: a host or domain name has at most 64 bytes. */
+    private static final int UTS_NAME_MAX = 64;
+
+    /** sethostname(2): EPERM without privilege (CAP_SYS_ADMIN: root here), EINVAL above 64 bytes, then EFAULT. */
+    public static long sethostname(Task t, long name, long len, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        String v = utsName(t, name, len);
+        Uts u = uts;
+        uts = new Uts(u.sysname(), v, u.release(), u.version(), u.machine(), u.domainname());
+        return 0;
+    }
+
+    /** setdomainname(2), as sethostname. */
+    public static long setdomainname(Task t, long name, long len, long a2, long a3, long a4, long a5)
+            throws SyscallException {
+        String v = utsName(t, name, len);
+        Uts u = uts;
+        uts = new Uts(u.sysname(), u.nodename(), u.release(), u.version(), u.machine(), v);
+        return 0;
+    }
+
+    private static String utsName(Task t, long name, long len) throws SyscallException {
+        if (t.process().credentials().euid() != 0) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        if (len < 0 || len > UTS_NAME_MAX) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        byte[] b = t.memory().read(name, (int) len);
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     public static long uname(Task t, long buf, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
         Uts u = uts;
         byte[] out = new byte[UTS_FIELD * 6];
