@@ -35,31 +35,11 @@ public final class Blocking {
     /** As {@link #retry(OpenFile, int, Attempt)}, with the caller deciding what counts as non-blocking (MSG_DONTWAIT). */
     public static <T> T retry(OpenFile file, int events, boolean nonBlocking, Attempt<T> op) throws SyscallException {
         WaitQueue q = file.waitQueue();
-        if (nonBlocking || q == null) {
+        if (q == null) {
             return op.attempt();
         }
-        Sleeper s = new Sleeper(events);
-        q.add(s);
-        try {
-            for (;;) {
-                s.arm();
-                try {
-                    return op.attempt();
-                } catch (SyscallException e) {
-                    if (e.errno() != Errno.EAGAIN) {
-                        throw e;
-                    }
-                }
-                try {
-                    s.sleep(FOREVER);
-                } catch (SyscallException e) {
-                    // Interrupted by a signal: restarted if its handler has SA_RESTART (Linux's read, write ...).
-                    throw e.errno() == Errno.EINTR ? new SyscallException(Errno.ERESTARTSYS) : e;
-                }
-            }
-        } finally {
-            q.remove(s);
-        }
+        // Interrupted by a signal: ERESTARTSYS, restarted if its handler has SA_RESTART (read, write ...).
+        return await(q, events, nonBlocking, FOREVER, op);
     }
 
     /**

@@ -121,14 +121,7 @@ final class UnixDatagram extends UnixSocket {
     static UnixDatagram[] pair(UnixNames names, int statusFlags, Ucred creator) {
         UnixDatagram a = new UnixDatagram(names, statusFlags, creator);
         UnixDatagram b = new UnixDatagram(names, statusFlags, creator);
-        synchronized (names.lock) {
-            a.peer = b;
-            b.peer = a;
-            a.state = ESTABLISHED;
-            b.state = ESTABLISHED;
-            a.peerCred = creator;
-            b.peerCred = creator;
-        }
+        link(a, b, names, creator);
         return new UnixDatagram[] {a, b};
     }
 

@@ -341,6 +341,35 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
         return m.address() != null && m.address().length > 0;
     }
 
+    /**
+     * sock_alloc_send_pskb's checks, under the lock: the pending error, SHUT_WR (EPIPE), then room
+     * in SO_SNDBUF (EAGAIN, so the sender waits).
+     */
+    final void checkSendRoomLocked() throws SyscallException {
+        int e = takeErrorLocked();
+        if (e != 0) {
+            throw new SyscallException(e);
+        }
+        if ((shutdown & Sockets.SEND_SHUTDOWN) != 0) {
+            throw new SyscallException(Errno.EPIPE);
+        }
+        if (wmem >= sendBufferSize()) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+    }
+
+    /** socketpair(2): each the other's peer, connected, with the creator's credentials. */
+    static void link(UnixSocket a, UnixSocket b, UnixNames names, Ucred creator) {
+        synchronized (names.lock) {
+            a.peer = b;
+            b.peer = a;
+            a.state = ESTABLISHED;
+            b.state = ESTABLISHED;
+            a.peerCred = creator;
+            b.peerCred = creator;
+        }
+    }
+
     /** unix_peek_fds: a second reference on each file for a MSG_PEEK that returns them. */
     static Control.Rights duplicate(Control.Rights r) {
         List<OpenFile> files = new ArrayList<>(r.files().size());
@@ -382,16 +411,7 @@ abstract sealed class UnixSocket extends Socket permits UnixStream, UnixDatagram
             UnixNames.After after = new UnixNames.After();
             try {
                 synchronized (lock) {
-                    int e = takeErrorLocked();
-                    if (e != 0) {
-                        throw new SyscallException(e);
-                    }
-                    if ((shutdown & Sockets.SEND_SHUTDOWN) != 0) {
-                        throw new SyscallException(Errno.EPIPE);
-                    }
-                    if (wmem >= sendBufferSize()) {
-                        throw new SyscallException(Errno.EAGAIN);
-                    }
+                    checkSendRoomLocked();
                     UnixSocket other;
                     if (to == null) {
                         other = peer;

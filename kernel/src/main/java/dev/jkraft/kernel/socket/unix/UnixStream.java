@@ -232,17 +232,7 @@ final class UnixStream extends UnixSocket {
                     UnixNames.After after = new UnixNames.After();
                     try {
                         synchronized (lock) {
-                            // sock_alloc_send_pskb: the pending error, SHUT_WR, then room in SO_SNDBUF.
-                            int e = takeErrorLocked();
-                            if (e != 0) {
-                                throw new SyscallException(e);
-                            }
-                            if ((shutdown & Sockets.SEND_SHUTDOWN) != 0) {
-                                throw new SyscallException(Errno.EPIPE);
-                            }
-                            if (wmem >= sendBufferSize()) {
-                                throw new SyscallException(Errno.EAGAIN);
-                            }
+                            checkSendRoomLocked();
                             if (other.dead || (other.shutdown & Sockets.RCV_SHUTDOWN) != 0) {
                                 throw new SyscallException(Errno.EPIPE);
                             }
@@ -440,14 +430,7 @@ final class UnixStream extends UnixSocket {
     static UnixStream[] pair(UnixNames names, int type, int statusFlags, Ucred creator) {
         UnixStream a = new UnixStream(names, type, statusFlags, creator);
         UnixStream b = new UnixStream(names, type, statusFlags, creator);
-        synchronized (names.lock) {
-            a.peer = b;
-            b.peer = a;
-            a.state = ESTABLISHED;
-            b.state = ESTABLISHED;
-            a.peerCred = creator;
-            b.peerCred = creator;
-        }
+        link(a, b, names, creator);
         return new UnixStream[] {a, b};
     }
 }
