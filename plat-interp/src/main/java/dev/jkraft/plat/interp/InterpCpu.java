@@ -353,6 +353,11 @@ final class InterpCpu implements Cpu {
         return new Block(va, phys, insns, bytes);
     }
 
+    /** Whether a kick or flush waits: long instructions (rep) stop early to let it in. */
+    boolean interruptRequested() {
+        return attention;
+    }
+
     // ---- exits raised by instructions
 
     /** {@code syscall}: rcx and r11 take rip and rflags as the CPU does, then the kernel runs. */
