@@ -498,13 +498,19 @@ final class SimdFloat {
             e++;
         }
         if (e > f.emax) {
-            post |= OE | PE;
+            // An unmasked overflow traps with the result rounded to p bits (and scaled): PE only if that was inexact.
+            post |= masked(OE) || lost ? OE | PE : OE;
             boolean toInfinity = rc == RNE || (rc == RU && !neg) || (rc == RD && neg);
             return sign | (toInfinity ? f.exp : f.maxFinite);
         }
         if (e < f.emin) {
             boolean ueMasked = masked(UE);
-            if ((mxcsr & FTZ) != 0 && ueMasked) {
+            if (!ueMasked) {
+                // Signalled even when exact; PE, as for overflow, only if rounding to p bits lost something.
+                post |= lost ? UE | PE : UE;
+                return sign; // never written: commit traps
+            }
+            if ((mxcsr & FTZ) != 0) {
                 post |= UE | PE;
                 return sign;
             }
@@ -519,8 +525,6 @@ final class SimdFloat {
             }
             if (lost) {
                 post |= UE | PE;
-            } else if (!ueMasked) {
-                post |= UE; // an unmasked underflow is signalled even when exact
             }
             return sign | m2; // m2 = 2^(p-1) encodes the smallest normal by itself
         }
