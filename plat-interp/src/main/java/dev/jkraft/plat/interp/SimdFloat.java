@@ -210,10 +210,10 @@ final class SimdFloat {
             return zeroSum(f.negative(a), f.negative(b), f); // exact cancellation: sums are exact near zero
         }
         if (f == Fmt.SINGLE || (Math.abs(r) >= NORMAL_2 && Math.abs(r) < Double.MAX_VALUE)) {
-            // Two-sum: the exact rounding error of r (no overflow here, and near zero sums are exact).
-            double yy = r - x;
-            double err = (x - (r - yy)) + (y - yy);
-            return finish(r, sign(err), f);
+            // Fast two-sum (larger magnitude first, so nothing in it overflows): r's exact error.
+            double big = Math.abs(x) >= Math.abs(y) ? x : y;
+            double small = big == x ? y : x;
+            return finish(r, sign(small - (r - big)), f);
         }
         return roundExact(exactSum(a, b, f), exactLsb(a, b, f), false, f);
     }

@@ -149,6 +149,7 @@ final class SseFloat {
         c.xmm[d + 1] = pack32(approximate(lane32(b[1], 0), reciprocal), approximate(lane32(b[1], 1), reciprocal));
     }
 
+    /** One element of rcp (or rsqrt): see {@link #approximate(InterpCpu, Insn, boolean)}. */
     static long approximate(long x, boolean reciprocal) {
         Fmt f = Fmt.SINGLE;
         if (f.nan(x)) {
@@ -164,11 +165,13 @@ final class SseFloat {
         if (f.inf(x)) {
             return sign;
         }
-        double v = f.toDouble(x);
-        float r = (float) (reciprocal ? 1.0 / v : 1.0 / Math.sqrt(v));
-        if (Math.abs(r) < Float.MIN_NORMAL) {
+        if (reciprocal && (x & ~f.sign) >= 0x7E80_0000L) {
+            // From 2^126 up the CPU's estimate falls below 2^-126 (its table gives 0.99976 for 1):
+            // tiny, flushed. Intel leaves the band around 2^126 to the implementation.
             return sign;
         }
+        double v = f.toDouble(x);
+        float r = (float) (reciprocal ? 1.0 / v : 1.0 / Math.sqrt(v));
         return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
     }
 

@@ -191,8 +191,12 @@ final class SseFloatOnKvm {
             FrameAllocator frames = new FrameAllocator(machine.ram());
             PageTables tables = new PageTables(frames);
             long codePa = frames.allocate();
-            MemorySegment.copy(MemorySegment.ofArray(insn), 0, machine.ram().segment(), codePa, insn.length);
+            MemorySegment ram = machine.ram().segment();
+            MemorySegment.copy(MemorySegment.ofArray(insn), 0, ram, codePa, insn.length);
             tables.map(CODE, codePa, PageTables.USER | PageTables.ACCESSED);
+            // One record's worth of data, for the forms with a memory operand ([rsi+32] is xmm1's slot).
+            long dataPa = frames.allocate();
+            tables.map(DATA, dataPa, PageTables.USER | PageTables.WRITABLE | PageTables.ACCESSED | PageTables.DIRTY);
             try (Cpu cpu = machine.newCpu(CpuState.initial(CODE, STACK, tables.root()))) {
                 InterpCpu c = (InterpCpu) cpu;
                 Insn i = Decoder.decode(c.mem, CODE);
@@ -203,6 +207,10 @@ final class SseFloatOnKvm {
                     c.xmm[2] = k.b0;
                     c.xmm[3] = k.b1;
                     c.r[InterpCpu.RAX] = k.rax;
+                    c.r[InterpCpu.RSI] = DATA;
+                    ram.set(ValueLayout.JAVA_LONG_UNALIGNED, dataPa + 32, k.b0);
+                    ram.set(ValueLayout.JAVA_LONG_UNALIGNED, dataPa + 40, k.b1);
+                    ram.set(ValueLayout.JAVA_LONG_UNALIGNED, dataPa + 48, k.rax);
                     c.setEagerFlags(0);
                     try {
                         if (!SseFloat.execute(c, i)) {
