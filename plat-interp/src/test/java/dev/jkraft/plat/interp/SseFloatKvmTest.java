@@ -66,6 +66,10 @@ class SseFloatKvmTest {
 
     /** A second operand: independent, or close to the first (cancellation), or the first's reciprocal scale. */
     static long partner(Random r, long a, Fmt f) {
+        return partnerBits(r, a, f) & (f.sign | f.exp | f.frac);
+    }
+
+    private static long partnerBits(Random r, long a, Fmt f) {
         switch (r.nextInt(6)) {
             case 0 -> {
                 return (a ^ f.sign) + (r.nextInt(5) - 2); // cancellation
