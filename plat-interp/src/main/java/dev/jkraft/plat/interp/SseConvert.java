@@ -121,8 +121,16 @@ final class SseConvert {
 
     // ---- instructions
 
-    /** Where an MMX operand lives until X87 offers MMX registers: none yet, so those forms are #UD. */
+    /**
+     * The MMX registers are X87's (its mantissas), which it does not offer yet: until it does,
+     * the forms that name an MMX register are #UD, raised before anything changes. The forms
+     * with a memory source (cvtpi2ps/cvtpi2pd xmm, m64) work.
+     */
     private static long mmx(InterpCpu c, int n) {
+        throw CpuFault.undefined();
+    }
+
+    private static void requireMmx(InterpCpu c) {
         throw CpuFault.undefined();
     }
 
@@ -183,6 +191,7 @@ final class SseConvert {
                 c.setReg(i.reg, wide ? 8 : 4, r);
             }
             case 0x66 -> {
+                requireMmx(c);
                 long[] b = SseFloat.source128(c, i);
                 long r = SseFloat.pack32(toInt(s, b[0], Fmt.DOUBLE, truncate, false),
                         toInt(s, b[1], Fmt.DOUBLE, truncate, false));
@@ -190,6 +199,7 @@ final class SseConvert {
                 setMmx(c, i.reg & 7, r);
             }
             default -> {
+                requireMmx(c);
                 long v = SseFloat.sourceLow(c, i, 8);
                 long r = SseFloat.pack32(toInt(s, SseFloat.lane32(v, 0), Fmt.SINGLE, truncate, false),
                         toInt(s, SseFloat.lane32(v, 1), Fmt.SINGLE, truncate, false));
