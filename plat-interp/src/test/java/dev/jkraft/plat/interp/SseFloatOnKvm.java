@@ -79,6 +79,11 @@ final class SseFloatOnKvm {
         run(new KvmPlatform(), insn, cases);
     }
 
+    /** Runs the same loop on the whole interpreter (decoder, executor, the SSE dispatcher, moves). */
+    static void runOnInterpreter(byte[] insn, Case[] cases) throws Exception {
+        run(new InterpPlatform(), insn, cases);
+    }
+
     private static void run(Platform platform, byte[] insn, Case[] cases) throws Exception {
         long dataBytes = (long) cases.length * RECORD;
         int ramMb = 16 + (int) (dataBytes >> 20) * 2;
