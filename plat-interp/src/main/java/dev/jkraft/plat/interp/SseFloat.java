@@ -22,6 +22,14 @@ final class SseFloat {
         }
         int op = i.opcode & 0xFF;
         int p = i.mandatory;
+        if (i.lock()) {
+            // LOCK makes any SSE instruction #UD; the others are the caller's to judge.
+            return switch (op) {
+                case 0x2A, 0x2C, 0x2D, 0x2E, 0x2F, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5A,
+                        0x5B, 0x5C, 0x5D, 0x5E, 0x5F, 0xC2, 0xE6 -> throw CpuFault.undefined();
+                default -> false;
+            };
+        }
         switch (op) {
             case 0x51, 0x58, 0x59, 0x5C, 0x5D, 0x5E, 0x5F -> arithmetic(c, i, op);
             case 0x52, 0x53 -> {
@@ -135,7 +143,8 @@ final class SseFloat {
      * and, for rsqrt, 1/√x rounded twice (root, then quotient in double, then to float: within
      * an ulp of float) — far inside the bound and the same on every host. As the hardware does, it
      * ignores MXCSR (no flags, no exceptions, no DAZ/FTZ setting consulted), reads denormal
-     * inputs as zeros and flushes tiny results to zeros.
+     * inputs as zeros and flushes tiny results to zeros (rcp of 2^126 and above, as Intel's
+     * estimate of 1/2^126 is already below 2^-126).
      */
     private static void approximate(InterpCpu c, Insn i, boolean reciprocal) {
         int d = 2 * i.reg;
