@@ -84,6 +84,12 @@ class SseFloatKvmTest {
                 long e2 = Math.max(0, e - f.p - r.nextInt(4)); // far smaller: sticky bits
                 return (r.nextLong() & (f.sign | f.frac)) | (e2 << (f.p - 1));
             }
+            case 3 -> {
+                // A few ulps from ±1: a·b and a/b land next to a, at the edges of the range too.
+                long one = f.bits(1.0);
+                long near = r.nextBoolean() ? one + r.nextInt(4) : one - 1 - r.nextInt(4);
+                return near | (r.nextBoolean() ? f.sign : 0);
+            }
             default -> {
                 return value(r, f);
             }
