@@ -286,6 +286,11 @@ final class InterpCpu implements Cpu {
                 return new Exit.Fault(f.vector, f.errorCode, f.address);
             } catch (InterpError e) {
                 return new Exit.Halt(e.getMessage() + " at rip 0x" + Long.toHexString(rip));
+            } catch (RuntimeException e) {
+                // A bug of the interpreter: stop this guest with a report, never the host.
+                stop = false;
+                syscallPending = false;
+                return new Exit.Halt("interpreter error " + e + " executing " + i);
             }
         }
     }
