@@ -261,9 +261,8 @@ final class InterpCpu implements Cpu {
                 Insn[] insns = b.insns;
                 for (int k = 0; k < insns.length; k++) {
                     i = insns[k];
-                    current = i;
                     rip = i.addr + i.len;
-                    Exec.execute(this, i);
+                    FastPath.execute(this, i);
                     if (stop) {
                         break;
                     }
