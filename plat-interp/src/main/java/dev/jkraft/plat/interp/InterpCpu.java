@@ -261,9 +261,8 @@ final class InterpCpu implements Cpu {
                 Insn[] insns = b.insns;
                 for (int k = 0; k < insns.length; k++) {
                     i = insns[k];
-                    current = i;
                     rip = i.addr + i.len;
-                    Exec.execute(this, i);
+                    FastPath.execute(this, i);
                     if (stop) {
                         break;
                     }
@@ -286,6 +285,11 @@ final class InterpCpu implements Cpu {
                 return new Exit.Fault(f.vector, f.errorCode, f.address);
             } catch (InterpError e) {
                 return new Exit.Halt(e.getMessage() + " at rip 0x" + Long.toHexString(rip));
+            } catch (RuntimeException e) {
+                // A bug of the interpreter: stop this guest with a report, never the host.
+                stop = false;
+                syscallPending = false;
+                return new Exit.Halt("interpreter error " + e + " executing " + i);
             }
         }
     }
@@ -321,9 +325,12 @@ final class InterpCpu implements Cpu {
         if (b == null || b.va != va) {
             b = decodeBlock(va, phys);
             if (b.bytes == null) {
-                return b; // an instruction across a page boundary: not cached
+                // One instruction across a page boundary: kept in this CPU's fast cache only
+                // (both pages become code pages, so a store to either drops it).
+                code.addSpanning(b, mem.fetchAddress((va | 0xFFF) + 1) & ~0xFFFL);
+            } else {
+                code.add(b);
             }
-            code.add(b);
         }
         fast[slot] = b;
         return b;
