@@ -423,9 +423,22 @@ final class SimdFloat {
 
     /**
      * Rounds a nonzero double {@code d}, which the exact value exceeds by an error of sign
-     * {@code errSign} and less than half an ulp of {@code d}, to {@code f} under MXCSR.
+     * {@code errSign} and at most half an ulp of {@code d}, to {@code f} under MXCSR. {@code d}
+     * is the nearest double to the exact result of +, -, ×, ÷ or √ of floats.
      */
     long roundDouble(double d, int errSign, Fmt f) {
+        if (rc == RNE && f == Fmt.SINGLE) {
+            // Rounding the nearest double to float again is still correct for the five basic
+            // operations (53 >= 2·24 + 2); away from the ends of the range no flag but PE can arise.
+            float r = (float) d;
+            float a = Math.abs(r);
+            if (a >= 0x1p-125f && a <= Float.MAX_VALUE) {
+                if (errSign != 0 || r != d) {
+                    post |= PE;
+                }
+                return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+            }
+        }
         long x = Double.doubleToRawLongBits(d);
         boolean neg = x < 0;
         long m = Fmt.DOUBLE.significand(x);
