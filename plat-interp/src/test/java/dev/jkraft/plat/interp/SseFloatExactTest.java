@@ -74,7 +74,7 @@ class SseFloatExactTest {
     private static void check(String op, Fmt f, long seed) {
         Random r = new Random(seed);
         int checked = 0;
-        for (int k = 0; k < 20_000; k++) {
+        for (int k = 0; k < 12_000; k++) {
             long a = finite(r, f);
             long b = SseFloatKvmTest.partner(r, a, f);
             if (f.nan(b) || f.inf(b)) {
@@ -122,7 +122,7 @@ class SseFloatExactTest {
             assertThat((s.post & SimdFloat.PE) != 0).as(what + " PE").isEqualTo(inexact);
             checked++;
         }
-        assertThat(checked).isGreaterThan(10_000);
+        assertThat(checked).isGreaterThan(6_000);
     }
 
     @Test
