@@ -42,6 +42,7 @@ final class SseConvert {
 
     // ---- elements
 
+    /** A signed integer to {@code f}, rounded by MXCSR.RC (PE when inexact; never more). */
     static long fromInt(SimdFloat s, long v, Fmt f) {
         if (v == 0) {
             return 0;
