@@ -338,7 +338,8 @@ final class Mmu {
     private void writeSlow(long va, int size, long value) {
         long firstPage = walk(va, WRITE);
         long lastVa = va + size - 1;
-        long secondPage = (lastVa & ~0xFFFL) != (va & ~0xFFFL) ? walk(lastVa, WRITE) : firstPage;
+        // The second page is walked at its first byte: that is the address a #PF reports, as the CPU does.
+        long secondPage = (lastVa & ~0xFFFL) != (va & ~0xFFFL) ? walk(lastVa & ~0xFFFL, WRITE) : firstPage;
         for (long page : new long[] {firstPage, secondPage}) {
             if (code.isCodePage(page)) {
                 code.invalidatePage(page);

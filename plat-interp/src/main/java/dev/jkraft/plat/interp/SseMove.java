@@ -246,11 +246,11 @@ final class SseMove {
             case 0 -> {
                 long v = mmx(c, i.reg);
                 if (i.rm >= 0) {
+                    enterMmx(c);
                     c.setReg(i.rm, size, v);
                 } else {
-                    c.mem.write(c.ea(i), size, v);
+                    storeMmx(c, c.ea(i), size, v);
                 }
-                enterMmx(c);
             }
             case 0x66 -> {
                 long v = c.xmm[2 * i.reg];
@@ -292,14 +292,24 @@ final class SseMove {
                     enterMmx(c);
                     setMmx(c, i.rm, v);
                 } else {
-                    c.mem.write64(c.ea(i), v);
-                    enterMmx(c);
+                    storeMmx(c, c.ea(i), 8, v);
                 }
             }
             case 0x66 -> storeXmm(c, i, true);
             case 0xF3 -> storeXmm(c, i, false);
             default -> throw CpuFault.undefined();
         }
+    }
+
+    /**
+     * An MMX register to memory. Intel CPUs set TOP to 0 before the store, so a store that
+     * faults leaves TOP 0 but the tags as they were (seen on the hardware); the tags become
+     * valid once it is done.
+     */
+    private static void storeMmx(InterpCpu c, long a, int size, long v) {
+        c.fpu.fsw &= ~0x3800;
+        c.mem.write(a, size, v);
+        enterMmx(c);
     }
 
     /** movnti m32/m64, r32/r64 (0F C3). */
@@ -345,10 +355,7 @@ final class SseMove {
     private static void storeNonTemporal(InterpCpu c, Insn i) {
         memoryOnly(i);
         switch (i.mandatory) {
-            case 0 -> {
-                c.mem.write64(c.ea(i), mmx(c, i.reg));
-                enterMmx(c);
-            }
+            case 0 -> storeMmx(c, c.ea(i), 8, mmx(c, i.reg));
             case 0x66 -> storeXmm(c, i, true);
             default -> throw CpuFault.undefined();
         }
@@ -356,8 +363,8 @@ final class SseMove {
 
     /**
      * maskmovq / maskmovdqu: the bytes of reg whose mask byte (in r/m) has its top bit set, to
-     * [rdi] (edi with 67; an fs/gs override applies). All written bytes are probed first so a
-     * fault stores none; with no byte selected nothing is accessed.
+     * [rdi] (edi with 67; an fs/gs override applies). The destination is probed first so a fault
+     * stores nothing.
      */
     private static void maskedStore(InterpCpu c, Insn i) {
         registerOnly(i);
@@ -390,20 +397,23 @@ final class SseMove {
         } else if (i.seg == Insn.SEG_GS) {
             a += c.gsBase;
         }
-        long selected = byteSigns(maskLo) | byteSigns(maskHi) << 8;
-        if (selected != 0) {
-            int first = Long.numberOfTrailingZeros(selected);
-            int last = 63 - Long.numberOfLeadingZeros(selected);
-            c.mem.probeWrite(a + first, last - first + 1);
-            for (int k = first; k <= last; k++) {
-                if ((selected >>> k & 1) != 0) {
-                    long v = k < 8 ? dataLo >>> (8 * k) : dataHi >>> (8 * (k - 8));
-                    c.mem.write8(a + k, (int) v);
-                }
-            }
-        }
         if (bytes == 8) {
+            // Intel CPUs enter MMX state even when the store then faults (seen on the hardware).
             enterMmx(c);
+        }
+        // The hardware checks the whole destination as 8-byte stores whatever the mask (a zero
+        // mask faults too), maskmovdqu its high half first: so a #PF reports the start of the
+        // faulting page or of the high half, never the first selected byte (seen on the hardware).
+        if (bytes == 16) {
+            c.mem.probeWrite(a + 8, 8);
+        }
+        c.mem.probeWrite(a, 8);
+        long selected = byteSigns(maskLo) | byteSigns(maskHi) << 8;
+        for (int k = 0; k < bytes; k++) {
+            if ((selected >>> k & 1) != 0) {
+                long v = k < 8 ? dataLo >>> (8 * k) : dataHi >>> (8 * (k - 8));
+                c.mem.write8(a + k, (int) v);
+            }
         }
     }
 }

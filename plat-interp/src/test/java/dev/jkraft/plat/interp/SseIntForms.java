@@ -1,0 +1,232 @@
+package dev.jkraft.plat.interp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The instruction forms the SSE/MMX differential tests cover, and random encodings and states
+ * for them. A form is a prefix, an opcode and the kinds of its operands: {@code x} XMM,
+ * {@code m} MMX, {@code g} general register, {@code M} memory ([rsi+disp8]); an r/m kind string
+ * lists what the r/m operand may be.
+ */
+final class SseIntForms {
+    private SseIntForms() {}
+
+    /** How the imm8 is drawn: none, any byte, or a shift count (mostly in range, sometimes past it). */
+    enum Imm {
+        NONE, ANY, COUNT
+    }
+
+    record Form(String name, int prefix, int[] opcode, char reg, String rm, Imm imm, boolean rexW, int regField) {
+        Form withRexW() {
+            return new Form(name + " (REX.W)", prefix, opcode, reg, rm, imm, true, regField);
+        }
+    }
+
+    /** One concrete encoding of a form and where a memory operand's register must point. */
+    record Encoding(Form form, byte[] bytes, boolean memory, int disp) {}
+
+    static Form f(String name, int prefix, int op, char reg, String rm) {
+        return new Form(name, prefix, new int[] {op}, reg, rm, Imm.NONE, false, -1);
+    }
+
+    static Form fi(String name, int prefix, int op, char reg, String rm, Imm imm) {
+        return new Form(name, prefix, new int[] {op}, reg, rm, imm, false, -1);
+    }
+
+    /** A 0F 71/72/73 group member: ModRM.reg is {@code sub}, r/m the register shifted. */
+    static Form group(String name, int prefix, int op, int sub, char kind) {
+        return new Form(name, prefix, new int[] {op}, kind, String.valueOf(kind), Imm.COUNT, false, sub);
+    }
+
+    /** Lane-wise and cross-lane integer operations: each in its MMX (no prefix) and XMM (66) form. */
+    static List<Form> integer() {
+        List<Form> l = new ArrayList<>();
+        String[][] ops = {
+            {"60", "punpcklbw"}, {"61", "punpcklwd"}, {"62", "punpckldq"}, {"63", "packsswb"}, {"64", "pcmpgtb"},
+            {"65", "pcmpgtw"}, {"66", "pcmpgtd"}, {"67", "packuswb"}, {"68", "punpckhbw"}, {"69", "punpckhwd"},
+            {"6A", "punpckhdq"}, {"6B", "packssdw"}, {"74", "pcmpeqb"}, {"75", "pcmpeqw"}, {"76", "pcmpeqd"},
+            {"D1", "psrlw"}, {"D2", "psrld"}, {"D3", "psrlq"}, {"D4", "paddq"}, {"D5", "pmullw"}, {"D8", "psubusb"},
+            {"D9", "psubusw"}, {"DA", "pminub"}, {"DB", "pand"}, {"DC", "paddusb"}, {"DD", "paddusw"}, {"DE", "pmaxub"},
+            {"DF", "pandn"}, {"E0", "pavgb"}, {"E1", "psraw"}, {"E2", "psrad"}, {"E3", "pavgw"}, {"E4", "pmulhuw"},
+            {"E5", "pmulhw"}, {"E8", "psubsb"}, {"E9", "psubsw"}, {"EA", "pminsw"}, {"EB", "por"}, {"EC", "paddsb"},
+            {"ED", "paddsw"}, {"EE", "pmaxsw"}, {"EF", "pxor"}, {"F1", "psllw"}, {"F2", "pslld"}, {"F3", "psllq"},
+            {"F4", "pmuludq"}, {"F5", "pmaddwd"}, {"F6", "psadbw"}, {"F8", "psubb"}, {"F9", "psubw"}, {"FA", "psubd"},
+            {"FB", "psubq"}, {"FC", "paddb"}, {"FD", "paddw"}, {"FE", "paddd"}
+        };
+        for (String[] o : ops) {
+            int op = Integer.parseInt(o[0], 16);
+            l.add(f(o[1] + " mm", 0, op, 'm', "mM"));
+            l.add(f(o[1] + " xmm", 0x66, op, 'x', "xM"));
+        }
+        l.add(f("punpcklqdq", 0x66, 0x6C, 'x', "xM"));
+        l.add(f("punpckhqdq", 0x66, 0x6D, 'x', "xM"));
+        for (char k : new char[] {'m', 'x'}) {
+            int p = k == 'm' ? 0 : 0x66;
+            String s = k == 'm' ? " mm" : " xmm";
+            l.add(group("psrlw" + s + ", imm", p, 0x71, 2, k));
+            l.add(group("psraw" + s + ", imm", p, 0x71, 4, k));
+            l.add(group("psllw" + s + ", imm", p, 0x71, 6, k));
+            l.add(group("psrld" + s + ", imm", p, 0x72, 2, k));
+            l.add(group("psrad" + s + ", imm", p, 0x72, 4, k));
+            l.add(group("pslld" + s + ", imm", p, 0x72, 6, k));
+            l.add(group("psrlq" + s + ", imm", p, 0x73, 2, k));
+            l.add(group("psllq" + s + ", imm", p, 0x73, 6, k));
+        }
+        l.add(group("psrldq", 0x66, 0x73, 3, 'x'));
+        l.add(group("pslldq", 0x66, 0x73, 7, 'x'));
+        l.add(fi("pshufw", 0, 0x70, 'm', "mM", Imm.ANY));
+        l.add(fi("pshufd", 0x66, 0x70, 'x', "xM", Imm.ANY));
+        l.add(fi("pshufhw", 0xF3, 0x70, 'x', "xM", Imm.ANY));
+        l.add(fi("pshuflw", 0xF2, 0x70, 'x', "xM", Imm.ANY));
+        l.add(fi("pinsrw mm", 0, 0xC4, 'm', "gM", Imm.ANY));
+        l.add(fi("pinsrw xmm", 0x66, 0xC4, 'x', "gM", Imm.ANY));
+        l.add(fi("pextrw mm", 0, 0xC5, 'g', "m", Imm.ANY));
+        l.add(fi("pextrw xmm", 0x66, 0xC5, 'g', "x", Imm.ANY));
+        l.add(fi("pextrw xmm", 0x66, 0xC5, 'g', "x", Imm.ANY).withRexW());
+        l.add(fi("shufps", 0, 0xC6, 'x', "xM", Imm.ANY));
+        l.add(fi("shufpd", 0x66, 0xC6, 'x', "xM", Imm.ANY));
+        l.add(f("unpcklps", 0, 0x14, 'x', "xM"));
+        l.add(f("unpcklpd", 0x66, 0x14, 'x', "xM"));
+        l.add(f("unpckhps", 0, 0x15, 'x', "xM"));
+        l.add(f("unpckhpd", 0x66, 0x15, 'x', "xM"));
+        l.add(f("andps", 0, 0x54, 'x', "xM"));
+        l.add(f("andnpd", 0x66, 0x55, 'x', "xM"));
+        l.add(f("orps", 0, 0x56, 'x', "xM"));
+        l.add(f("xorpd", 0x66, 0x57, 'x', "xM"));
+        return l;
+    }
+
+    static List<Form> moves() {
+        List<Form> l = new ArrayList<>();
+        l.add(f("movups load", 0, 0x10, 'x', "xM"));
+        l.add(f("movupd load", 0x66, 0x10, 'x', "xM"));
+        l.add(f("movss load", 0xF3, 0x10, 'x', "xM"));
+        l.add(f("movsd load", 0xF2, 0x10, 'x', "xM"));
+        l.add(f("movups store", 0, 0x11, 'x', "xM"));
+        l.add(f("movupd store", 0x66, 0x11, 'x', "xM"));
+        l.add(f("movss store", 0xF3, 0x11, 'x', "xM"));
+        l.add(f("movsd store", 0xF2, 0x11, 'x', "xM"));
+        l.add(f("movlps/movhlps", 0, 0x12, 'x', "xM"));
+        l.add(f("movlpd", 0x66, 0x12, 'x', "M"));
+        l.add(f("movlps store", 0, 0x13, 'x', "M"));
+        l.add(f("movlpd store", 0x66, 0x13, 'x', "M"));
+        l.add(f("movhps/movlhps", 0, 0x16, 'x', "xM"));
+        l.add(f("movhpd", 0x66, 0x16, 'x', "M"));
+        l.add(f("movhps store", 0, 0x17, 'x', "M"));
+        l.add(f("movhpd store", 0x66, 0x17, 'x', "M"));
+        l.add(f("movaps load", 0, 0x28, 'x', "xM"));
+        l.add(f("movapd load", 0x66, 0x28, 'x', "xM"));
+        l.add(f("movaps store", 0, 0x29, 'x', "xM"));
+        l.add(f("movapd store", 0x66, 0x29, 'x', "xM"));
+        l.add(f("movntps", 0, 0x2B, 'x', "M"));
+        l.add(f("movntpd", 0x66, 0x2B, 'x', "M"));
+        l.add(f("movmskps", 0, 0x50, 'g', "x"));
+        l.add(f("movmskpd", 0x66, 0x50, 'g', "x"));
+        l.add(f("movd mm, r/m32", 0, 0x6E, 'm', "gM"));
+        l.add(f("movq mm, r/m64", 0, 0x6E, 'm', "gM").withRexW());
+        l.add(f("movd xmm, r/m32", 0x66, 0x6E, 'x', "gM"));
+        l.add(f("movq xmm, r/m64", 0x66, 0x6E, 'x', "gM").withRexW());
+        l.add(f("movq mm, mm/m64", 0, 0x6F, 'm', "mM"));
+        l.add(f("movdqa load", 0x66, 0x6F, 'x', "xM"));
+        l.add(f("movdqu load", 0xF3, 0x6F, 'x', "xM"));
+        l.add(f("movd r/m32, mm", 0, 0x7E, 'm', "gM"));
+        l.add(f("movq r/m64, mm", 0, 0x7E, 'm', "gM").withRexW());
+        l.add(f("movd r/m32, xmm", 0x66, 0x7E, 'x', "gM"));
+        l.add(f("movq r/m64, xmm", 0x66, 0x7E, 'x', "gM").withRexW());
+        l.add(f("movq xmm, xmm/m64", 0xF3, 0x7E, 'x', "xM"));
+        l.add(f("movq mm/m64, mm", 0, 0x7F, 'm', "mM"));
+        l.add(f("movdqa store", 0x66, 0x7F, 'x', "xM"));
+        l.add(f("movdqu store", 0xF3, 0x7F, 'x', "xM"));
+        l.add(f("movnti m32", 0, 0xC3, 'g', "M"));
+        l.add(f("movnti m64", 0, 0xC3, 'g', "M").withRexW());
+        l.add(f("movq xmm/m64, xmm", 0x66, 0xD6, 'x', "xM"));
+        l.add(f("movq2dq", 0xF3, 0xD6, 'x', "m"));
+        l.add(f("movdq2q", 0xF2, 0xD6, 'm', "x"));
+        l.add(f("pmovmskb mm", 0, 0xD7, 'g', "m"));
+        l.add(f("pmovmskb xmm", 0x66, 0xD7, 'g', "x"));
+        l.add(f("movntq", 0, 0xE7, 'm', "M"));
+        l.add(f("movntdq", 0x66, 0xE7, 'x', "M"));
+        l.add(f("maskmovq", 0, 0xF7, 'm', "m"));
+        l.add(f("maskmovdqu", 0x66, 0xF7, 'x', "x"));
+        return l;
+    }
+
+    /** Encodings the CPU rejects (or that are not SSE2): the interpreter must agree with the hardware. */
+    static List<Form> invalid() {
+        List<Form> l = new ArrayList<>();
+        l.add(f("F3 paddb", 0xF3, 0xFC, 'x', "xM"));
+        l.add(f("F2 punpcklbw", 0xF2, 0x60, 'x', "xM"));
+        l.add(f("F3 pxor", 0xF3, 0xEF, 'x', "xM"));
+        l.add(f("movlpd reg", 0x66, 0x12, 'x', "x"));
+        l.add(f("movhpd reg", 0x66, 0x16, 'x', "x"));
+        l.add(f("movlps store reg", 0, 0x13, 'x', "x"));
+        l.add(f("movntps reg", 0, 0x2B, 'x', "x"));
+        l.add(f("movnti reg", 0, 0xC3, 'g', "g"));
+        l.add(f("pmovmskb mem", 0x66, 0xD7, 'g', "M"));
+        l.add(fi("pextrw mem", 0x66, 0xC5, 'g', "M", Imm.ANY));
+        l.add(group("psrldq mm", 0, 0x73, 3, 'm'));
+        l.add(group("0F 71 /0", 0x66, 0x71, 0, 'x'));
+        l.add(group("0F 73 /4", 0x66, 0x73, 4, 'x'));
+        l.add(fi("psrlw mem imm", 0x66, 0x71, 'x', "M", Imm.COUNT));
+        l.add(f("movaps F3", 0xF3, 0x28, 'x', "xM"));
+        l.add(f("punpcklqdq mm", 0, 0x6C, 'm', "mM"));
+        return l;
+    }
+
+    /** {@code count} encodings of {@code form}, register and memory forms alike where both exist. */
+    static List<Encoding> encodings(Form form, Random rnd, int count) {
+        List<Encoding> out = new ArrayList<>();
+        String regKinds = form.rm.replace("M", "");
+        boolean mem = form.rm.contains("M");
+        for (int k = 0; k < count; k++) {
+            boolean useMem = mem && (regKinds.isEmpty() || k % 2 == 1);
+            int reg = form.regField >= 0 ? form.regField : number(form.reg, rnd);
+            int rm = useMem ? -1 : number(regKinds.charAt(0), rnd);
+            if (form.regField >= 0 && rnd.nextBoolean()) {
+                reg |= 8; // REX.R must not change the group member
+            }
+            int disp = useMem ? (rnd.nextBoolean() ? 16 * (rnd.nextInt(8) - 4) : rnd.nextInt(256) - 128) : 0;
+            int imm = switch (form.imm) {
+                case NONE -> -1;
+                case ANY -> rnd.nextInt(256);
+                case COUNT -> rnd.nextInt(8) == 0 ? rnd.nextInt(256) : rnd.nextInt(70);
+            };
+            byte[] bytes = SseIntRig.encode(form.prefix, form.rexW, form.opcode, reg, rm, disp, imm);
+            out.add(new Encoding(form, bytes, useMem, (byte) disp));
+        }
+        return out;
+    }
+
+    /** A register number for an operand kind; for MMX sometimes with a REX bit, which the CPU ignores. */
+    private static int number(char kind, Random rnd) {
+        return switch (kind) {
+            case 'x', 'g' -> rnd.nextInt(16);
+            case 'm' -> rnd.nextInt(4) == 0 ? 8 + rnd.nextInt(8) : rnd.nextInt(8);
+            default -> throw new IllegalArgumentException("kind " + kind);
+        };
+    }
+
+    /**
+     * A random state for one run of {@code e}: rsi makes its memory operand mostly aligned and
+     * inside the data pages, sometimes misaligned, sometimes running into the unmapped page after
+     * them; rdi points into the data pages for the masked stores.
+     */
+    static SseIntRig.State state(Encoding e, Random rnd) {
+        SseIntRig.State s = SseIntRig.randomState(rnd);
+        long target;
+        int pick = rnd.nextInt(20);
+        if (pick < 15) {
+            target = SseIntRig.DATA + 16L * rnd.nextInt(SseIntRig.DATA_BYTES / 16);
+        } else if (pick < 18) {
+            target = SseIntRig.DATA + rnd.nextInt(SseIntRig.DATA_BYTES - 16);
+        } else {
+            target = SseIntRig.DATA + SseIntRig.DATA_BYTES - 1 - rnd.nextInt(16);
+        }
+        s.gprs()[6] = target - e.disp();
+        s.gprs()[7] = SseIntRig.DATA + (pick < 18 ? rnd.nextInt(SseIntRig.DATA_BYTES - 16)
+                : SseIntRig.DATA_BYTES - 1 - rnd.nextInt(16));
+        return s;
+    }
+}
