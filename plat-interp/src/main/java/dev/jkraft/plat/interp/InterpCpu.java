@@ -261,9 +261,8 @@ final class InterpCpu implements Cpu {
                 Insn[] insns = b.insns;
                 for (int k = 0; k < insns.length; k++) {
                     i = insns[k];
-                    current = i;
                     rip = i.addr + i.len;
-                    Exec.execute(this, i);
+                    FastPath.execute(this, i);
                     if (stop) {
                         break;
                     }
@@ -286,6 +285,11 @@ final class InterpCpu implements Cpu {
                 return new Exit.Fault(f.vector, f.errorCode, f.address);
             } catch (InterpError e) {
                 return new Exit.Halt(e.getMessage() + " at rip 0x" + Long.toHexString(rip));
+            } catch (RuntimeException e) {
+                // A bug of the interpreter: stop this guest with a report, never the host.
+                stop = false;
+                syscallPending = false;
+                return new Exit.Halt("interpreter error " + e + " executing " + i);
             }
         }
     }
@@ -351,6 +355,11 @@ final class InterpCpu implements Cpu {
         Insn[] insns = list.toArray(new Insn[0]);
         byte[] bytes = spans ? null : CodeCache.copy(mem.ram(), phys, (int) (at - va));
         return new Block(va, phys, insns, bytes);
+    }
+
+    /** Whether a kick or flush waits: long instructions (rep) stop early to let it in. */
+    boolean interruptRequested() {
+        return attention;
     }
 
     // ---- exits raised by instructions
