@@ -21,7 +21,32 @@ final class Sse {
                         || (b >= 0xC2 && b <= 0xC6) || b >= 0xD0);
     }
 
+    /** FSW.ES: an unmasked x87 exception is pending. */
+    private static final int X87_ES = 0x80;
+
+    /**
+     * Whether {@code i} is one of the integer MMX instructions here (an MMX register operand):
+     * the 0F 60-7F, C4-C5 and D1-FE opcodes without a mandatory prefix that exist, and
+     * movq2dq/movdq2q.
+     */
+    static boolean isMmx(Insn i) {
+        if (i.opcode >= 0x200) {
+            return false;
+        }
+        int b = i.opcode & 0xFF;
+        if (i.mandatory != 0) {
+            return b == 0xD6 && i.mandatory != 0x66;
+        }
+        return (b >= 0x60 && b <= 0x7F && b != 0x6C && b != 0x6D && b != 0x78 && b != 0x79 && b != 0x7A && b != 0x7B
+                        && b != 0x7C && b != 0x7D)
+                || b == 0xC4 || b == 0xC5 || (b >= 0xD1 && b <= 0xFE && b != 0xD6 && b != 0xE6);
+    }
+
     static void execute(InterpCpu c, Insn i) {
+        if (isMmx(i) && (c.fpu.fsw & X87_ES) != 0) {
+            // A pending unmasked x87 exception is delivered before any MMX instruction runs.
+            throw CpuFault.of(CpuFault.MF);
+        }
         if (SseFloat.execute(c, i)) {
             return;
         }

@@ -307,7 +307,7 @@ final class SseMove {
      * valid once it is done.
      */
     private static void storeMmx(InterpCpu c, long a, int size, long v) {
-        c.fpu.fsw &= ~0x3800;
+        SseOperands.clearTop(c);
         c.mem.write(a, size, v);
         enterMmx(c);
     }

@@ -27,8 +27,14 @@ final class SseOperands {
         c.fpu.ftw = 0;
     }
 
-    /** EMMS: all x87 tags empty. */
+    /** TOP := 0 alone: what an MMX store has done when it faults. */
+    static void clearTop(InterpCpu c) {
+        c.fpu.fsw &= ~0x3800;
+    }
+
+    /** EMMS: all x87 tags empty, and TOP 0 as after any MMX instruction (seen on the hardware). */
     static void emms(InterpCpu c) {
+        c.fpu.fsw &= ~0x3800;
         c.fpu.ftw = 0xFFFF;
     }
 

@@ -202,7 +202,7 @@ final class SseIntRig implements AutoCloseable {
                         }
                     }
                 }
-                System.err.println("SSE differential: " + total + " cases (" + gpAsUd
+                System.err.println("SSE differential" + (interp.coreRuns ? " (interpreter run loop)" : " (stepped)") + ": " + total + " cases (" + gpAsUd
                         + " misaligned #GP seen as #UD on KVM); differences by form: " + perForm);
                 return failures;
             }
@@ -249,6 +249,59 @@ final class SseIntRig implements AutoCloseable {
             MemorySegment.ofArray(data).set(ValueLayout.JAVA_LONG_UNALIGNED, k, interesting(rnd));
         }
         return new State(gprs, fpu, data);
+    }
+
+    /** A zeroed state: FNINIT's x87 (TOP 0, all tags empty), MXCSR 1F80, rsp at the top of the data. */
+    static State blankState() {
+        long[] gprs = new long[16];
+        gprs[4] = DATA + DATA_BYTES - 64;
+        byte[] fpu = new byte[512];
+        MemorySegment f = MemorySegment.ofArray(fpu);
+        f.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) 0x37F);
+        f.set(ValueLayout.JAVA_INT_UNALIGNED, 24, 0x1F80);
+        f.set(ValueLayout.JAVA_INT_UNALIGNED, 28, 0xFFFF);
+        return new State(gprs, fpu, new byte[DATA_BYTES]);
+    }
+
+    static void setXmm(State s, int n, long lo, long hi) {
+        MemorySegment f = MemorySegment.ofArray(s.fpu);
+        f.set(ValueLayout.JAVA_LONG_UNALIGNED, 160 + 16L * n, lo);
+        f.set(ValueLayout.JAVA_LONG_UNALIGNED, 168 + 16L * n, hi);
+    }
+
+    /** Sets MMX register n, assuming TOP is 0 in {@code s} (so ST(n) is MMn). */
+    static void setMm(State s, int n, long v) {
+        MemorySegment.ofArray(s.fpu).set(ValueLayout.JAVA_LONG_UNALIGNED, 32 + 16L * n, v);
+    }
+
+    static long xmmLo(Result r, int n) {
+        return MemorySegment.ofArray(r.fpu).get(ValueLayout.JAVA_LONG_UNALIGNED, 160 + 16L * n);
+    }
+
+    static long xmmHi(Result r, int n) {
+        return MemorySegment.ofArray(r.fpu).get(ValueLayout.JAVA_LONG_UNALIGNED, 168 + 16L * n);
+    }
+
+    /** MMX register n of a result, whose TOP an MMX instruction has made 0. */
+    static long mm(Result r, int n) {
+        return MemorySegment.ofArray(r.fpu).get(ValueLayout.JAVA_LONG_UNALIGNED, 32 + 16L * n);
+    }
+
+    static long dataLong(byte[] data, int at) {
+        return MemorySegment.ofArray(data).get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+    }
+
+    static void setDataLong(State s, int at, long v) {
+        MemorySegment.ofArray(s.data).set(ValueLayout.JAVA_LONG_UNALIGNED, at, v);
+    }
+
+    /** Runs one instruction (given as bytes) from state {@code s}. */
+    Result run(State s, int... insn) {
+        byte[] b = new byte[insn.length];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (byte) insn[k];
+        }
+        return run(emit(b), s);
     }
 
     private static final int[] EDGE_BYTES = {0x00, 0x01, 0x7F, 0x80, 0x81, 0xFE, 0xFF, 0x00, 0xFF};
