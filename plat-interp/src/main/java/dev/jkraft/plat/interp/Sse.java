@@ -3,9 +3,10 @@ package dev.jkraft.plat.interp;
 /**
  * SSE and SSE2 (and the MMX forms of their integer instructions): the 0F-map opcodes that work
  * on XMM or MMX registers and MXCSR, and the 0F 38 / 0F 3A maps. Floating point is
- * {@link SseFloat}'s; moves {@link SseMove}'s; lane-wise integer operations and shifts
- * {@link SseInt}'s; lane permutations {@link SseShuffle}'s. What none of them implements is #UD,
- * as on a CPU without the extension (CPUID advertises nothing beyond SSE2).
+ * {@link SseFloat}'s; moves (with SSE3's) {@link SseMove}'s; lane-wise integer operations and
+ * shifts {@link SseInt}'s; lane permutations {@link SseShuffle}'s; {@link Ssse3} and the integer
+ * part of {@link Sse41} the 0F 38 / 0F 3A maps. What none of them implements is #UD, as on a CPU
+ * without the extension.
  */
 final class Sse {
     private Sse() {}
@@ -31,7 +32,7 @@ final class Sse {
      */
     static boolean isMmx(Insn i) {
         if (i.opcode >= 0x200) {
-            return false;
+            return Ssse3.isMmx(i);
         }
         int b = i.opcode & 0xFF;
         if (i.mandatory != 0) {
@@ -50,7 +51,10 @@ final class Sse {
         if (SseFloat.execute(c, i)) {
             return;
         }
-        if (i.opcode < 0x200 && (SseMove.execute(c, i) || SseInt.execute(c, i) || SseShuffle.execute(c, i))) {
+        boolean done = i.opcode < 0x200
+                ? SseMove.execute(c, i) || SseInt.execute(c, i) || SseShuffle.execute(c, i)
+                : Ssse3.execute(c, i) || Sse41.execute(c, i);
+        if (done) {
             return;
         }
         throw CpuFault.undefined();

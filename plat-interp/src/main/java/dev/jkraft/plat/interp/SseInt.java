@@ -14,22 +14,22 @@ import static dev.jkraft.plat.interp.SseOperands.setMmx;
 final class SseInt {
     private SseInt() {}
 
-    private static final int ADD = 0;
-    private static final int SUB = 1;
-    private static final int ADDS = 2;
-    private static final int ADDUS = 3;
-    private static final int SUBS = 4;
-    private static final int SUBUS = 5;
-    private static final int MINU = 6;
-    private static final int MAXU = 7;
-    private static final int MINS = 8;
-    private static final int MAXS = 9;
-    private static final int AVG = 10;
-    private static final int EQ = 11;
-    private static final int GT = 12;
-    private static final int MULLO = 13;
-    private static final int MULHI = 14;
-    private static final int MULHIU = 15;
+    static final int ADD = 0;
+    static final int SUB = 1;
+    static final int ADDS = 2;
+    static final int ADDUS = 3;
+    static final int SUBS = 4;
+    static final int SUBUS = 5;
+    static final int MINU = 6;
+    static final int MAXU = 7;
+    static final int MINS = 8;
+    static final int MAXS = 9;
+    static final int AVG = 10;
+    static final int EQ = 11;
+    static final int GT = 12;
+    static final int MULLO = 13;
+    static final int MULHI = 14;
+    static final int MULHIU = 15;
 
     /** Executes {@code i} if its opcode is one of these; false otherwise. */
     static boolean execute(InterpCpu c, Insn i) {

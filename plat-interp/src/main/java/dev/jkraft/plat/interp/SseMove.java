@@ -49,6 +49,14 @@ final class SseMove {
             case 0xD7 -> moveMaskB(c, i);
             case 0xE7 -> storeNonTemporal(c, i);
             case 0xF7 -> maskedStore(c, i);
+            case 0xF0 -> {
+                // lddqu (SSE3): an unaligned 16-byte load
+                if (i.mandatory != 0xF2) {
+                    throw CpuFault.undefined();
+                }
+                memoryOnly(i);
+                loadXmm(c, i, false);
+            }
             default -> {
                 return false;
             }
@@ -151,9 +159,18 @@ final class SseMove {
         }
     }
 
-    /** movlps/movlpd xmm, m64 and movhlps xmm, xmm (0F 12); the SSE3 forms (F2, F3) are not offered. */
+    /** movlps/movlpd xmm, m64 and movhlps xmm, xmm (0F 12); SSE3's movddup (F2) and movsldup (F3). */
     private static void lowHalfLoad(InterpCpu c, Insn i) {
-        packedPrefix(i);
+        if (i.mandatory == 0xF2) {
+            long v = xmmLow64(c, i);
+            c.xmm[2 * i.reg] = v;
+            c.xmm[2 * i.reg + 1] = v;
+            return;
+        }
+        if (i.mandatory == 0xF3) {
+            duplicateDwords(c, i, false);
+            return;
+        }
         if (i.rm >= 0) {
             if (i.mandatory == 0x66) {
                 throw CpuFault.undefined();
@@ -164,8 +181,12 @@ final class SseMove {
         }
     }
 
-    /** movhps/movhpd xmm, m64 and movlhps xmm, xmm (0F 16). */
+    /** movhps/movhpd xmm, m64 and movlhps xmm, xmm (0F 16); SSE3's movshdup (F3). */
     private static void highHalfLoad(InterpCpu c, Insn i) {
+        if (i.mandatory == 0xF3) {
+            duplicateDwords(c, i, true);
+            return;
+        }
         packedPrefix(i);
         if (i.rm >= 0) {
             if (i.mandatory == 0x66) {
@@ -175,6 +196,25 @@ final class SseMove {
         } else {
             c.xmm[2 * i.reg + 1] = c.mem.read64(c.ea(i));
         }
+    }
+
+    /** movsldup (even dwords, each twice) and movshdup (odd dwords), from xmm or aligned m128. */
+    private static void duplicateDwords(InterpCpu c, Insn i, boolean odd) {
+        long lo;
+        long hi;
+        if (i.rm >= 0) {
+            lo = c.xmm[2 * i.rm];
+            hi = c.xmm[2 * i.rm + 1];
+        } else {
+            long a = aligned16(c, i);
+            lo = c.mem.read64(a);
+            hi = c.mem.read64(a + 8);
+        }
+        int shift = odd ? 32 : 0;
+        long l = (lo >>> shift) & 0xFFFF_FFFFL;
+        long h = (hi >>> shift) & 0xFFFF_FFFFL;
+        c.xmm[2 * i.reg] = l | l << 32;
+        c.xmm[2 * i.reg + 1] = h | h << 32;
     }
 
     /** movlps/movlpd m64, xmm (half 0) and movhps/movhpd m64, xmm (half 1). */

@@ -153,6 +153,64 @@ final class SseIntForms {
         return l;
     }
 
+    static Form map(String name, int prefix, int map, int op, char reg, String rm, Imm imm) {
+        return new Form(name, prefix, new int[] {map, op}, reg, rm, imm, false, -1);
+    }
+
+    /** SSSE3, each in its MMX and XMM form. */
+    static List<Form> ssse3() {
+        List<Form> l = new ArrayList<>();
+        String[][] ops = {
+            {"00", "pshufb"}, {"01", "phaddw"}, {"02", "phaddd"}, {"03", "phaddsw"}, {"04", "pmaddubsw"},
+            {"05", "phsubw"}, {"06", "phsubd"}, {"07", "phsubsw"}, {"08", "psignb"}, {"09", "psignw"},
+            {"0A", "psignd"}, {"0B", "pmulhrsw"}, {"1C", "pabsb"}, {"1D", "pabsw"}, {"1E", "pabsd"}
+        };
+        for (String[] o : ops) {
+            int op = Integer.parseInt(o[0], 16);
+            l.add(map(o[1] + " mm", 0, 0x38, op, 'm', "mM", Imm.NONE));
+            l.add(map(o[1] + " xmm", 0x66, 0x38, op, 'x', "xM", Imm.NONE));
+        }
+        l.add(map("palignr mm", 0, 0x3A, 0x0F, 'm', "mM", Imm.COUNT));
+        l.add(map("palignr xmm", 0x66, 0x3A, 0x0F, 'x', "xM", Imm.COUNT));
+        return l;
+    }
+
+    /** The integer and bitwise SSE4.1 instructions, and SSE3's moves. */
+    static List<Form> sse41() {
+        List<Form> l = new ArrayList<>();
+        String[][] ops = {
+            {"10", "pblendvb"}, {"14", "blendvps"}, {"15", "blendvpd"}, {"17", "ptest"}, {"20", "pmovsxbw"},
+            {"21", "pmovsxbd"}, {"22", "pmovsxbq"}, {"23", "pmovsxwd"}, {"24", "pmovsxwq"}, {"25", "pmovsxdq"},
+            {"30", "pmovzxbw"}, {"31", "pmovzxbd"}, {"32", "pmovzxbq"}, {"33", "pmovzxwd"}, {"34", "pmovzxwq"},
+            {"35", "pmovzxdq"}, {"28", "pmuldq"}, {"29", "pcmpeqq"}, {"2B", "packusdw"}, {"38", "pminsb"},
+            {"39", "pminsd"}, {"3A", "pminuw"}, {"3B", "pminud"}, {"3C", "pmaxsb"}, {"3D", "pmaxsd"},
+            {"3E", "pmaxuw"}, {"3F", "pmaxud"}, {"40", "pmulld"}, {"41", "phminposuw"}
+        };
+        for (String[] o : ops) {
+            l.add(map(o[1], 0x66, 0x38, Integer.parseInt(o[0], 16), 'x', "xM", Imm.NONE));
+        }
+        l.add(map("movntdqa", 0x66, 0x38, 0x2A, 'x', "M", Imm.NONE));
+        l.add(map("blendps", 0x66, 0x3A, 0x0C, 'x', "xM", Imm.ANY));
+        l.add(map("blendpd", 0x66, 0x3A, 0x0D, 'x', "xM", Imm.ANY));
+        l.add(map("pblendw", 0x66, 0x3A, 0x0E, 'x', "xM", Imm.ANY));
+        l.add(map("pextrb", 0x66, 0x3A, 0x14, 'x', "gM", Imm.ANY));
+        l.add(map("pextrw r/m", 0x66, 0x3A, 0x15, 'x', "gM", Imm.ANY));
+        l.add(map("pextrd", 0x66, 0x3A, 0x16, 'x', "gM", Imm.ANY));
+        l.add(map("pextrq", 0x66, 0x3A, 0x16, 'x', "gM", Imm.ANY).withRexW());
+        l.add(map("extractps", 0x66, 0x3A, 0x17, 'x', "gM", Imm.ANY));
+        l.add(map("extractps", 0x66, 0x3A, 0x17, 'x', "gM", Imm.ANY).withRexW());
+        l.add(map("pinsrb", 0x66, 0x3A, 0x20, 'x', "gM", Imm.ANY));
+        l.add(map("insertps", 0x66, 0x3A, 0x21, 'x', "xM", Imm.ANY));
+        l.add(map("pinsrd", 0x66, 0x3A, 0x22, 'x', "gM", Imm.ANY));
+        l.add(map("pinsrq", 0x66, 0x3A, 0x22, 'x', "gM", Imm.ANY).withRexW());
+        l.add(map("mpsadbw", 0x66, 0x3A, 0x42, 'x', "xM", Imm.ANY));
+        l.add(f("movddup", 0xF2, 0x12, 'x', "xM"));
+        l.add(f("movsldup", 0xF3, 0x12, 'x', "xM"));
+        l.add(f("movshdup", 0xF3, 0x16, 'x', "xM"));
+        l.add(f("lddqu", 0xF2, 0xF0, 'x', "M"));
+        return l;
+    }
+
     /** Encodings the CPU rejects (or that are not SSE2): the interpreter must agree with the hardware. */
     static List<Form> invalid() {
         List<Form> l = new ArrayList<>();
@@ -172,6 +230,12 @@ final class SseIntForms {
         l.add(fi("psrlw mem imm", 0x66, 0x71, 'x', "M", Imm.COUNT));
         l.add(f("movaps F3", 0xF3, 0x28, 'x', "xM"));
         l.add(f("punpcklqdq mm", 0, 0x6C, 'm', "mM"));
+        l.add(map("pblendvb without 66", 0, 0x38, 0x10, 'm', "mM", Imm.NONE));
+        l.add(map("ptest without 66", 0, 0x38, 0x17, 'm', "mM", Imm.NONE));
+        l.add(map("pmulld without 66", 0, 0x38, 0x40, 'm', "mM", Imm.NONE));
+        l.add(map("F3 pshufb", 0xF3, 0x38, 0x00, 'x', "xM", Imm.NONE));
+        l.add(map("pblendw without 66", 0, 0x3A, 0x0E, 'm', "mM", Imm.ANY));
+        l.add(map("movntdqa reg", 0x66, 0x38, 0x2A, 'x', "x", Imm.NONE));
         return l;
     }
 

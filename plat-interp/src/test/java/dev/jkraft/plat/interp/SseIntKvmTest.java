@@ -19,6 +19,20 @@ class SseIntKvmTest {
     }
 
     @Test
+    void ssse3MatchesTheHardware() {
+        List<String> failures = SseIntRig.differential(SseIntForms.ssse3(), 0x55E3L, 8, 30);
+        Assumptions.assumeTrue(failures != null, "no KVM");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void sse41IntegerAndSse3MovesMatchTheHardware() {
+        List<String> failures = SseIntRig.differential(SseIntForms.sse41(), 0x5E41L, 8, 30);
+        Assumptions.assumeTrue(failures != null, "no KVM");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     void undefinedEncodingsFaultAsOnTheHardware() {
         List<String> failures = SseIntRig.differential(SseIntForms.invalid(), 0xBAD0FL, 4, 10);
         Assumptions.assumeTrue(failures != null, "no KVM");
