@@ -4,8 +4,8 @@ package dev.jkraft.plat.interp;
  * SSE and SSE2 (and the MMX forms of their integer instructions): the 0F-map opcodes that work
  * on XMM or MMX registers and MXCSR, and the 0F 38 / 0F 3A maps. Floating point is
  * {@link SseFloat}'s; moves (with SSE3's) {@link SseMove}'s; lane-wise integer operations and
- * shifts {@link SseInt}'s; lane permutations {@link SseShuffle}'s; {@link Ssse3} and the integer
- * part of {@link Sse41} the 0F 38 / 0F 3A maps. What none of them implements is #UD, as on a CPU
+ * shifts {@link SseInt}'s; lane permutations {@link SseShuffle}'s; {@link Ssse3}, the integer
+ * part of {@link Sse41} and {@link Sse42} (with MOVBE) the 0F 38 / 0F 3A maps. What none of them implements is #UD, as on a CPU
  * without the extension.
  */
 final class Sse {
@@ -53,7 +53,7 @@ final class Sse {
         }
         boolean done = i.opcode < 0x200
                 ? SseMove.execute(c, i) || SseInt.execute(c, i) || SseShuffle.execute(c, i)
-                : Ssse3.execute(c, i) || Sse41.execute(c, i);
+                : Ssse3.execute(c, i) || Sse41.execute(c, i) || Sse42.execute(c, i);
         if (done) {
             return;
         }

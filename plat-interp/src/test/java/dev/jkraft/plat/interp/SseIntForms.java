@@ -211,6 +211,30 @@ final class SseIntForms {
         return l;
     }
 
+    /** SSE4.2 (string compares, pcmpgtq, crc32) and MOVBE. */
+    static List<Form> sse42() {
+        List<Form> l = new ArrayList<>();
+        l.add(map("pcmpgtq", 0x66, 0x38, 0x37, 'x', "xM", Imm.NONE));
+        for (int op = 0x60; op <= 0x63; op++) {
+            String name = new String[] {"pcmpestrm", "pcmpestri", "pcmpistrm", "pcmpistri"}[op - 0x60];
+            l.add(map(name, 0x66, 0x3A, op, 'x', "xM", Imm.ANY));
+            if (op <= 0x61) {
+                l.add(map(name, 0x66, 0x3A, op, 'x', "xM", Imm.ANY).withRexW());
+            }
+        }
+        l.add(map("crc32 r32, r/m8", 0xF2, 0x38, 0xF0, 'g', "gM", Imm.NONE));
+        l.add(map("crc32 r64, r/m8", 0xF2, 0x38, 0xF0, 'g', "gM", Imm.NONE).withRexW());
+        l.add(map("crc32 r32, r/m16", 0x66F2, 0x38, 0xF1, 'g', "gM", Imm.NONE));
+        l.add(map("crc32 r32, r/m32", 0xF2, 0x38, 0xF1, 'g', "gM", Imm.NONE));
+        l.add(map("crc32 r64, r/m64", 0xF2, 0x38, 0xF1, 'g', "gM", Imm.NONE).withRexW());
+        l.add(map("movbe load", 0, 0x38, 0xF0, 'g', "M", Imm.NONE));
+        l.add(map("movbe load16", 0x66, 0x38, 0xF0, 'g', "M", Imm.NONE));
+        l.add(map("movbe store", 0, 0x38, 0xF1, 'g', "M", Imm.NONE));
+        l.add(map("movbe store64", 0, 0x38, 0xF1, 'g', "M", Imm.NONE).withRexW());
+        l.add(map("movbe reg", 0, 0x38, 0xF0, 'g', "g", Imm.NONE));
+        return l;
+    }
+
     /** Encodings the CPU rejects (or that are not SSE2): the interpreter must agree with the hardware. */
     static List<Form> invalid() {
         List<Form> l = new ArrayList<>();
@@ -263,6 +287,27 @@ final class SseIntForms {
         return out;
     }
 
+    private static final int[] ALPHABET = {0, 0x61, 0x62, 0x63, 0x7F, 0x80, 0xFF};
+
+    /**
+     * Vector registers and data made of a few byte values, so that compares find matches, and
+     * rax/rdx small lengths of either sign (pcmpestri/m).
+     */
+    private static void smallAlphabet(SseIntRig.State s, Random rnd) {
+        int zeroOdds = 2 + rnd.nextInt(30);
+        for (int k = 160; k < 416; k++) {
+            s.fpu()[k] = (byte) (rnd.nextInt(zeroOdds) == 0 ? 0 : ALPHABET[1 + rnd.nextInt(ALPHABET.length - 1)]);
+        }
+        for (int k = 0; k < s.data().length; k++) {
+            s.data()[k] = (byte) (rnd.nextInt(zeroOdds) == 0 ? 0 : ALPHABET[1 + rnd.nextInt(ALPHABET.length - 1)]);
+        }
+        s.gprs()[0] = rnd.nextInt(41) - 20;
+        s.gprs()[2] = rnd.nextInt(41) - 20;
+        if (rnd.nextInt(8) == 0) {
+            s.gprs()[0] |= 0x1234_5678_0000_0000L;
+        }
+    }
+
     /** A register number for an operand kind; for MMX sometimes with a REX bit, which the CPU ignores. */
     private static int number(char kind, Random rnd) {
         return switch (kind) {
@@ -287,6 +332,9 @@ final class SseIntForms {
             target = SseIntRig.DATA + rnd.nextInt(SseIntRig.DATA_BYTES - 16);
         } else {
             target = SseIntRig.DATA + SseIntRig.DATA_BYTES - 1 - rnd.nextInt(16);
+        }
+        if (rnd.nextInt(3) == 0) {
+            smallAlphabet(s, rnd);
         }
         s.gprs()[6] = target - e.disp();
         s.gprs()[7] = SseIntRig.DATA + (pick < 18 ? rnd.nextInt(SseIntRig.DATA_BYTES - 16)

@@ -33,6 +33,13 @@ class SseIntKvmTest {
     }
 
     @Test
+    void sse42AndMovbeMatchTheHardware() {
+        List<String> failures = SseIntRig.differential(SseIntForms.sse42(), 0x5E42L, 12, 60);
+        Assumptions.assumeTrue(failures != null, "no KVM");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     void undefinedEncodingsFaultAsOnTheHardware() {
         List<String> failures = SseIntRig.differential(SseIntForms.invalid(), 0xBAD0FL, 4, 10);
         Assumptions.assumeTrue(failures != null, "no KVM");
