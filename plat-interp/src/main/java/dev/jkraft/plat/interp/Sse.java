@@ -44,6 +44,9 @@ final class Sse {
     }
 
     static void execute(InterpCpu c, Insn i) {
+        if (i.lock()) {
+            throw CpuFault.undefined(); // no SSE or MMX instruction takes LOCK
+        }
         if (isMmx(i) && (c.fpu.fsw & X87_ES) != 0) {
             // A pending unmasked x87 exception is delivered before any MMX instruction runs.
             throw CpuFault.of(CpuFault.MF);

@@ -260,6 +260,9 @@ final class SseIntForms {
         l.add(map("F3 pshufb", 0xF3, 0x38, 0x00, 'x', "xM", Imm.NONE));
         l.add(map("pblendw without 66", 0, 0x3A, 0x0E, 'm', "mM", Imm.ANY));
         l.add(map("movntdqa reg", 0x66, 0x38, 0x2A, 'x', "x", Imm.NONE));
+        l.add(f("lock paddb", 0xF066, 0xFC, 'x', "xM"));
+        l.add(f("lock movdqa store", 0xF066, 0x7F, 'x', "M"));
+        l.add(f("lock paddb mm", 0xF0, 0xFC, 'm', "mM"));
         return l;
     }
 
