@@ -352,7 +352,7 @@ final class SseMove {
         enterMmx(c);
     }
 
-    /** movnti m32/m64, r32/r64 (0F C3). */
+    /** movnti m32/m64, r32/r64 (0F C3); with a 66, F2 or F3 prefix the opcode is undefined. */
     private static void moveNti(InterpCpu c, Insn i) {
         if (i.mandatory != 0) {
             throw CpuFault.undefined();

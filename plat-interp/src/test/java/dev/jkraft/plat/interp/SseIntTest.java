@@ -167,6 +167,7 @@ class SseIntTest {
         assertThat(rig.run(s, 0xF3, 0x0F, 0xFC, 0xCA).exit()).isEqualTo(new Exit.Fault(CpuFault.UD, 0, 0));
         assertThat(rig.run(s, 0x0F, 0x73, 0xDB, 3).exit()).isEqualTo(new Exit.Fault(CpuFault.UD, 0, 0)); // psrldq mm
         assertThat(rig.run(s, 0x66, 0x0F, 0xE7, 0xCA).exit()).isEqualTo(new Exit.Fault(CpuFault.UD, 0, 0)); // movntdq reg
+        assertThat(rig.run(s, 0x66, 0x0F, 0xC3, 0x06).exit()).isEqualTo(new Exit.Fault(CpuFault.UD, 0, 0)); // 66 movnti
         assertThat(rig.run(s, 0x0F, 0x38, 0xC8, 0xCA).exit()).isEqualTo(new Exit.Fault(CpuFault.UD, 0, 0)); // SHA
     }
 }
