@@ -28,8 +28,8 @@ final class SseIntRig implements AutoCloseable {
     static final long CODE = 0x400000L;
     static final long DATA = 0x600000L;
     static final int DATA_BYTES = 8192;
-    private static final int CODE_PAGES = 16;
-    private static final int SLOT = 32;
+    private static final int CODE_PAGES = 32;
+    private static final int SLOT = 64;
 
     /** Registers as the tests name them: encoding order rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8-r15. */
     static final Reg[] GPR = {Reg.RAX, Reg.RCX, Reg.RDX, Reg.RBX, Reg.RSP, Reg.RBP, Reg.RSI, Reg.RDI, Reg.R8, Reg.R9,

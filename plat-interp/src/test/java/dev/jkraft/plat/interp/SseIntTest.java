@@ -161,6 +161,66 @@ class SseIntTest {
         assertThat(xmmLo(r, 1)).isEqualTo(0xFFFFL);
     }
 
+    /** The SSE2 strlen idiom (movdqu, pcmpeqb, pmovmskb, then test/jnz/bsf) as a loop through the run loop. */
+    @Test
+    void anSse2StrlenLoop() {
+        SseIntRig.State s = SseIntRig.blankState();
+        long start = SseIntRig.DATA + 3;
+        for (int k = 0; k < 37; k++) {
+            s.data()[3 + k] = (byte) ('a' + k % 26);
+        }
+        s.gprs()[7] = start;
+        SseIntRig.Result r = rig.run(s,
+                0x66, 0x0F, 0xEF, 0xC0, // pxor xmm0, xmm0
+                0xF3, 0x0F, 0x6F, 0x0F, // 1: movdqu xmm1, [rdi]
+                0x66, 0x0F, 0x74, 0xC8, // pcmpeqb xmm1, xmm0
+                0x66, 0x0F, 0xD7, 0xC1, // pmovmskb eax, xmm1
+                0x85, 0xC0, // test eax, eax
+                0x75, 0x06, // jnz 2f
+                0x48, 0x83, 0xC7, 0x10, // add rdi, 16
+                0xEB, 0xEA, // jmp 1b
+                0x0F, 0xBC, 0xC0, // 2: bsf eax, eax
+                0x48, 0x01, 0xF8); // add rax, rdi
+        assertThat(r.exit()).isEqualTo(Exit.Syscall.INSTANCE);
+        assertThat(r.gprs()[0] - start).isEqualTo(37);
+    }
+
+    @Test
+    void ssse3AndSse4() {
+        // pshufb: reverse the bytes; index bytes with the top bit set give 0
+        assertThat(xmm0f38(0x00, 0x0706_0504_0302_0100L, 0x0F0E_0D0C_0B0A_0908L, 0x0809_0A0B_0C0D_0E0FL,
+                0x8001_0203_0405_0607L)).containsExactly(0x0809_0A0B_0C0D_0E0FL, 0x0001_0203_0405_0607L);
+        // pabsw of -32768 stays 0x8000; pmulld keeps the low dword
+        assertThat(xmm0f38(0x1D, 0, 0, 0x0000_7FFF_FFFF_8000L, 0)[0]).isEqualTo(0x0000_7FFF_0001_8000L);
+        assertThat(xmm0f38(0x40, 0x0001_0000_0000_0003L, 0, 0x0001_0000_FFFF_FFFFL, 0)[0])
+                .isEqualTo(0x0000_0000_FFFF_FFFDL);
+        // pcmpistri, equal any: the first of "xxbx" in the set "abc" is at 2
+        SseIntRig.State s = SseIntRig.blankState();
+        setXmm(s, 1, 0x0063_6261L, 0);
+        setXmm(s, 2, 0x7878_6278_78L, 0);
+        // the closing syscall overwrites rcx, so the index is copied to rbx first
+        SseIntRig.Result r = rig.run(s, 0x66, 0x0F, 0x3A, 0x63, 0xCA, 0x00, 0x48, 0x89, 0xCB); // ...; mov rbx, rcx
+        assertThat(r.gprs()[3]).isEqualTo(2);
+        // crc32: CRC-32C of "123456789" is E3069283 with the usual inversions around it
+        s = SseIntRig.blankState();
+        byte[] text = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, s.data(), 0, text.length);
+        s.gprs()[0] = 0xFFFF_FFFFL;
+        s.gprs()[6] = SseIntRig.DATA;
+        r = rig.run(s, 0xF2, 0x48, 0x0F, 0x38, 0xF1, 0x06, 0xF2, 0x0F, 0x38, 0xF0, 0x46, 0x08);
+        assertThat(r.gprs()[0] ^ 0xFFFF_FFFFL).isEqualTo(0xE306_9283L);
+    }
+
+    /** Runs {@code 66 0F 38 op /r} as op xmm1, xmm2 and returns xmm1. */
+    private static long[] xmm0f38(int op, long aLo, long aHi, long bLo, long bHi) {
+        SseIntRig.State s = SseIntRig.blankState();
+        setXmm(s, 1, aLo, aHi);
+        setXmm(s, 2, bLo, bHi);
+        SseIntRig.Result r = rig.run(s, 0x66, 0x0F, 0x38, op, 0xCA);
+        assertThat(r.exit()).isEqualTo(Exit.Syscall.INSTANCE);
+        return new long[] {xmmLo(r, 1), xmmHi(r, 1)};
+    }
+
     @Test
     void undefinedPrefixesAndFormsAreInvalidOpcodes() {
         SseIntRig.State s = SseIntRig.blankState();
