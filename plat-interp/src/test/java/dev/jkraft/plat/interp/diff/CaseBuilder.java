@@ -1,0 +1,248 @@
+package dev.jkraft.plat.interp.diff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Assembles one {@link DiffCase}: random initial registers, flags and data, then the instructions
+ * a generator emits, keeping track of which flags are undefined so that no instruction reads one
+ * (a {@code cmp eax, imm32} that defines them all goes in between) and the comparison can ignore
+ * those still undefined at the end.
+ *
+ * <p>Memory operands use a pointer register chosen from rbp and r8-r15 (never a byte register's
+ * alias) and reserved: generators pick other registers as operands, so it still points into the
+ * data pages when a later instruction uses it.
+ */
+final class CaseBuilder {
+    static final int CF = 0x1;
+    static final int PF = 0x4;
+    static final int AF = 0x10;
+    static final int ZF = 0x40;
+    static final int SF = 0x80;
+    static final int DF = 0x400;
+    static final int OF = 0x800;
+    static final int ARITH = CF | PF | AF | ZF | SF | OF;
+    static final int RAX = 0;
+    static final int RCX = 1;
+    static final int RDX = 2;
+    static final int RBX = 3;
+    static final int RSP = 4;
+    static final int RBP = 5;
+    static final int RSI = 6;
+    static final int RDI = 7;
+    private static final int[] POINTER_CANDIDATES = {5, 8, 9, 10, 11, 12, 13, 14, 15};
+
+    final SplittableRandom rnd;
+    private final String group;
+    private final long seed;
+    private final int index;
+    final long[] gpr = new long[16];
+    long rflags;
+    final byte[] data = new byte[SnippetRunner.DATA_SIZE];
+    byte[] fxsave = Fxsave.initial();
+    private final Enc.Bytes code = new Enc.Bytes();
+    private final StringBuilder text = new StringBuilder();
+    private final List<Long> memoryOperands = new ArrayList<>();
+    private long undefinedFlags;
+    int undefinedRegs;
+    int regsIfZf;
+    int fswUndefined;
+    /** Registers generators must not pick as operands (bit per encoding). */
+    int reserved;
+    private final int pointer;
+    private final int indexReg;
+    private int instructions;
+
+    CaseBuilder(String group, long seed, int index) {
+        this.group = group;
+        this.seed = seed;
+        this.index = index;
+        this.rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ group.hashCode() * 0xC2B2AE3D27D4EB4FL ^ index);
+        for (int k = 0; k < 16; k++) {
+            gpr[k] = Values.any(rnd);
+        }
+        gpr[RSP] = SnippetRunner.DATA + 0x1800 + 8 * rnd.nextInt(64);
+        rflags = 0x202 | (rnd.nextLong() & ARITH);
+        rnd.nextBytes(data);
+        for (int k = 0; k < 128; k++) {
+            putData(8 * rnd.nextInt(data.length / 8), Values.edge(rnd), 8);
+        }
+        // Claimed before any operand is picked, so that no instruction changes them.
+        pointer = claimPointerRegister();
+        gpr[pointer] = SnippetRunner.DATA + 0x400 + 16 * rnd.nextInt(0x100);
+        indexReg = claimPointerRegister();
+        gpr[indexReg] = rnd.nextInt(64);
+    }
+
+    // ---- registers
+
+    void reserve(int reg) {
+        reserved |= 1 << reg;
+    }
+
+    /** A random register not reserved. */
+    int reg() {
+        for (;;) {
+            int r = rnd.nextInt(16);
+            if ((reserved & (1 << r)) == 0) {
+                return r;
+            }
+        }
+    }
+
+    /** A random register not reserved, and none of {@code avoid}. */
+    int regExcept(int... avoid) {
+        for (;;) {
+            int r = reg();
+            boolean ok = true;
+            for (int a : avoid) {
+                ok &= r != a;
+            }
+            if (ok) {
+                return r;
+            }
+        }
+    }
+
+    /** A fresh register from rbp, r8-r15, reserved from now on. */
+    int claimPointerRegister() {
+        for (;;) {
+            int r = POINTER_CANDIDATES[rnd.nextInt(POINTER_CANDIDATES.length)];
+            if ((reserved & (1 << r)) == 0) {
+                reserve(r);
+                return r;
+            }
+        }
+    }
+
+    // ---- memory operands
+
+    /** An operand in the middle of the data pages through the case's pointer (and sometimes index) register. */
+    Operand mem() {
+        return mem(1);
+    }
+
+    /** A memory operand whose address is a multiple of {@code align}. */
+    Operand mem(int align) {
+        int disp = (rnd.nextInt(256) - 128) & -align;
+        boolean disp32 = rnd.nextInt(4) == 0;
+        int idx = -1;
+        int scale = 0;
+        if (align == 1 && rnd.nextInt(3) == 0) {
+            idx = indexReg;
+            scale = rnd.nextInt(4);
+        }
+        long address = gpr[pointer] + disp + (idx >= 0 ? gpr[idx] << scale : 0);
+        memoryOperands.add(address);
+        return Operand.memory(pointer, idx, scale, disp, disp32, address);
+    }
+
+    /** A memory operand at exactly {@code address}, through a register of its own. */
+    Operand memAt(long address) {
+        int base = claimPointerRegister();
+        int disp = rnd.nextInt(256) - 128;
+        gpr[base] = address - disp;
+        memoryOperands.add(address);
+        return Operand.memory(base, -1, 0, disp, rnd.nextBoolean(), address);
+    }
+
+    /** A register (probability 1/2) or memory operand. */
+    Operand regOrMem() {
+        return rnd.nextBoolean() ? Operand.register(reg()) : mem();
+    }
+
+    long readData(long address, int size) {
+        long v = 0;
+        int off = (int) (address - SnippetRunner.DATA);
+        for (int k = size - 1; k >= 0; k--) {
+            v = (v << 8) | (data[off + k] & 0xFF);
+        }
+        return v;
+    }
+
+    void putData(long offset, long value, int size) {
+        for (int k = 0; k < size; k++) {
+            data[(int) offset + k] = (byte) (value >>> (8 * k));
+        }
+    }
+
+    // ---- instructions
+
+    /**
+     * Appends an instruction.
+     *
+     * @param reads flags it reads (if one is undefined now, a flag-defining cmp comes first)
+     * @param writes flags it defines
+     * @param undefined flags it leaves undefined
+     */
+    void emit(String mnemonic, byte[] bytes, int reads, int writes, int undefined) {
+        if ((reads & undefinedFlags) != 0) {
+            long imm = rnd.nextInt();
+            Enc.Bytes cmp = new Enc.Bytes();
+            cmp.add(0x3D);
+            cmp.addLe(imm, 4);
+            append("cmp eax, " + String.format("%#x", imm) + "   ; defines the flags the next one reads", cmp.toArray());
+            undefinedFlags = 0;
+        }
+        append(mnemonic, bytes);
+        undefinedFlags = (undefinedFlags & ~writes) | undefined;
+    }
+
+    /** Appends an instruction that neither reads nor writes flags. */
+    void emit(String mnemonic, byte[] bytes) {
+        emit(mnemonic, bytes, 0, 0, 0);
+    }
+
+    void emit(String mnemonic, Enc e, int reads, int writes, int undefined) {
+        emit(mnemonic, e.bytes(), reads, writes, undefined);
+    }
+
+    private void append(String mnemonic, byte[] bytes) {
+        text.append(String.format("%04x: %-32s %s%n", code.length(), Comparison.hex(bytes, 0, bytes.length),
+                mnemonic));
+        code.add(bytes);
+        instructions++;
+    }
+
+    int codeLength() {
+        return code.length();
+    }
+
+    int instructions() {
+        return instructions;
+    }
+
+    /** How many instructions a case has: 1 to 4. */
+    int count() {
+        return 1 + rnd.nextInt(4);
+    }
+
+    /** A random operand size among 1, 2, 4, 8. */
+    int size() {
+        return 1 << rnd.nextInt(4);
+    }
+
+    /** A random operand size among 2, 4, 8. */
+    int wordSize() {
+        return 2 << rnd.nextInt(3);
+    }
+
+    /**
+     * A LOCK prefix on a memory destination, sometimes; never on one that crosses a cache line, a
+     * split lock the host may punish (it stalls or kills the vCPU thread) rather than run.
+     */
+    boolean lock(Operand dst, int size) {
+        return !dst.isReg() && !splitsLine(dst, size) && rnd.nextInt(3) == 0;
+    }
+
+    static boolean splitsLine(Operand m, int size) {
+        return (m.address() & 63) + size > 64;
+    }
+
+    DiffCase build() {
+        return new DiffCase(group, seed, index, code.toArray(), text.toString().stripTrailing(), gpr.clone(), rflags,
+                data.clone(), fxsave.clone(),
+                new DiffCase.Masks(undefinedFlags, undefinedRegs, regsIfZf, fswUndefined), List.copyOf(memoryOperands));
+    }
+}
