@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * (a {@code cmp eax, imm32} that defines them all goes in between) and the comparison can ignore
  * those still undefined at the end.
  *
- * <p>Memory operands use a pointer register chosen from rbp and r8-r15 (never a byte register's
+ * <p>Memory operands use a pointer register chosen from r8-r15 (never a byte register's
  * alias) and reserved: generators pick other registers as operands, so it still points into the
  * data pages when a later instruction uses it.
  */
@@ -31,7 +31,7 @@ final class CaseBuilder {
     static final int RBP = 5;
     static final int RSI = 6;
     static final int RDI = 7;
-    private static final int[] POINTER_CANDIDATES = {5, 8, 9, 10, 11, 12, 13, 14, 15};
+    private static final int[] POINTER_CANDIDATES = {8, 9, 10, 11, 12, 13, 14, 15};
 
     final SplittableRandom rnd;
     private final String group;
@@ -105,8 +105,11 @@ final class CaseBuilder {
         }
     }
 
-    /** A fresh register from rbp, r8-r15, reserved from now on. */
+    /** A fresh register from r8-r15, reserved from now on. */
     int claimPointerRegister() {
+        if ((reserved & 0xFF00) == 0xFF00) {
+            throw new IllegalStateException("generator bug: no register left for an address");
+        }
         for (;;) {
             int r = POINTER_CANDIDATES[rnd.nextInt(POINTER_CANDIDATES.length)];
             if ((reserved & (1 << r)) == 0) {

@@ -76,7 +76,7 @@ final class Enc {
 
     boolean hasRex() {
         return forceRex || w || (regField & 8) != 0 || (rm != null && (rm.rexB() | rm.rexX()) != 0)
-                || (opReg & 8) != 0;
+                || (opReg >= 0 && (opReg & 8) != 0);
     }
 
     byte[] bytes() {

@@ -7,7 +7,16 @@ enum Group {
     ALU(IntegerOps::alu),
     UNARY(IntegerOps::unary),
     MULDIV(IntegerOps::mulDiv),
-    SHIFT(IntegerOps::shifts);
+    SHIFT(IntegerOps::shifts),
+    BITTEST(BitOps::bitTest),
+    BITSCAN(BitOps::bitScan),
+    COND(FlowOps::conditions),
+    MOVE(MoveOps::moves),
+    STACK(MoveOps::stack),
+    STRING(StringOps::strings),
+    ATOMIC(AtomicOps::atomics),
+    FLAGS(FlowOps::flags),
+    FAULT(FaultOps::faults);
 
     private final Consumer<CaseBuilder> generator;
 

@@ -3,12 +3,21 @@ package dev.jkraft.plat.interp.diff;
 import dev.jkraft.plat.kvm.KvmPlatform;
 import java.util.List;
 
-/** Runs every group KVM against KVM: the harness itself must see no difference. {@code main} only, for development. */
-final class DiffSelfCheck {
+/**
+ * Development entry point: every group KVM against {@code -Djkraft.diff.platform} (interp, or kvm
+ * to check the harness itself, which must then see no difference); {@code -Djkraft.diff.show=GROUP:N}
+ * prints one case, {@code -Djkraft.diff.faults=GROUP} the first cases whose reference run faults.
+ */
+final class DiffMain {
+    static dev.jkraft.kernel.platform.Platform tested() {
+        return "kvm".equals(System.getProperty("jkraft.diff.platform", "interp")) ? new KvmPlatform()
+                : new dev.jkraft.plat.interp.InterpPlatform();
+    }
+
     public static void main(String[] args) {
         long seed = Long.getLong("jkraft.diff.seed", 1);
         int cases = Integer.getInteger("jkraft.diff.cases", 2000);
-        try (SnippetRunner a = new SnippetRunner(new KvmPlatform()); SnippetRunner b = new SnippetRunner(new KvmPlatform())) {
+        try (SnippetRunner a = new SnippetRunner(new KvmPlatform()); SnippetRunner b = new SnippetRunner(tested())) {
             String show = System.getProperty("jkraft.diff.show");
             if (show != null) {
                 // -Djkraft.diff.show=GROUP:N prints one case and both outcomes' differences (none if they agree)
@@ -16,8 +25,8 @@ final class DiffSelfCheck {
                 DiffCase c = g.generate(seed, Integer.parseInt(show.split(":")[1]));
                 Outcome ra = a.run(c);
                 Outcome rb = b.run(c);
-                System.out.println(Comparison.report(c, "kvm", "kvm", Comparison.diff(c, ra, rb)));
-                System.out.println("exit " + ra.exit() + " rflags " + Long.toHexString(ra.rflags()));
+                System.out.println(Comparison.report(c, "kvm", b.name(), Comparison.diff(c, ra, rb)));
+                System.out.println("exit " + ra.exit() + " rflags " + Long.toHexString(ra.rflags()) + " rip " + Long.toHexString(ra.rip()));
                 return;
             }
             String faults = System.getProperty("jkraft.diff.faults");
@@ -29,7 +38,7 @@ final class DiffSelfCheck {
                     DiffCase c = g.generate(seed, i);
                     Outcome ra = a.run(c);
                     if (!ra.exit().equals("syscall") && !ra.exit().startsWith("fault vector=0 ")) {
-                        System.out.println(Comparison.report(c, "kvm", "kvm", List.of(ra.exit())));
+                        System.out.println(Comparison.report(c, "kvm", b.name(), List.of(ra.exit())));
                         shown++;
                     }
                 }

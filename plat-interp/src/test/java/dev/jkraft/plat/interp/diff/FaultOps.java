@@ -1,0 +1,102 @@
+package dev.jkraft.plat.interp.diff;
+
+import static dev.jkraft.plat.interp.diff.CaseBuilder.ARITH;
+import static dev.jkraft.plat.interp.diff.CaseBuilder.RCX;
+import static dev.jkraft.plat.interp.diff.CaseBuilder.RDI;
+import static dev.jkraft.plat.interp.diff.CaseBuilder.RSI;
+import static dev.jkraft.plat.interp.diff.CaseBuilder.RSP;
+
+/**
+ * Page faults: loads, stores, read-modify-writes, pushes, pops, string copies and jumps that touch
+ * the unmapped page after the data (or the one before it), the read-only page, or a no-execute
+ * page. The fault must match in vector, error code and address, and leave no partial change:
+ * registers and memory are compared as always.
+ */
+final class FaultOps {
+    private FaultOps() {}
+
+    static void faults(CaseBuilder b) {
+        if (b.rnd.nextBoolean()) {
+            IntegerOps.aluOne(b, b.rnd.nextInt(9)); // something done before the fault, to keep
+        }
+        int size = b.size();
+        long edge = switch (b.rnd.nextInt(4)) {
+            case 0 -> SnippetRunner.DATA; // the page before the data is not mapped either
+            case 1 -> SnippetRunner.READ_ONLY;
+            default -> SnippetRunner.UNMAPPED;
+        };
+        long address = edge - size + b.rnd.nextInt(2 * size + 1);
+        if (edge == SnippetRunner.READ_ONLY) {
+            address = edge + b.rnd.nextInt(64) - (b.rnd.nextBoolean() ? size : 0);
+        }
+        Enc e = new Enc();
+        String text;
+        switch (b.rnd.nextInt(8)) {
+            case 0 -> {
+                Operand m = b.memAt(address);
+                int r = b.reg();
+                e.size(size).op(size == 1 ? 0x8A : 0x8B).reg(r).rm(m);
+                text = "mov " + Enc.regName(r, size, true) + ", " + m.describe(size, true);
+            }
+            case 1 -> {
+                Operand m = b.memAt(address);
+                int r = b.reg();
+                e.size(size).op(size == 1 ? 0x88 : 0x89).reg(r).rm(m).rex();
+                text = "mov " + m.describe(size, true) + ", " + Enc.regName(r, size, true);
+            }
+            case 2 -> {
+                Operand m = b.memAt(address);
+                int r = b.reg();
+                int op = b.rnd.nextInt(8);
+                e.size(size).op(op * 8 + (size == 1 ? 0 : 1)).reg(r).rm(m).rex();
+                text = "alu#" + op + " " + m.describe(size, true) + ", " + Enc.regName(r, size, true);
+            }
+            case 3 -> {
+                b.reserve(RSP);
+                b.gpr[RSP] = address + 8;
+                Operand src = Operand.register(b.reg());
+                e.op(0xFF).reg(6).rm(src);
+                text = String.format("push %s (rsp=%#x)", src.describe(8, true), b.gpr[RSP]);
+            }
+            case 4 -> {
+                b.reserve(RSP);
+                b.gpr[RSP] = address;
+                int r = b.reg();
+                e.op(0x58).opReg(r);
+                text = String.format("pop %s (rsp=%#x)", Enc.regName(r, 8, true), address);
+            }
+            case 5 -> {
+                // rep movs running into the fault: the iterations before it are done, rsi/rdi/rcx say how far
+                b.reserve(RSI);
+                b.reserve(RDI);
+                b.reserve(RCX);
+                boolean srcFaults = b.rnd.nextBoolean();
+                long near = edge == SnippetRunner.DATA ? edge : edge - 24 * size;
+                b.gpr[RSI] = srcFaults ? near : SnippetRunner.DATA + 0x800;
+                b.gpr[RDI] = srcFaults ? SnippetRunner.DATA + 0x800 : near;
+                b.gpr[RCX] = 40;
+                if (edge == SnippetRunner.DATA) {
+                    b.rflags |= CaseBuilder.DF;
+                    b.gpr[srcFaults ? RSI : RDI] = edge + 16 * size;
+                }
+                e.prefix(0xF3).size(size).op(size == 1 ? 0xA4 : 0xA5);
+                text = "rep movs " + Enc.sizeName(size);
+            }
+            case 6 -> {
+                long target = b.rnd.nextBoolean() ? SnippetRunner.UNMAPPED : SnippetRunner.DATA + 16 * b.rnd.nextInt(64);
+                int r = b.claimPointerRegister();
+                b.gpr[r] = target;
+                e.op(0xFF).reg(4).rm(Operand.register(r));
+                text = String.format("jmp %s (%#x: fetch from an unmapped or no-execute page)", Enc.regName(r, 8, true),
+                        target);
+            }
+            default -> {
+                Operand m = b.memAt(address);
+                e.size(size).op(size == 1 ? 0xF6 : 0xF7).reg(3).rm(m);
+                text = "neg " + m.describe(size, true);
+            }
+        }
+        b.emit(text, e, 0, ARITH, 0);
+        b.emit("mov (not reached)", MoveOps.marker(b));
+    }
+}
