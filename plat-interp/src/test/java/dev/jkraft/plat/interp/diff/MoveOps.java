@@ -123,6 +123,9 @@ final class MoveOps {
         if (b.rnd.nextInt(8) == 0) {
             b.gpr[RSP] += 1 + b.rnd.nextInt(7); // misaligned
         }
+        // The register an indirect call goes through, claimed before anything can write it.
+        int callRegister = b.claimPointerRegister();
+        boolean callRegisterUsed = false;
         int count = b.count();
         for (int n = 0; n < count; n++) {
             Enc e = new Enc();
@@ -180,8 +183,9 @@ final class MoveOps {
                 case 7 -> {
                     // an indirect call through a register or memory to just past a marker
                     byte[] marker = marker(b);
-                    boolean viaMemory = b.rnd.nextBoolean();
-                    Operand target = viaMemory ? b.mem() : Operand.register(b.claimPointerRegister());
+                    boolean viaMemory = callRegisterUsed || b.rnd.nextBoolean();
+                    callRegisterUsed |= !viaMemory;
+                    Operand target = viaMemory ? b.mem() : Operand.register(callRegister);
                     e.op(0xFF).reg(2).rm(target);
                     int callLength = e.bytes().length;
                     long to = SnippetRunner.CODE + here + callLength + marker.length;
