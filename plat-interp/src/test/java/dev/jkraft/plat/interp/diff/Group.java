@@ -16,7 +16,12 @@ enum Group {
     STRING(StringOps::strings),
     ATOMIC(AtomicOps::atomics),
     FLAGS(FlowOps::flags),
-    FAULT(FaultOps::faults);
+    FAULT(FaultOps::faults),
+    X87(X87Ops::x87),
+    SSE_FP(SseOps::floatingPoint),
+    SSE_CVT(SseOps::conversions),
+    SSE_INT(SseOps::integer),
+    SSE_MOVE(SseOps::moves);
 
     private final Consumer<CaseBuilder> generator;
 
