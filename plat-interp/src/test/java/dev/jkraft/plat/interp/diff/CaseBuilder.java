@@ -39,6 +39,9 @@ final class CaseBuilder {
     private final int index;
     final long[] gpr = new long[16];
     long rflags;
+    /** Segment bases: in the data pages, so that fs:/gs: operands can reach them with a small offset. */
+    final long fsBase;
+    final long gsBase;
     final byte[] data = new byte[SnippetRunner.DATA_SIZE];
     byte[] fxsave = Fxsave.initial();
     private final Enc.Bytes code = new Enc.Bytes();
@@ -50,6 +53,8 @@ final class CaseBuilder {
     int fswUndefined;
     /** Registers generators must not pick as operands (bit per encoding). */
     int reserved;
+    /** Registers instructions may have written so far (bit per encoding). */
+    private int touched;
     private final int pointer;
     private final int indexReg;
     private int instructions;
@@ -64,6 +69,8 @@ final class CaseBuilder {
         }
         gpr[RSP] = SnippetRunner.DATA + 0x1800 + 8 * rnd.nextInt(64);
         rflags = 0x202 | (rnd.nextLong() & ARITH);
+        fsBase = SnippetRunner.DATA + 16 * rnd.nextInt(0x100);
+        gsBase = SnippetRunner.DATA + 16 * rnd.nextInt(0x100);
         rnd.nextBytes(data);
         for (int k = 0; k < 128; k++) {
             putData(8 * rnd.nextInt(data.length / 8), Values.edge(rnd), 8);
@@ -81,11 +88,12 @@ final class CaseBuilder {
         reserved |= 1 << reg;
     }
 
-    /** A random register not reserved. */
+    /** A random register not reserved; it counts as written from here on. */
     int reg() {
         for (;;) {
             int r = rnd.nextInt(16);
             if ((reserved & (1 << r)) == 0) {
+                touched |= 1 << r;
                 return r;
             }
         }
@@ -105,18 +113,35 @@ final class CaseBuilder {
         }
     }
 
-    /** A fresh register from r8-r15, reserved from now on. */
+    /**
+     * A fresh register from r8-r15, reserved from now on; one no instruction has written yet if
+     * there is one. Give it its value with {@link #setPointer}.
+     */
     int claimPointerRegister() {
         if ((reserved & 0xFF00) == 0xFF00) {
             throw new IllegalStateException("generator bug: no register left for an address");
         }
+        boolean fresh = ((reserved | touched) & 0xFF00) != 0xFF00;
         for (;;) {
             int r = POINTER_CANDIDATES[rnd.nextInt(POINTER_CANDIDATES.length)];
-            if ((reserved & (1 << r)) == 0) {
+            if ((reserved & (1 << r)) == 0 && (!fresh || (touched & (1 << r)) == 0)) {
                 reserve(r);
                 return r;
             }
         }
+    }
+
+    /**
+     * Gives claimed register {@code r} its value: as its initial value if no instruction so far
+     * may have written it, else with a {@code mov r, imm64} emitted now.
+     */
+    void setPointer(int r, long value) {
+        if ((touched & (1 << r)) == 0) {
+            gpr[r] = value;
+            return;
+        }
+        emit(String.format("mov %s, %#x", Enc.regName(r, 8, true), value), new Enc().w().op(0xB8).opReg(r)
+                .imm(value, 8).bytes());
     }
 
     // ---- memory operands
@@ -145,9 +170,21 @@ final class CaseBuilder {
     Operand memAt(long address) {
         int base = claimPointerRegister();
         int disp = rnd.nextInt(256) - 128;
-        gpr[base] = address - disp;
+        setPointer(base, address - disp);
         memoryOperands.add(address);
         return Operand.memory(base, -1, 0, disp, rnd.nextBoolean(), address);
+    }
+
+    /**
+     * A memory operand through an FS (64) or GS (65) override reaching {@code address}: base
+     * register + displacement + segment base.
+     */
+    Operand memSegment(long address, boolean gs) {
+        int base = claimPointerRegister();
+        int disp = rnd.nextInt(256) - 128;
+        setPointer(base, address - disp - (gs ? gsBase : fsBase));
+        memoryOperands.add(address);
+        return Operand.memory(base, -1, 0, disp, false, address);
     }
 
     /** A register (probability 1/2) or memory operand. */
@@ -245,7 +282,7 @@ final class CaseBuilder {
 
     DiffCase build() {
         return new DiffCase(group, seed, index, code.toArray(), text.toString().stripTrailing(), gpr.clone(), rflags,
-                data.clone(), fxsave.clone(),
+                fsBase, gsBase, data.clone(), fxsave.clone(),
                 new DiffCase.Masks(undefinedFlags, undefinedRegs, regsIfZf, fswUndefined), List.copyOf(memoryOperands));
     }
 }

@@ -98,7 +98,8 @@ final class Comparison {
         for (int k = 0; k < 16; k++) {
             b.append(k % 4 == 0 ? "\n    " : "  ").append(String.format("%-3s=%016x", GPR_NAMES[k], c.gprs()[k]));
         }
-        b.append(String.format("%n    rflags=%#x (%s)%n", c.rflags(), flagNames(c.rflags())));
+        b.append(String.format("%n    rflags=%#x (%s)  fs_base=%#x  gs_base=%#x%n", c.rflags(), flagNames(c.rflags()),
+                c.fsBase(), c.gsBase()));
         Fxsave.describe(c.fxsave(), b);
         for (long a : c.memoryOperands()) {
             long off = a - SnippetRunner.DATA;

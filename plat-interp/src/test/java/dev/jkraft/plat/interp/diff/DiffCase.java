@@ -13,13 +13,15 @@ import java.util.List;
  * @param text a readable listing, one instruction per line
  * @param gprs the 16 general registers by encoding (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8 ...)
  * @param rflags the initial rflags
+ * @param fsBase the initial FS base
+ * @param gsBase the initial GS base
  * @param data the initial bytes of the data pages at {@link SnippetRunner#DATA}
  * @param fxsave the initial 512-byte FXSAVE image (x87, MXCSR, XMM0-15)
  * @param masks what the comparison ignores
  * @param memoryOperands addresses the instructions were generated to touch, for reports
  */
 record DiffCase(String group, long seed, int index, byte[] code, String text, long[] gprs, long rflags,
-        byte[] data, byte[] fxsave, Masks masks, List<Long> memoryOperands) {
+        long fsBase, long gsBase, byte[] data, byte[] fxsave, Masks masks, List<Long> memoryOperands) {
 
     /**
      * @param flags rflags bits left undefined by the last instruction that wrote them

@@ -29,6 +29,26 @@ final class DiffMain {
                 System.out.println("exit " + ra.exit() + " rflags " + Long.toHexString(ra.rflags()) + " rip " + Long.toHexString(ra.rip()));
                 return;
             }
+            String find = System.getProperty("jkraft.diff.find");
+            if (find != null) {
+                // -Djkraft.diff.find=GROUP:KIND prints the first mismatches whose differing fields are KIND
+                Group g = Group.valueOf(find.split(":")[0]);
+                String kind = find.split(":")[1];
+                int shown = 0;
+                for (int i = 0; i < cases && shown < 3; i++) {
+                    DiffCase c = g.generate(seed, i);
+                    List<String> d = Comparison.diff(c, a.run(c), b.run(c));
+                    StringBuilder fields = new StringBuilder();
+                    for (String line : d) {
+                        fields.append(fields.isEmpty() ? "" : " ").append(line.replaceAll("[:\\[ (].*", ""));
+                    }
+                    if (fields.toString().equals(kind)) {
+                        System.out.println(Comparison.report(c, "kvm", b.name(), d));
+                        shown++;
+                    }
+                }
+                return;
+            }
             String faults = System.getProperty("jkraft.diff.faults");
             if (faults != null) {
                 // -Djkraft.diff.faults=GROUP lists the first cases whose reference run faulted

@@ -31,7 +31,7 @@ final class FaultOps {
         }
         Enc e = new Enc();
         String text;
-        switch (b.rnd.nextInt(8)) {
+        switch (b.rnd.nextInt(9)) {
             case 0 -> {
                 Operand m = b.memAt(address);
                 int r = b.reg();
@@ -83,12 +83,34 @@ final class FaultOps {
                 text = "rep movs " + Enc.sizeName(size);
             }
             case 6 -> {
-                long target = b.rnd.nextBoolean() ? SnippetRunner.UNMAPPED : SnippetRunner.DATA + 16 * b.rnd.nextInt(64);
+                long target = switch (b.rnd.nextInt(3)) {
+                    case 0 -> SnippetRunner.UNMAPPED;
+                    case 1 -> SnippetRunner.DATA + 16 * b.rnd.nextInt(64);
+                    // not canonical: #GP(0) at the jump or call itself, nothing pushed
+                    default -> b.rnd.nextBoolean() ? 0x0000_8000_0000_0000L : 0x8000_0000_0040_0000L;
+                };
+                if (b.rnd.nextBoolean()) {
+                    int r = b.claimPointerRegister();
+                    b.setPointer(r, target);
+                    b.reserve(RSP);
+                    e.op(0xFF).reg(2).rm(Operand.register(r));
+                    text = String.format("call %s (%#x)", Enc.regName(r, 8, true), target);
+                    break;
+                }
                 int r = b.claimPointerRegister();
-                b.gpr[r] = target;
+                b.setPointer(r, target);
                 e.op(0xFF).reg(4).rm(Operand.register(r));
                 text = String.format("jmp %s (%#x: fetch from an unmapped or no-execute page)", Enc.regName(r, 8, true),
                         target);
+            }
+            case 7 -> {
+                // ret to a non-canonical or unmapped address popped from the stack
+                b.reserve(RSP);
+                long target = b.rnd.nextBoolean() ? 0x0000_8000_0000_0000L + 16 * b.rnd.nextInt(16)
+                        : SnippetRunner.UNMAPPED;
+                b.putData(b.gpr[RSP] - SnippetRunner.DATA, target, 8);
+                e.op(0xC3);
+                text = String.format("ret (to %#x)", target);
             }
             default -> {
                 Operand m = b.memAt(address);

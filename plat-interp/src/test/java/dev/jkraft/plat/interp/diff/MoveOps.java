@@ -16,7 +16,17 @@ final class MoveOps {
             int size = b.size();
             Enc e = new Enc();
             String text;
-            switch (b.rnd.nextInt(12)) {
+            switch (b.rnd.nextInt(13)) {
+                case 12 -> {
+                    boolean gs = b.rnd.nextBoolean();
+                    boolean store = b.rnd.nextBoolean();
+                    Operand m = b.memSegment(SnippetRunner.DATA + 0x100 + b.rnd.nextInt(0x1E00), gs);
+                    int r = b.reg();
+                    e.prefix(gs ? 0x65 : 0x64).size(size).op((store ? 0x88 : 0x8A) + (size == 1 ? 0 : 1)).reg(r).rm(m);
+                    String seg = (gs ? "gs:" : "fs:") + m.describe(size, e.hasRex());
+                    String reg = Enc.regName(r, size, e.hasRex());
+                    text = "mov " + (store ? seg + ", " + reg : reg + ", " + seg);
+                }
                 case 0 -> {
                     Operand dst = b.regOrMem();
                     int src = b.reg();

@@ -101,8 +101,8 @@ final class SnippetRunner implements AutoCloseable {
         }
         cpu.regs().set(Reg.RIP, CODE);
         cpu.regs().set(Reg.RFLAGS, c.rflags());
-        cpu.regs().set(Reg.FS_BASE, 0);
-        cpu.regs().set(Reg.GS_BASE, 0);
+        cpu.regs().set(Reg.FS_BASE, c.fsBase());
+        cpu.regs().set(Reg.GS_BASE, c.gsBase());
         if (!cpu.setFpuState(fpuImage(c.fxsave()))) {
             throw new IllegalStateException(name + " refused the FPU image of case " + c.index());
         }
