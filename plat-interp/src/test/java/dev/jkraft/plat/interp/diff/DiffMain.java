@@ -64,7 +64,7 @@ final class DiffMain {
                 }
                 return;
             }
-            for (Group g : Group.values()) {
+            for (Group g : Group.selected()) {
                 DiffRun.Result r = DiffRun.run(g, seed, cases, a, b);
                 System.out.println(r.summary());
                 r.reports().forEach(System.out::println);

@@ -3,7 +3,6 @@ package dev.jkraft.plat.interp.diff;
 import dev.jkraft.kernel.platform.Availability;
 import dev.jkraft.plat.interp.InterpPlatform;
 import dev.jkraft.plat.kvm.KvmPlatform;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -84,7 +83,7 @@ class DiffTest {
         long seed = Long.getLong("jkraft.diff.seed", 1);
         int cases = Integer.getInteger("jkraft.diff.cases", 2000);
         boolean all = Boolean.getBoolean("jkraft.diff.all");
-        List<Group> groups = selectedGroups();
+        List<Group> groups = Group.selected();
         if (!all) {
             System.out.println("DiffTest: KNOWN-FAILING groups (run and reported, not asserted): " + KNOWN_FAILING
                     + "  (-Djkraft.diff.all=true asserts them too)");
@@ -103,17 +102,5 @@ class DiffTest {
                         + ")\n" + r.summary() + "\n" + String.join("\n", r.reports()));
             }
         }));
-    }
-
-    private static List<Group> selectedGroups() {
-        String names = System.getProperty("jkraft.diff.groups");
-        if (names == null || names.isBlank()) {
-            return List.of(Group.values());
-        }
-        List<Group> groups = new ArrayList<>();
-        for (String n : names.split(",")) {
-            groups.add(Group.valueOf(n.trim().toUpperCase()));
-        }
-        return groups;
     }
 }

@@ -1,5 +1,7 @@
 package dev.jkraft.plat.interp.diff;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** The instruction groups the differential test covers, each with its case generator. */
@@ -27,6 +29,19 @@ enum Group {
 
     Group(Consumer<CaseBuilder> generator) {
         this.generator = generator;
+    }
+
+    /** The groups {@code -Djkraft.diff.groups=A,B} names, or all. */
+    static List<Group> selected() {
+        String names = System.getProperty("jkraft.diff.groups");
+        if (names == null || names.isBlank()) {
+            return List.of(values());
+        }
+        List<Group> groups = new ArrayList<>();
+        for (String n : names.split(",")) {
+            groups.add(valueOf(n.trim().toUpperCase()));
+        }
+        return groups;
     }
 
     /** Case {@code index} of this group for {@code seed}: the same every time. */
