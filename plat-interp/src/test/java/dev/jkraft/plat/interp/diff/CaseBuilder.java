@@ -53,6 +53,12 @@ final class CaseBuilder {
     int fswUndefined;
     /** Registers generators must not pick as operands (bit per encoding). */
     int reserved;
+    /**
+     * Whether {@link #mem()} may also give RIP-relative and 67-prefixed operands: for generators
+     * that emit through {@link #emit(String, Enc, int, int, int)}, which knows where the
+     * instruction lands.
+     */
+    boolean varyAddressing = true;
     /** Registers instructions may have written so far (bit per encoding). */
     private int touched;
     private final int pointer;
@@ -163,7 +169,11 @@ final class CaseBuilder {
         }
         long address = gpr[pointer] + disp + (idx >= 0 ? gpr[idx] << scale : 0);
         memoryOperands.add(address);
-        return Operand.memory(pointer, idx, scale, disp, disp32, address);
+        if (varyAddressing && rnd.nextInt(8) == 0) {
+            return Operand.ripRelative(address);
+        }
+        Operand m = Operand.memory(pointer, idx, scale, disp, disp32, address);
+        return varyAddressing && rnd.nextInt(8) == 0 ? m.withAddr32() : m;
     }
 
     /** A memory operand at exactly {@code address}, through a register of its own. */
@@ -217,6 +227,12 @@ final class CaseBuilder {
      * @param undefined flags it leaves undefined
      */
     void emit(String mnemonic, byte[] bytes, int reads, int writes, int undefined) {
+        defineFlagsFor(reads);
+        append(mnemonic, bytes);
+        undefinedFlags = (undefinedFlags & ~writes) | undefined;
+    }
+
+    private void defineFlagsFor(int reads) {
         if ((reads & undefinedFlags) != 0) {
             long imm = rnd.nextInt();
             Enc.Bytes cmp = new Enc.Bytes();
@@ -225,8 +241,6 @@ final class CaseBuilder {
             append("cmp eax, " + String.format("%#x", imm) + "   ; defines the flags the next one reads", cmp.toArray());
             undefinedFlags = 0;
         }
-        append(mnemonic, bytes);
-        undefinedFlags = (undefinedFlags & ~writes) | undefined;
     }
 
     /** Appends an instruction that neither reads nor writes flags. */
@@ -235,7 +249,8 @@ final class CaseBuilder {
     }
 
     void emit(String mnemonic, Enc e, int reads, int writes, int undefined) {
-        emit(mnemonic, e.bytes(), reads, writes, undefined);
+        defineFlagsFor(reads); // first: a RIP-relative displacement depends on where the instruction lands
+        emit(mnemonic, e.bytesAt(SnippetRunner.CODE + code.length()), reads, writes, undefined);
     }
 
     private void append(String mnemonic, byte[] bytes) {

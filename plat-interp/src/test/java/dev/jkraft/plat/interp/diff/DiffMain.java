@@ -35,7 +35,8 @@ final class DiffMain {
                 Group g = Group.valueOf(find.split(":")[0]);
                 String kind = find.split(":")[1];
                 int shown = 0;
-                for (int i = 0; i < cases && shown < 3; i++) {
+                int limit = Integer.getInteger("jkraft.diff.limit", 3);
+                for (int i = 0; i < cases && shown < limit; i++) {
                     DiffCase c = g.generate(seed, i);
                     List<String> d = Comparison.diff(c, a.run(c), b.run(c));
                     StringBuilder fields = new StringBuilder();
@@ -54,10 +55,11 @@ final class DiffMain {
                 // -Djkraft.diff.faults=GROUP lists the first cases whose reference run faulted
                 Group g = Group.valueOf(faults);
                 int shown = 0;
+                String prefix = System.getProperty("jkraft.diff.exit", "fault vector=");
                 for (int i = 0; i < cases && shown < 4; i++) {
                     DiffCase c = g.generate(seed, i);
                     Outcome ra = a.run(c);
-                    if (!ra.exit().equals("syscall") && !ra.exit().startsWith("fault vector=0 ")) {
+                    if (ra.exit().startsWith(prefix) && !ra.exit().startsWith("fault vector=0 ")) {
                         System.out.println(Comparison.report(c, "kvm", b.name(), List.of(ra.exit())));
                         shown++;
                     }

@@ -79,8 +79,28 @@ final class Enc {
                 || (opReg >= 0 && (opReg & 8) != 0);
     }
 
+    /** The encoding; for a RIP-relative operand use {@link #bytesAt}. */
     byte[] bytes() {
+        if (rm != null && rm.rip()) {
+            throw new IllegalStateException("a RIP-relative operand needs the instruction's address");
+        }
+        return bytesAt(0);
+    }
+
+    /** The encoding of the instruction placed at address {@code at}. */
+    byte[] bytesAt(long at) {
+        if (rm == null || !rm.rip()) {
+            return encode(0);
+        }
+        int length = encode(0).length;
+        return encode(rm.address() - (at + length));
+    }
+
+    private byte[] encode(long ripDisp) {
         Bytes out = new Bytes();
+        if (rm != null && rm.addr32()) {
+            out.add(0x67);
+        }
         for (int p : prefixes) {
             out.add(p);
         }
@@ -96,7 +116,7 @@ final class Enc {
             out.add(o);
         }
         if (rm != null) {
-            rm.encode(regField, out);
+            rm.encode(regField, out, ripDisp);
         }
         out.addLe(imm, immSize);
         return out.toArray();

@@ -124,6 +124,7 @@ final class MoveOps {
     }
 
     static void stack(CaseBuilder b) {
+        b.varyAddressing = false; // the indirect call measures its own encoding
         b.reserve(RSP);
         if (b.rnd.nextInt(4) == 0) {
             b.reserve(RBP);

@@ -29,6 +29,7 @@ final class X87Ops {
     }
 
     static void x87(CaseBuilder b) {
+        b.varyAddressing = false;
         Stack s = new Stack();
         s.depth = b.rnd.nextInt(7);
         setUpState(b, s.depth);
