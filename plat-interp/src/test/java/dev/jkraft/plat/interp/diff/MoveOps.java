@@ -107,9 +107,9 @@ final class MoveOps {
                 }
                 case 10 -> {
                     int s = b.wordSize();
-                    int r = b.reg();
-                    e.size(s).op(0x90).opReg(r == RAX ? 8 : r);
-                    text = "xchg " + Enc.regName(r == RAX ? 8 : r, s, true) + ", " + Enc.regName(RAX, s, true);
+                    int r = b.regExcept(RAX); // 90 with rax itself is nop
+                    e.size(s).op(0x90).opReg(r);
+                    text = "xchg " + Enc.regName(r, s, true) + ", " + Enc.regName(RAX, s, true);
                 }
                 default -> {
                     long address = SnippetRunner.DATA + b.rnd.nextInt(SnippetRunner.DATA_SIZE - 8);
