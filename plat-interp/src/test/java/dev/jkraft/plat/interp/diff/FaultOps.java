@@ -13,6 +13,13 @@ import static dev.jkraft.plat.interp.diff.CaseBuilder.RSP;
  * registers and memory are compared as always.
  */
 final class FaultOps {
+    private static final int[][] PRIVILEGED = {{0xF4}, {0xFA}, {0xFB}, {0xEC}, {0xEE}, {0x0F, 0x32}, {0x0F, 0x30},
+        {0x0F, 0x20, 0xC0}, {0x0F, 0x22, 0xD8}, {0x0F, 0x01, 0xF8}, {0x0F, 0x06}, {0x0F, 0x09}, {0x0F, 0x0B}, {0xCE},
+        {0x06}, {0x27}, {0x60}, {0xD4, 0x0A}, {0xCC}, {0x0F, 0x00, 0xD8}};
+    private static final String[] PRIVILEGED_NAMES = {"hlt", "cli", "sti", "in al, dx", "out dx, al", "rdmsr",
+        "wrmsr", "mov rax, cr0", "mov cr3, rax", "swapgs", "clts", "wbinvd", "ud2", "into (invalid)",
+        "push es (invalid)", "daa (invalid)", "pusha (invalid)", "aam (invalid)", "int3", "ltr ax"};
+
     private FaultOps() {}
 
     static void faults(CaseBuilder b) {
@@ -31,7 +38,7 @@ final class FaultOps {
         }
         Enc e = new Enc();
         String text;
-        switch (b.rnd.nextInt(9)) {
+        switch (b.rnd.nextInt(10)) {
             case 0 -> {
                 Operand m = b.memAt(address);
                 int r = b.reg();
@@ -102,6 +109,12 @@ final class FaultOps {
                 e.op(0xFF).reg(4).rm(Operand.register(r));
                 text = String.format("jmp %s (%#x: fetch from an unmapped or no-execute page)", Enc.regName(r, 8, true),
                         target);
+            }
+            case 8 -> {
+                // privileged at CPL 3 (#GP(0)), invalid in 64-bit mode (#UD), or a breakpoint (#BP, a trap)
+                int k = b.rnd.nextInt(PRIVILEGED.length);
+                e.op(PRIVILEGED[k]);
+                text = PRIVILEGED_NAMES[k];
             }
             case 7 -> {
                 // ret to a non-canonical or unmapped address popped from the stack
