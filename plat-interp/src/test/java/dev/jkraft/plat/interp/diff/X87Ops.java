@@ -74,7 +74,8 @@ final class X87Ops {
             load(b, s);
             return;
         }
-        switch (b.rnd.nextInt(12)) {
+        switch (b.rnd.nextInt(13)) {
+            case 12 -> control(b, s);
             case 0, 1 -> load(b, s);
             case 2 -> store(b, s);
             case 3, 4 -> arithmeticRegister(b, s);
@@ -209,7 +210,7 @@ final class X87Ops {
     }
 
     private static void arithmeticMemory(CaseBuilder b, Stack s) {
-        int op = new int[] {0, 1, 4, 5, 6, 7}[b.rnd.nextInt(6)];
+        int op = b.rnd.nextInt(8);
         int fmt = b.rnd.nextInt(4);
         Operand m = b.mem();
         long off = m.address() - SnippetRunner.DATA;
@@ -221,8 +222,12 @@ final class X87Ops {
             b.putData(off, Double.doubleToRawLongBits(FpValues.nextDouble(b.rnd)), 8);
         }
         Enc e = new Enc().op(new int[] {0xD8, 0xDC, 0xDA, 0xDE}[fmt]).reg(op).rm(m);
+        boolean compare = op == 2 || op == 3; // fcom/fcomp/ficom/ficomp define C0, C2, C3
         fpu(b, (fmt >= 2 ? "fi" + ARITH_NAMES[op].substring(1) : ARITH_NAMES[op]) + " " + names[fmt] + " "
-                + m.describe(size, true), e.bytes(), 0, CC_UNDEFINED);
+                + m.describe(size, true), e.bytes(), compare ? CC_UNDEFINED : 0, compare ? 0 : CC_UNDEFINED);
+        if (op == 3) {
+            s.depth = Math.max(0, s.depth - 1);
+        }
     }
 
     private static void compareToFlags(CaseBuilder b, Stack s) {
@@ -275,6 +280,57 @@ final class X87Ops {
         fpu(b, names[k], new byte[] {(byte) 0xD9, (byte) ops[k]}, k >= 6 ? CC_UNDEFINED : 0, k >= 6 ? 0 : CC_UNDEFINED);
         if (k == 5) {
             s.depth = Math.min(8, s.depth + 1);
+        }
+    }
+
+    /** Control and housekeeping: fldcw/fnstcw/fnstsw, fninit, fnclex, ffree, fincstp/fdecstp, fst(p) st(i). */
+    private static void control(CaseBuilder b, Stack s) {
+        switch (b.rnd.nextInt(8)) {
+            case 0 -> {
+                Operand m = b.mem();
+                // a control word with every exception still masked; any precision and rounding
+                int cw = 0x3F | 0x40 | b.rnd.nextInt(4) << 8 | b.rnd.nextInt(4) << 10 | (b.rnd.nextBoolean() ? 0x1000 : 0);
+                b.putData(m.address() - SnippetRunner.DATA, cw, 2);
+                fpu(b, String.format("fldcw %s (%#x)", m.describe(2, true), cw),
+                        new Enc().op(0xD9).reg(5).rm(m).bytes(), 0, 0);
+            }
+            case 1 -> {
+                Operand m = b.mem();
+                fpu(b, "fnstcw " + m.describe(2, true), new Enc().op(0xD9).reg(7).rm(m).bytes(), 0, 0);
+            }
+            case 2 -> {
+                if ((b.fswUndefined & CC_UNDEFINED) == 0) {
+                    Operand m = b.mem();
+                    fpu(b, "fnstsw " + m.describe(2, true), new Enc().op(0xDD).reg(7).rm(m).bytes(), 0, 0);
+                }
+            }
+            case 3 -> {
+                fpu(b, "fninit", new byte[] {(byte) 0xDB, (byte) 0xE3}, CC_UNDEFINED, 0);
+                s.depth = 0;
+            }
+            case 4 -> fpu(b, "fnclex", new byte[] {(byte) 0xDB, (byte) 0xE2}, 0, CC_UNDEFINED | 1 << 9); // C0-C3
+            case 5 -> {
+                int i = sti(b, s);
+                fpu(b, "ffree st(" + i + ")", new byte[] {(byte) 0xDD, (byte) (0xC0 + i)}, 0, CC_UNDEFINED);
+                if (i == s.depth - 1) {
+                    s.depth--;
+                }
+            }
+            case 6 -> {
+                boolean inc = b.rnd.nextBoolean();
+                fpu(b, inc ? "fincstp" : "fdecstp", new byte[] {(byte) 0xD9, (byte) (inc ? 0xF7 : 0xF6)}, 0,
+                        CC_UNDEFINED);
+                s.depth = 8; // the stack is no longer contiguous from st(0): anything goes
+            }
+            default -> {
+                int i = sti(b, s);
+                boolean pop = b.rnd.nextBoolean();
+                fpu(b, (pop ? "fstp st(" : "fst st(") + i + ")", new byte[] {(byte) 0xDD, (byte) ((pop ? 0xD8 : 0xD0) + i)},
+                        0, CC_UNDEFINED);
+                if (pop) {
+                    s.depth = Math.max(0, s.depth - 1);
+                }
+            }
         }
     }
 
