@@ -39,6 +39,8 @@ final class CaseBuilder {
     private final int index;
     final long[] gpr = new long[16];
     long rflags;
+    /** Where the code starts; see {@link DiffCase#codeAddress()}. */
+    long codeAddress = SnippetRunner.CODE;
     /** Segment bases: in the data pages, so that fs:/gs: operands can reach them with a small offset. */
     final long fsBase;
     final long gsBase;
@@ -75,6 +77,9 @@ final class CaseBuilder {
         }
         gpr[RSP] = SnippetRunner.DATA + 0x1800 + 8 * rnd.nextInt(64);
         rflags = 0x202 | (rnd.nextLong() & ARITH);
+        if (rnd.nextInt(6) == 0) {
+            codeAddress = SnippetRunner.CODE + 4096 - 1 - rnd.nextInt(24); // straddling the two code pages
+        }
         fsBase = SnippetRunner.DATA + 16 * rnd.nextInt(0x100);
         gsBase = SnippetRunner.DATA + 16 * rnd.nextInt(0x100);
         rnd.nextBytes(data);
@@ -250,7 +255,7 @@ final class CaseBuilder {
 
     void emit(String mnemonic, Enc e, int reads, int writes, int undefined) {
         defineFlagsFor(reads); // first: a RIP-relative displacement depends on where the instruction lands
-        emit(mnemonic, e.bytesAt(SnippetRunner.CODE + code.length()), reads, writes, undefined);
+        emit(mnemonic, e.bytesAt(codeAddress + code.length()), reads, writes, undefined);
     }
 
     private void append(String mnemonic, byte[] bytes) {
@@ -296,7 +301,7 @@ final class CaseBuilder {
     }
 
     DiffCase build() {
-        return new DiffCase(group, seed, index, code.toArray(), text.toString().stripTrailing(), gpr.clone(), rflags,
+        return new DiffCase(group, seed, index, codeAddress, code.toArray(), text.toString().stripTrailing(), gpr.clone(), rflags,
                 fsBase, gsBase, data.clone(), fxsave.clone(),
                 new DiffCase.Masks(undefinedFlags, undefinedRegs, regsIfZf, fswUndefined), List.copyOf(memoryOperands));
     }

@@ -90,7 +90,8 @@ final class Comparison {
         StringBuilder b = new StringBuilder();
         b.append(String.format("MISMATCH group=%s seed=%d case=%d (-Djkraft.diff.seed=%d)%n", c.group(), c.seed(),
                 c.index(), c.seed()));
-        b.append("  bytes: ").append(HexFormat.ofDelimiter(" ").formatHex(c.code())).append('\n');
+        b.append(String.format("  bytes (from %#x, offsets below relative to it): ", c.codeAddress()))
+                .append(HexFormat.ofDelimiter(" ").formatHex(c.code())).append('\n');
         for (String line : c.text().split("\n")) {
             b.append("    ").append(line).append('\n');
         }

@@ -3,12 +3,15 @@ package dev.jkraft.plat.interp.diff;
 import java.util.List;
 
 /**
- * One generated test: code run from {@link SnippetRunner#CODE}, the state it starts in, and what a
+ * One generated test: code run from {@code codeAddress}, the state it starts in, and what a
  * comparison must not look at because Intel leaves it undefined.
  *
  * @param group the instruction group that made it
  * @param seed the run's seed
  * @param index the case number within the group (with the seed, enough to make it again)
+ * @param codeAddress where the code starts: usually {@link SnippetRunner#CODE}, sometimes just
+ *     before the second code page (instructions straddle the boundary) or before the unmapped page
+ *     after it (the fetch faults)
  * @param code the instruction bytes (the runner appends its epilogue and {@code syscall})
  * @param text a readable listing, one instruction per line
  * @param gprs the 16 general registers by encoding (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8 ...)
@@ -20,7 +23,7 @@ import java.util.List;
  * @param masks what the comparison ignores
  * @param memoryOperands addresses the instructions were generated to touch, for reports
  */
-record DiffCase(String group, long seed, int index, byte[] code, String text, long[] gprs, long rflags,
+record DiffCase(String group, long seed, int index, long codeAddress, byte[] code, String text, long[] gprs, long rflags,
         long fsBase, long gsBase, byte[] data, byte[] fxsave, Masks masks, List<Long> memoryOperands) {
 
     /**

@@ -23,6 +23,10 @@ final class FaultOps {
     private FaultOps() {}
 
     static void faults(CaseBuilder b) {
+        if (b.rnd.nextInt(6) == 0) {
+            // running into the unmapped page after the code: the fetch faults mid-snippet
+            b.codeAddress = SnippetRunner.CODE + SnippetRunner.CODE_SIZE - 1 - b.rnd.nextInt(12);
+        }
         if (b.rnd.nextBoolean()) {
             IntegerOps.aluOne(b, b.rnd.nextInt(9)); // something done before the fault, to keep
         }

@@ -199,7 +199,7 @@ final class MoveOps {
                     Operand target = viaMemory ? b.mem() : Operand.register(callRegister);
                     e.op(0xFF).reg(2).rm(target);
                     int callLength = e.bytes().length;
-                    long to = SnippetRunner.CODE + here + callLength + marker.length;
+                    long to = b.codeAddress + here + callLength + marker.length;
                     if (viaMemory) {
                         b.putData(target.address() - SnippetRunner.DATA, to, 8);
                     } else {

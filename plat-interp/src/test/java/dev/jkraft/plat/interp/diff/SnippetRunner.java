@@ -53,7 +53,6 @@ final class SnippetRunner implements AutoCloseable {
     private final Thread watchdog;
     private volatile long runStarted;
     private volatile boolean closed;
-    private int lastCodeLength = CODE_SIZE;
 
     SnippetRunner(Platform platform) {
         this.name = platform.name();
@@ -89,7 +88,7 @@ final class SnippetRunner implements AutoCloseable {
     }
 
     Outcome run(DiffCase c) {
-        writeCode(c.code());
+        writeCode(c.codeAddress() - CODE, c.code());
         for (int k = 0; k < 2; k++) {
             MemorySegment.copy(c.data(), 4096 * k, ram, ValueLayout.JAVA_BYTE, dataFrames[k], 4096);
         }
@@ -99,7 +98,7 @@ final class SnippetRunner implements AutoCloseable {
         for (int k = 0; k < 16; k++) {
             cpu.regs().set(GPR[k], c.gprs()[k]);
         }
-        cpu.regs().set(Reg.RIP, CODE);
+        cpu.regs().set(Reg.RIP, c.codeAddress());
         cpu.regs().set(Reg.RFLAGS, c.rflags());
         cpu.regs().set(Reg.FS_BASE, c.fsBase());
         cpu.regs().set(Reg.GS_BASE, c.gsBase());
@@ -116,21 +115,18 @@ final class SnippetRunner implements AutoCloseable {
         return outcome(exit);
     }
 
-    private void writeCode(byte[] code) {
-        int length = code.length + EPILOGUE.length + SYSCALL.length;
-        if (length > CODE_SIZE) {
-            throw new IllegalArgumentException("snippet too long: " + code.length);
+    /** The snippet, epilogue and syscall at {@code offset} in int3-filled code pages; what runs past them is lost. */
+    private void writeCode(long offset, byte[] code) {
+        byte[] pages = new byte[CODE_SIZE];
+        Arrays.fill(pages, (byte) 0xCC);
+        byte[] all = new byte[code.length + EPILOGUE.length + SYSCALL.length];
+        System.arraycopy(code, 0, all, 0, code.length);
+        System.arraycopy(EPILOGUE, 0, all, code.length, EPILOGUE.length);
+        System.arraycopy(SYSCALL, 0, all, code.length + EPILOGUE.length, SYSCALL.length);
+        System.arraycopy(all, 0, pages, (int) offset, (int) Math.min(all.length, CODE_SIZE - offset));
+        for (int k = 0; k < 2; k++) {
+            MemorySegment.copy(pages, 4096 * k, ram, ValueLayout.JAVA_BYTE, codeFrames[k], 4096);
         }
-        byte[] page = new byte[Math.max(length, lastCodeLength)];
-        Arrays.fill(page, (byte) 0xCC);
-        System.arraycopy(code, 0, page, 0, code.length);
-        System.arraycopy(EPILOGUE, 0, page, code.length, EPILOGUE.length);
-        System.arraycopy(SYSCALL, 0, page, code.length + EPILOGUE.length, SYSCALL.length);
-        for (int off = 0; off < page.length; off += 4096) {
-            int n = Math.min(4096, page.length - off);
-            MemorySegment.copy(page, off, ram, ValueLayout.JAVA_BYTE, codeFrames[off / 4096], n);
-        }
-        lastCodeLength = length;
     }
 
     /** The image in the CPU's format: the legacy area, and an XSAVE header saying x87 and SSE are in it. */
