@@ -4,9 +4,9 @@ package dev.jkraft.plat.interp;
  * SSE and SSE2 (and the MMX forms of their integer instructions): the 0F-map opcodes that work
  * on XMM or MMX registers and MXCSR, and the 0F 38 / 0F 3A maps. Floating point is
  * {@link SseFloat}'s; moves (with SSE3's) {@link SseMove}'s; lane-wise integer operations and
- * shifts {@link SseInt}'s; lane permutations {@link SseShuffle}'s; {@link Ssse3}, the integer
- * part of {@link Sse41} and {@link Sse42} (with MOVBE) the 0F 38 / 0F 3A maps. What none of them implements is #UD, as on a CPU
- * without the extension.
+ * shifts {@link SseInt}'s; lane permutations {@link SseShuffle}'s; in the 0F 38 / 0F 3A maps
+ * {@link Ssse3}, the integer part of {@link Sse41}, and {@link Sse42} with MOVBE. What none of
+ * them implements is #UD, as on a CPU without the extension.
  */
 final class Sse {
     private Sse() {}
@@ -47,7 +47,7 @@ final class Sse {
         if (i.lock()) {
             throw CpuFault.undefined(); // no SSE or MMX instruction takes LOCK
         }
-        if (isMmx(i) && (c.fpu.fsw & X87_ES) != 0) {
+        if ((c.fpu.fsw & X87_ES) != 0 && isMmx(i)) {
             // A pending unmasked x87 exception is delivered before any MMX instruction runs.
             throw CpuFault.of(CpuFault.MF);
         }
