@@ -4,7 +4,8 @@ import static dev.jkraft.plat.interp.SseOperands.aligned16;
 
 /**
  * SSE4.2: PCMPGTQ, the string compares PCMPESTRI/PCMPESTRM/PCMPISTRI/PCMPISTRM and CRC32; and
- * MOVBE, which shares CRC32's opcodes (0F 38 F0/F1) without the F2 prefix.
+ * MOVBE, which shares CRC32's opcodes (0F 38 F0/F1) without the F2 prefix, and PCLMULQDQ, the
+ * other integer instruction of those maps that a feature bit of its own announces.
  */
 final class Sse42 {
     private Sse42() {}
@@ -39,6 +40,12 @@ final class Sse42 {
                     return false;
                 }
             }
+            case 0x344 -> {
+                if (i.mandatory != 0x66) {
+                    return false;
+                }
+                carryLessMultiply(c, i);
+            }
             case 0x360, 0x361, 0x362, 0x363 -> {
                 if (i.mandatory != 0x66) {
                     return false;
@@ -50,6 +57,31 @@ final class Sse42 {
             }
         }
         return true;
+    }
+
+    /** pclmulqdq: the carry-less product of one quadword of each operand (imm bits 0 and 4 pick them). */
+    private static void carryLessMultiply(InterpCpu c, Insn i) {
+        long s;
+        if (i.rm >= 0) {
+            s = c.xmm[2 * i.rm + ((int) (i.imm >> 4) & 1)];
+        } else {
+            long a = aligned16(c, i);
+            long lo = c.mem.read64(a);
+            long hi = c.mem.read64(a + 8);
+            s = (i.imm & 0x10) != 0 ? hi : lo;
+        }
+        int d = 2 * i.reg;
+        long x = c.xmm[d + ((int) i.imm & 1)];
+        long lo = 0;
+        long hi = 0;
+        for (int k = 0; k < 64; k++) {
+            if ((s >>> k & 1) != 0) {
+                lo ^= x << k;
+                hi ^= k == 0 ? 0 : x >>> (64 - k);
+            }
+        }
+        c.xmm[d] = lo;
+        c.xmm[d + 1] = hi;
     }
 
     // ---- CRC32 and MOVBE

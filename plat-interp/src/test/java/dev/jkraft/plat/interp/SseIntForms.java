@@ -211,7 +211,7 @@ final class SseIntForms {
         return l;
     }
 
-    /** SSE4.2 (string compares, pcmpgtq, crc32) and MOVBE. */
+    /** SSE4.2 (string compares, pcmpgtq, crc32), MOVBE and PCLMULQDQ. */
     static List<Form> sse42() {
         List<Form> l = new ArrayList<>();
         l.add(map("pcmpgtq", 0x66, 0x38, 0x37, 'x', "xM", Imm.NONE));
@@ -227,6 +227,7 @@ final class SseIntForms {
         l.add(map("crc32 r32, r/m16", 0x66F2, 0x38, 0xF1, 'g', "gM", Imm.NONE));
         l.add(map("crc32 r32, r/m32", 0xF2, 0x38, 0xF1, 'g', "gM", Imm.NONE));
         l.add(map("crc32 r64, r/m64", 0xF2, 0x38, 0xF1, 'g', "gM", Imm.NONE).withRexW());
+        l.add(map("pclmulqdq", 0x66, 0x3A, 0x44, 'x', "xM", Imm.ANY));
         l.add(map("movbe load", 0, 0x38, 0xF0, 'g', "M", Imm.NONE));
         l.add(map("movbe load16", 0x66, 0x38, 0xF0, 'g', "M", Imm.NONE));
         l.add(map("movbe store", 0, 0x38, 0xF1, 'g', "M", Imm.NONE));
