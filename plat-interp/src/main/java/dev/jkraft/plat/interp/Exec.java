@@ -171,11 +171,7 @@ final class Exec {
                     c.rip = target(i.imm);
                 }
             }
-            case 0xE8 -> {
-                long t = target(i.imm);
-                push(c, 8, c.rip);
-                c.rip = t;
-            }
+            case 0xE8 -> call(c, 8, i.imm);
             case 0xE9, 0xEB -> c.rip = target(i.imm);
             case 0xF1 -> throw new CpuFault(CpuFault.DB, 0, 0, true);
             case 0xF5 -> c.setEagerFlags(c.rflags() ^ Flags.CF);
@@ -312,11 +308,7 @@ final class Exec {
         switch (kind) {
             case 0 -> rmw(c, i, v -> Alu.inc(c, size, v));
             case 1 -> rmw(c, i, v -> Alu.dec(c, size, v));
-            case 2 -> { // call r/m
-                long target = target(c.getRm(i, size));
-                push(c, size, c.rip);
-                c.rip = target;
-            }
+            case 2 -> call(c, size, c.getRm(i, size));
             case 4 -> c.rip = target(c.getRm(i, size));
             case 6 -> push(c, size, c.getRm(i, size));
             case 7 -> throw CpuFault.undefined();
@@ -350,6 +342,17 @@ final class Exec {
         long a = c.getReg(InterpCpu.RAX, size);
         c.setReg(InterpCpu.RAX, size, c.getReg(i.reg, size));
         c.setReg(i.reg, size, a);
+    }
+
+    /**
+     * call: the return address is stored before the target is checked, so a non-canonical
+     * target is #GP with the address written below rsp but rsp unchanged, as the CPU leaves it.
+     */
+    static void call(InterpCpu c, int size, long target) {
+        long sp = c.r[InterpCpu.RSP] - size;
+        c.mem.write(sp, size, c.rip);
+        c.rip = target(target);
+        c.r[InterpCpu.RSP] = sp;
     }
 
     /** A branch target: a non-canonical one is #GP(0) at the branch, before anything changes. */
