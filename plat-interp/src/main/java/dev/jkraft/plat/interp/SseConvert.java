@@ -122,26 +122,27 @@ final class SseConvert {
 
     // ---- instructions
 
+    /** FSW.ES: an unmasked x87 exception is pending. */
+    private static final int X87_ES = 0x80;
+
     /**
-     * The MMX registers are X87's (its mantissas), which it does not offer yet: until it does,
-     * the forms that name an MMX register are #UD, raised before anything changes. The forms
-     * with a memory source (cvtpi2ps/cvtpi2pd xmm, m64) work.
+     * What a form naming an MMX register does first: a pending unmasked x87 exception is
+     * delivered (#MF) before it runs. The switch to MMX use (TOP 0, all tags valid) is made when
+     * it completes, together with its writes.
      */
-    private static long mmx(InterpCpu c, int n) {
-        throw CpuFault.undefined();
-    }
-
-    private static void requireMmx(InterpCpu c) {
-        throw CpuFault.undefined();
-    }
-
-    private static void setMmx(InterpCpu c, int n, long v) {
-        throw CpuFault.undefined();
+    private static void checkMmx(InterpCpu c) {
+        if ((c.fpu.fsw & X87_ES) != 0) {
+            throw CpuFault.of(CpuFault.MF);
+        }
     }
 
     /** The 64-bit source of cvtpi2ps/cvtpi2pd: an MMX register or memory. */
     private static long mmxSource(InterpCpu c, Insn i) {
-        return i.rm >= 0 ? mmx(c, i.rm & 7) : c.mem.read64(c.ea(i));
+        if (i.rm < 0) {
+            return c.mem.read64(c.ea(i));
+        }
+        checkMmx(c);
+        return SseOperands.mmx(c, i.rm);
     }
 
     /** CVTSI2SS/SD (r/m32 or, with REX.W, r/m64) and CVTPI2PS/PD (two int32 from mm/m64). */
@@ -169,12 +170,18 @@ final class SseConvert {
                 long v = mmxSource(c, i);
                 c.xmm[d] = fromInt(s, (int) v, Fmt.DOUBLE); // exact
                 c.xmm[d + 1] = fromInt(s, v >> 32, Fmt.DOUBLE);
+                if (i.rm >= 0) {
+                    SseOperands.enterMmx(c);
+                }
             }
             default -> {
                 long v = mmxSource(c, i);
                 long r = SseFloat.pack32(fromInt(s, (int) v, Fmt.SINGLE), fromInt(s, v >> 32, Fmt.SINGLE));
                 s.commit(c);
                 c.xmm[d] = r;
+                if (i.rm >= 0) {
+                    SseOperands.enterMmx(c);
+                }
             }
         }
     }
@@ -192,20 +199,22 @@ final class SseConvert {
                 c.setReg(i.reg, wide ? 8 : 4, r);
             }
             case 0x66 -> {
-                requireMmx(c);
+                checkMmx(c);
                 long[] b = SseFloat.source128(c, i);
                 long r = SseFloat.pack32(toInt(s, b[0], Fmt.DOUBLE, truncate, false),
                         toInt(s, b[1], Fmt.DOUBLE, truncate, false));
                 s.commit(c);
-                setMmx(c, i.reg & 7, r);
+                SseOperands.enterMmx(c);
+                SseOperands.setMmx(c, i.reg, r);
             }
             default -> {
-                requireMmx(c);
+                checkMmx(c);
                 long v = SseFloat.sourceLow(c, i, 8);
                 long r = SseFloat.pack32(toInt(s, SseFloat.lane32(v, 0), Fmt.SINGLE, truncate, false),
                         toInt(s, SseFloat.lane32(v, 1), Fmt.SINGLE, truncate, false));
                 s.commit(c);
-                setMmx(c, i.reg & 7, r);
+                SseOperands.enterMmx(c);
+                SseOperands.setMmx(c, i.reg, r);
             }
         }
     }

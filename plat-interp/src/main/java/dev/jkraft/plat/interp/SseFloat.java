@@ -15,21 +15,16 @@ import dev.jkraft.plat.interp.SimdFloat.Fmt;
 final class SseFloat {
     private SseFloat() {}
 
-    /** Executes {@code i} if it is one of these instructions; false leaves it to the caller. */
+    /**
+     * Executes {@code i} if it is one of these instructions; false leaves it to the caller.
+     * {@link Sse#execute} calls it first, having rejected LOCK.
+     */
     static boolean execute(InterpCpu c, Insn i) {
         if ((i.opcode & ~0xFF) != 0x100) {
             return false;
         }
         int op = i.opcode & 0xFF;
         int p = i.mandatory;
-        if (i.lock()) {
-            // LOCK makes any SSE instruction #UD; the others are the caller's to judge.
-            return switch (op) {
-                case 0x2A, 0x2C, 0x2D, 0x2E, 0x2F, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5A,
-                        0x5B, 0x5C, 0x5D, 0x5E, 0x5F, 0xC2, 0xE6 -> throw CpuFault.undefined();
-                default -> false;
-            };
-        }
         switch (op) {
             case 0x51, 0x58, 0x59, 0x5C, 0x5D, 0x5E, 0x5F -> arithmetic(c, i, op);
             case 0x52, 0x53 -> {

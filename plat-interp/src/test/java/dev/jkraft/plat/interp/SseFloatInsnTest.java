@@ -294,4 +294,24 @@ class SseFloatInsnTest {
         assertThat(c.xmm[0]).isEqualTo(Double.doubleToRawLongBits(-3));
         assertThat(c.xmm[1]).isEqualTo(Double.doubleToRawLongBits(7));
     }
+
+    @Test
+    void mmxFormsUseTheX87RegistersAndDeliverAPendingX87Exception() {
+        c.fpu.ftw = 0xFFFF;
+        c.fpu.fsw = 3 << 11; // TOP 3
+        xmmSingle(1, 1.5f, -2.5f, 0f, 0f);
+        exec("0F 2D C1"); // cvtps2pi mm0, xmm1: to nearest even
+        assertThat(SseOperands.mmx(c, 0)).isEqualTo(SseFloat.pack32(2, -2));
+        assertThat((c.fpu.fsw >> 11) & 7).isZero();
+        assertThat(c.fpu.ftw).isZero();
+        assertThat(flags()).isEqualTo(SimdFloat.PE);
+        exec("0F 2A C0"); // cvtpi2ps xmm0, mm0
+        assertThat(c.xmm[0]).isEqualTo(SseFloat.pack32(Float.floatToRawIntBits(2f), Float.floatToRawIntBits(-2f)));
+        c.fpu.fsw |= 0x80; // an unmasked x87 exception pending
+        assertThatThrownBy(() -> exec("0F 2A C0"))
+                .isInstanceOfSatisfying(CpuFault.class, f -> assertThat(f.vector).isEqualTo(CpuFault.MF));
+        assertThatThrownBy(() -> exec("66 0F 2C C1")) // cvttpd2pi mm0, xmm1
+                .isInstanceOfSatisfying(CpuFault.class, f -> assertThat(f.vector).isEqualTo(CpuFault.MF));
+        exec("0F 2A 06"); // a memory source is no MMX instruction: it runs
+    }
 }

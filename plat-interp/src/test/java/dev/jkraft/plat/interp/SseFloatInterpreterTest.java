@@ -50,6 +50,10 @@ class SseFloatInterpreterTest {
     }
 
     private static void compare(String hex, long seed, Fmt f, boolean flags) throws Exception {
+        compare(hex, seed, f, flags, false);
+    }
+
+    private static void compare(String hex, long seed, Fmt f, boolean flags, boolean mmx) throws Exception {
         byte[] insn = HexFormat.of().parseHex(hex.replace(" ", ""));
         Random r = new Random(seed);
         Case[] hw = new Case[3000];
@@ -74,8 +78,13 @@ class SseFloatInterpreterTest {
             hw[k] = c;
             me[k] = c.copyInputs();
         }
-        SseFloatOnKvm.runOnKvm(insn, hw);
-        SseFloatOnKvm.runOnInterpreter(insn, me);
+        if (mmx) {
+            SseFloatOnKvm.runOnKvmWithMmx(insn, hw);
+            SseFloatOnKvm.runOnInterpreterWithMmx(insn, me);
+        } else {
+            SseFloatOnKvm.runOnKvm(insn, hw);
+            SseFloatOnKvm.runOnInterpreter(insn, me);
+        }
         List<String> diffs = new ArrayList<>();
         for (int k = 0; k < hw.length; k++) {
             Case h = hw[k];
@@ -101,5 +110,7 @@ class SseFloatInterpreterTest {
         compare("F3 48 0F 2A C0", 8, Fmt.SINGLE, false); // cvtsi2ss xmm0, rax
         compare("66 0F 5A C1", 9, Fmt.DOUBLE, false); // cvtpd2ps
         compare("0F 55 C1", 10, Fmt.SINGLE, false); // andnps
+        compare("0F 2D C1", 11, Fmt.SINGLE, false, true); // cvtps2pi mm0, xmm1
+        compare("0F 2A C1", 12, Fmt.SINGLE, false, true); // cvtpi2ps xmm0, mm1
     }
 }

@@ -160,14 +160,24 @@ class SseFloatKvmTest {
      */
     private static void compare(String hex, long seed, Fmt f, boolean packed, boolean flags, boolean approximate)
             throws Exception {
+        compare(hex, seed, f, packed, flags, approximate, false);
+    }
+
+    private static void compare(String hex, long seed, Fmt f, boolean packed, boolean flags, boolean approximate,
+            boolean mmx) throws Exception {
         byte[] insn = HexFormat.of().parseHex(hex.replace(" ", ""));
         Case[] hw = cases(seed, f, packed);
         Case[] me = new Case[hw.length];
         for (int k = 0; k < hw.length; k++) {
             me[k] = hw[k].copyInputs();
         }
-        SseFloatOnKvm.runOnKvm(insn, hw);
-        SseFloatOnKvm.runOnInterp(insn, me);
+        if (mmx) {
+            SseFloatOnKvm.runOnKvmWithMmx(insn, hw);
+            SseFloatOnKvm.runOnInterpWithMmx(insn, me);
+        } else {
+            SseFloatOnKvm.runOnKvm(insn, hw);
+            SseFloatOnKvm.runOnInterp(insn, me);
+        }
         List<String> diffs = new ArrayList<>();
         for (int k = 0; k < hw.length; k++) {
             Case h = hw[k];
@@ -206,6 +216,17 @@ class SseFloatKvmTest {
         compare("F3 0F 53 C1", 111, Fmt.SINGLE, false, false, true); // rcpss
         compare("0F 52 C1", 112, Fmt.SINGLE, true, false, true); // rsqrtps
         compare("F3 0F 52 C1", 113, Fmt.SINGLE, false, false, true); // rsqrtss
+    }
+
+    @Test
+    void mmxForms() throws Exception {
+        compare("0F 2A C1", 150, Fmt.SINGLE, false, false, false, true); // cvtpi2ps xmm0, mm1
+        compare("66 0F 2A C1", 151, Fmt.DOUBLE, false, false, false, true); // cvtpi2pd xmm0, mm1
+        compare("0F 2D C1", 152, Fmt.SINGLE, false, false, false, true); // cvtps2pi mm0, xmm1
+        compare("0F 2C C1", 153, Fmt.SINGLE, false, false, false, true); // cvttps2pi mm0, xmm1
+        compare("66 0F 2D C1", 154, Fmt.DOUBLE, true, false, false, true); // cvtpd2pi mm0, xmm1
+        compare("66 0F 2C C1", 155, Fmt.DOUBLE, true, false, false, true); // cvttpd2pi mm0, xmm1
+        compare("0F 2D 46 20", 156, Fmt.SINGLE, false, false, false, true); // cvtps2pi mm0, [rsi+32]
     }
 
     @Test

@@ -76,15 +76,27 @@ final class SseFloatOnKvm {
 
     /** Runs {@code insn} for every case on KVM, filling in the results. */
     static void runOnKvm(byte[] insn, Case[] cases) throws Exception {
-        run(new KvmPlatform(), insn, cases);
+        run(new KvmPlatform(), insn, cases, false);
+    }
+
+    /**
+     * For the MMX forms: mm0 and mm1 are loaded from the rax slot before the instruction, and mm0
+     * is stored in place of rax after it.
+     */
+    static void runOnKvmWithMmx(byte[] insn, Case[] cases) throws Exception {
+        run(new KvmPlatform(), insn, cases, true);
     }
 
     /** Runs the same loop on the whole interpreter (decoder, executor, the SSE dispatcher, moves). */
     static void runOnInterpreter(byte[] insn, Case[] cases) throws Exception {
-        run(new InterpPlatform(), insn, cases);
+        run(new InterpPlatform(), insn, cases, false);
     }
 
-    private static void run(Platform platform, byte[] insn, Case[] cases) throws Exception {
+    static void runOnInterpreterWithMmx(byte[] insn, Case[] cases) throws Exception {
+        run(new InterpPlatform(), insn, cases, true);
+    }
+
+    private static void run(Platform platform, byte[] insn, Case[] cases, boolean mmx) throws Exception {
         long dataBytes = (long) cases.length * RECORD;
         int ramMb = 16 + (int) (dataBytes >> 20) * 2;
         try (Machine machine = platform.boot(new MachineSpec((long) ramMb << 20, 1))) {
@@ -92,7 +104,7 @@ final class SseFloatOnKvm {
             PageTables tables = new PageTables(frames);
             MemorySegment ram = machine.ram().segment();
             long rw = PageTables.USER | PageTables.WRITABLE | PageTables.ACCESSED | PageTables.DIRTY;
-            byte[] code = program(insn, cases.length);
+            byte[] code = program(insn, cases.length, mmx);
             long codePa = frames.allocate();
             MemorySegment.copy(MemorySegment.ofArray(code), 0, ram, codePa, code.length);
             tables.map(CODE, codePa, PageTables.USER | PageTables.ACCESSED);
@@ -115,7 +127,7 @@ final class SseFloatOnKvm {
                 ram.set(ValueLayout.JAVA_LONG_UNALIGNED, base + 48, c.rax);
             }
             try (Cpu cpu = machine.newCpu(CpuState.initial(CODE, STACK, tables.root()))) {
-                long insnAt = CODE + PREFIX_LEN;
+                long insnAt = CODE + PREFIX_LEN + (mmx ? MMX_LOADS.length : 0);
                 for (;;) {
                     Exit e = cpu.run();
                     if (e instanceof Exit.Syscall) {
@@ -147,7 +159,10 @@ final class SseFloatOnKvm {
     /** mov rsi, DATA; mov ecx, N — before the loop. */
     private static final int PREFIX_LEN = 15 + 15;
 
-    private static byte[] program(byte[] insn, int n) {
+    /** movq mm0, [rsi+48]; movq mm1, [rsi+48] */
+    private static final byte[] MMX_LOADS = {0x0F, 0x6F, 0x46, 0x30, 0x0F, 0x6F, 0x4E, 0x30};
+
+    private static byte[] program(byte[] insn, int n, boolean mmx) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(0x48);
         b.write(0xBE);
@@ -163,12 +178,18 @@ final class SseFloatOnKvm {
         if (b.size() != PREFIX_LEN) {
             throw new AssertionError(b.size());
         }
+        if (mmx) {
+            b.write(MMX_LOADS, 0, MMX_LOADS.length);
+        }
         b.write(insn, 0, insn.length);
         bytes(b, 0x0F, 0x11, 0x46, 0x40); // movups [rsi+64], xmm0
         bytes(b, 0x0F, 0xAE, 0x5E, 0x50); // stmxcsr [rsi+80]
         bytes(b, 0x9C); // pushfq
         bytes(b, 0x8F, 0x46, 0x58); // pop qword [rsi+88]
         bytes(b, 0x48, 0x89, 0x46, 0x60); // mov [rsi+96], rax
+        if (mmx) {
+            bytes(b, 0x0F, 0x7F, 0x46, 0x60); // movq [rsi+96], mm0
+        }
         bytes(b, 0x48, 0x81, 0xC6, 0x80, 0, 0, 0); // add rsi, 128
         bytes(b, 0xFF, 0xC9); // dec ecx
         int rel = loop - (b.size() + 6);
@@ -192,6 +213,15 @@ final class SseFloatOnKvm {
 
     /** Runs {@code insn} for every case on {@link SseFloat} alone, filling in the results. */
     static void runOnInterp(byte[] insn, Case[] cases) throws Exception {
+        runOnInterp(insn, cases, false);
+    }
+
+    /** {@link #runOnInterp} with mm0 = mm1 = rax before and mm0 reported as rax after. */
+    static void runOnInterpWithMmx(byte[] insn, Case[] cases) throws Exception {
+        runOnInterp(insn, cases, true);
+    }
+
+    private static void runOnInterp(byte[] insn, Case[] cases, boolean mmx) throws Exception {
         try (Machine machine = new InterpPlatform().boot(new MachineSpec(4 << 20, 1))) {
             FrameAllocator frames = new FrameAllocator(machine.ram());
             PageTables tables = new PageTables(frames);
@@ -217,6 +247,11 @@ final class SseFloatOnKvm {
                     ram.set(ValueLayout.JAVA_LONG_UNALIGNED, dataPa + 40, k.b1);
                     ram.set(ValueLayout.JAVA_LONG_UNALIGNED, dataPa + 48, k.rax);
                     c.setEagerFlags(0);
+                    if (mmx) {
+                        SseOperands.enterMmx(c);
+                        SseOperands.setMmx(c, 0, k.rax);
+                        SseOperands.setMmx(c, 1, k.rax);
+                    }
                     try {
                         if (!SseFloat.execute(c, i)) {
                             throw new AssertionError("not an SseFloat instruction: " + i);
@@ -231,7 +266,7 @@ final class SseFloatOnKvm {
                     k.r1 = c.xmm[1];
                     k.mxcsrOut = c.mxcsr;
                     k.flags = c.rflags() & Flags.ARITH;
-                    k.raxOut = c.r[InterpCpu.RAX];
+                    k.raxOut = mmx ? SseOperands.mmx(c, 0) : c.r[InterpCpu.RAX];
                 }
             }
         }
