@@ -7,6 +7,7 @@ import dev.jkraft.kernel.file.StreamFile;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.platform.Platform;
 import dev.jkraft.kernel.vfs.MountSpec;
+import dev.jkraft.plat.interp.InterpPlatform;
 import dev.jkraft.plat.kvm.KvmPlatform;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -117,25 +118,30 @@ public final class Unikernel {
         };
     }
 
+    /**
+     * The platform {@code name} names; {@code auto} takes kvm when /dev/kvm is usable and interp
+     * otherwise, and says which at info level. JKRAFT_KVM_DEVICE names another device node for
+     * kvm (a missing one shows what a machine without KVM does).
+     */
     private static Platform choosePlatform(String name, KernelLog log, PrintStream err) {
+        String device = System.getenv("JKRAFT_KVM_DEVICE");
+        KvmPlatform kvm = device == null || device.isEmpty() ? new KvmPlatform() : new KvmPlatform(device);
         switch (name) {
             case "kvm" -> {
-                return new KvmPlatform();
+                return kvm;
             }
             case "auto" -> {
-                KvmPlatform kvm = new KvmPlatform();
                 var a = kvm.probe();
                 if (a.usable()) {
                     log.info("boot", "platform auto: using kvm");
                     return kvm;
                 }
-                err.println("jkraft: no usable platform: kvm: " + a.reason()
-                        + " (the portable interp platform is not available yet)");
-                return null;
+                log.info("boot", "platform auto: using interp (kvm is not usable: " + a.reason() + ")");
+                return new InterpPlatform();
             }
             case "interp" -> {
-                err.println("jkraft: the interp platform is not available yet; use --platform kvm");
-                return null;
+                log.info("boot", "platform interp");
+                return new InterpPlatform();
             }
             default -> {
                 err.println("jkraft: unknown platform '" + name + "'; use auto, kvm or interp");

@@ -78,7 +78,7 @@ final class FastRunParser {
     private static boolean apply(RunCommand run, String name, String value) {
         switch (name) {
             case "--platform" -> {
-                if (!value.equals("auto") && !value.equals("kvm")) {
+                if (!value.equals("auto") && !value.equals("kvm") && !value.equals("interp")) {
                     return false;
                 }
                 run.platform = value;

@@ -211,13 +211,6 @@ final class RunCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        if (platform.equals("interp")) {
-            throw unsupported("--platform interp");
-        }
-    }
-
-    private static ExitException unsupported(String what) {
-        return new ExitException(ExitException.JKRAFT_FAILED, what + " is not supported yet");
     }
 
     /** jkraft's environment (sorted, as Java does not keep the host's order) or none, then -e. */

@@ -23,10 +23,10 @@ class BenchGuestsRunTest {
 
     /** NAME-VARIANT under jkraft; DIR, unless null, mounted read-write at its own path as `./jkraft run` mounts the cwd. */
     private static Run run(String name, String variant, Path dir, String... args) {
-        KvmRequirement.require();
+        TestPlatform.require();
         var out = new ByteArrayOutputStream();
         var diagnostics = new ByteArrayOutputStream();
-        Jkraft.Builder builder = Jkraft.builder().program(GuestRun.guest(name, variant)).args(args).platform("kvm");
+        Jkraft.Builder builder = Jkraft.builder().program(GuestRun.guest(name, variant)).args(args).platform(TestPlatform.name());
         if (dir != null) {
             builder.volume(dir, dir.toString(), false);
         }

@@ -81,7 +81,7 @@ class BusyboxFilesTest {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int status = Jkraft.builder().program(BUSYBOX).argv0("busybox").args(args).stdout(out).stderr(err)
-                .diagnostics(err).platform("kvm").volume(guestTree, guestTree.toString(), false)
+                .diagnostics(err).platform(TestPlatform.name()).volume(guestTree, guestTree.toString(), false)
                 .workdir(guestTree.toString()).build().run();
         return new Outcome(status, out.toString(StandardCharsets.ISO_8859_1), snapshot(guestTree));
     }
@@ -134,7 +134,7 @@ class BusyboxFilesTest {
 
     /** Runs {@code command} both ways and compares stdout and status; returns {native, guest}. */
     private Outcome[] sameOutput(String command) throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         List<String> args = List.of(command.split(" "));
         Outcome n = nativeRun(args);
         Outcome g = guestRun(args);

@@ -50,7 +50,7 @@ class BusyboxTest {
         byte[] stdin = "banana\napple\ncherry\n".getBytes();
         GuestRun run = new GuestRun(BUSYBOX, args, stdin);
         GuestRun.Result host = run.onHost();
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result guest = run.underJkraft();
         assertThat(guest.out()).as("stdout of busybox %s", command).isEqualTo(host.out());
         assertThat(guest.status()).as("status of busybox %s; diagnostics %s", command, guest.diagnostics())

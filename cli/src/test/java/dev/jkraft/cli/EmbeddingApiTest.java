@@ -14,9 +14,9 @@ class EmbeddingApiTest {
 
     @Test
     void countersAreReadableAfterTheRun() {
-        KvmRequirement.require();
+        TestPlatform.require();
         var out = new ByteArrayOutputStream();
-        Unikernel u = Jkraft.builder().program(HELLO).stdout(out).platform("kvm").build();
+        Unikernel u = Jkraft.builder().program(HELLO).stdout(out).platform(TestPlatform.name()).build();
         assertThat(u.counters()).isEmpty();
         assertThat(u.run()).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("Hello from a jkraft guest!\n");
@@ -27,15 +27,15 @@ class EmbeddingApiTest {
 
     @Test
     void optionsAreAppliedAndUnknownOnesAnsweredWithCloseMatches() {
-        KvmRequirement.require();
+        TestPlatform.require();
         var diag = new ByteArrayOutputStream();
-        int status = Jkraft.builder().program(HELLO).platform("kvm").diagnostics(diag)
+        int status = Jkraft.builder().program(HELLO).platform(TestPlatform.name()).diagnostics(diag)
                 .option("vmem.fault_arund_pages", "4").build().run();
         assertThat(status).isEqualTo(125);
         assertThat(diag.toString(StandardCharsets.UTF_8)).contains("vmem.fault_arund_pages")
                 .contains("vmem.fault_around_pages");
         var out = new ByteArrayOutputStream();
-        status = Jkraft.builder().program(HELLO).platform("kvm").stdout(out)
+        status = Jkraft.builder().program(HELLO).platform(TestPlatform.name()).stdout(out)
                 .option("vmem.fault_around_pages", "1").build().run();
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Hello");
@@ -48,31 +48,29 @@ class EmbeddingApiTest {
                 .build().run()).isEqualTo(125);
         assertThat(Jkraft.builder().program(HELLO).diagnostics(diag).logLevel("loud").build().run()).isEqualTo(125);
         assertThat(Jkraft.builder().program(HELLO).diagnostics(diag).platform("qemu").build().run()).isEqualTo(125);
-        assertThat(Jkraft.builder().program(HELLO).diagnostics(diag).platform("interp").build().run()).isEqualTo(125);
         String text = diag.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("vmem.fault_around_pages").contains("loud").contains("unknown platform 'qemu'")
-                .contains("interp platform is not available yet");
+        assertThat(text).contains("vmem.fault_around_pages").contains("loud").contains("unknown platform 'qemu'");
     }
 
     @Test
     void tooLittleMemoryForTheProgramIsAKilledGuestNotAHostFailure() {
-        KvmRequirement.require();
+        TestPlatform.require();
         var diag = new ByteArrayOutputStream();
         // 32 KiB cannot hold page tables, image and stack: the load or the guest fails, jkraft reports it.
-        int status = Jkraft.builder().program(HELLO).platform("kvm").diagnostics(diag).memory(32L << 10).build().run();
+        int status = Jkraft.builder().program(HELLO).platform(TestPlatform.name()).diagnostics(diag).memory(32L << 10).build().run();
         assertThat(status).isIn(125, 137);
         assertThat(diag.toString(StandardCharsets.UTF_8)).contains("jkraft:");
     }
 
     @Test
     void publishMakesAGuestServerReachableOnTheHostPort() throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         int hostPort = NetworkServersTest.freePort();
         int guestPort = NetworkServersTest.freePort();
         var out = new java.io.PipedOutputStream();
         var lines = new java.io.BufferedReader(new java.io.InputStreamReader(new java.io.PipedInputStream(out, 1 << 16)));
         var guest = dev.jkraft.api.Jkraft.builder().program(GuestRun.guest("inetecho", "musl-static"))
-                .args(Integer.toString(guestPort)).platform("kvm").publish(hostPort + ":" + guestPort).stdout(out)
+                .args(Integer.toString(guestPort)).platform(TestPlatform.name()).publish(hostPort + ":" + guestPort).stdout(out)
                 .build();
         var run = java.util.concurrent.CompletableFuture.supplyAsync(guest::run);
         assertThat(lines.readLine()).isEqualTo("bound to the guest port: yes");

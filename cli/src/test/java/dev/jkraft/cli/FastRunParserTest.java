@@ -34,7 +34,7 @@ class FastRunParserTest {
     void leavesEverythingElseToPicocli() {
         for (List<String> args : List.of(
                 List.of("run"), List.of("run", "--help"), List.of("version"), List.of("run", "-M", "12Q", "p"),
-                List.of("run", "-M", "64K", "p"), List.of("run", "--platform", "interp", "p"),
+                List.of("run", "-M", "64K", "p"), List.of("run", "--platform", "qemu", "p"),
                 List.of("run", "--rootfs", "/", "p"), List.of("run", "--set", "novalue", "p"),
                 List.of("run", "--log-level", "loud", "p"), List.of("run", "-e", "=x", "p"), List.of("run", "-e"),
                 List.of("run", "--strace"), List.of("run", "-eX=1", "p"), List.of("run", "--bogus", "p"))) {

@@ -33,7 +33,7 @@ class FileViewTest {
     @BeforeEach
     void setUp() throws IOException {
         BusyboxTest.requireBusybox();
-        KvmRequirement.require();
+        TestPlatform.require();
         secret = Files.writeString(tmp.resolve("secret.txt"), "TOP SECRET\n");
         volume = Files.createDirectories(tmp.resolve("volume"));
         Files.writeString(volume.resolve("in.txt"), "inside\n");
@@ -51,7 +51,7 @@ class FileViewTest {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         Jkraft.Builder b = Jkraft.builder().program(BUSYBOX).argv0("busybox").args(args).stdout(out).stderr(err)
-                .diagnostics(err).platform("kvm");
+                .diagnostics(err).platform(TestPlatform.name());
         int status = view.apply(b).build().run();
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -60,7 +60,7 @@ class FileViewTest {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int status = Jkraft.builder().program(rootfs.resolve("bin/busybox")).argv0("busybox").args(args).stdout(out)
-                .stderr(err).diagnostics(err).platform("kvm").rootfs(rootfs).build().run();
+                .stderr(err).diagnostics(err).platform(TestPlatform.name()).rootfs(rootfs).build().run();
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -172,7 +172,7 @@ class GuestProgramsTest {
         GuestRun.Result host = run.onHost();
         assertThat(host.status()).as("native exit status of %s", run.argv0()).isEqualTo(c.status());
 
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result guest = run.underJkraft();
 
         assertThat(guest.out()).as("stdout of %s under jkraft", run.argv0()).isEqualTo(host.out());
@@ -234,7 +234,7 @@ class GuestProgramsTest {
 
     @Test
     void missingProgramIs127(@TempDir Path dir) {
-        KvmRequirement.require();
+        TestPlatform.require();
         assertThat(runUnderJkraft(dir.resolve("no-such-program"))).isEqualTo(127);
     }
 
@@ -243,7 +243,7 @@ class GuestProgramsTest {
         Path script = dir.resolve("not-elf");
         Files.writeString(script, "echo this is not an ELF file\n");
         script.toFile().setExecutable(true);
-        KvmRequirement.require();
+        TestPlatform.require();
         assertThat(runUnderJkraft(script)).isEqualTo(126);
     }
 
@@ -259,7 +259,7 @@ class GuestProgramsTest {
         Path truncated = dir.resolve("hello-truncated");
         Files.write(truncated, Arrays.copyOf(elf, length));
         truncated.toFile().setExecutable(true);
-        KvmRequirement.require();
+        TestPlatform.require();
         assertThat(runUnderJkraft(truncated)).isEqualTo(126);
     }
 
@@ -268,13 +268,13 @@ class GuestProgramsTest {
     void aDynamicHostProgramRuns() {
         Path dynamic = Path.of("/usr/bin/true");
         Assumptions.assumeTrue(Files.isExecutable(dynamic), "needs " + dynamic);
-        KvmRequirement.require();
+        TestPlatform.require();
         assertThat(runUnderJkraft(dynamic)).isZero();
     }
 
     @Test
     void aMissingInterpreterIs127AndABadOneIs126(@TempDir Path dir) throws IOException {
-        KvmRequirement.require();
+        TestPlatform.require();
         byte[] elf = Files.readAllBytes(GuestRun.guest("hello", "glibc-dyn"));
         String interp = "/lib64/ld-linux-x86-64.so.2";
         int at = new String(elf, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(interp);

@@ -115,7 +115,7 @@ public record GuestRun(Path program, List<String> args, byte[] stdin) {
     public Result underJkraft(Map<String, String> options) {
         // The repository read-only at its own path: guests read their own files and the tests'
         // fixtures there even when the clone lies under /tmp, which the guest has a tmpfs for.
-        Jkraft.Builder builder = Jkraft.builder().program(program).argv0(argv0()).args(args).platform("kvm")
+        Jkraft.Builder builder = Jkraft.builder().program(program).argv0(argv0()).args(args).platform(TestPlatform.name())
                 .volume(REPOSITORY, REPOSITORY.toString(), true);
         options.forEach(builder::option);
         environment().forEach(builder::env);

@@ -71,7 +71,7 @@ class HostProgramsTest {
         }
         GuestRun run = new GuestRun(p, new ArrayList<>(List.of(args)), stdin.getBytes(StandardCharsets.UTF_8));
         GuestRun.Result host = run.onHost();
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result guest = run.underJkraft();
         assertThat(guest.out()).as("stdout of %s %s; diagnostics:%n%s", program, List.of(args), guest.diagnostics())
                 .isEqualTo(host.out());

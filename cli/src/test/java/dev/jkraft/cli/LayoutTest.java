@@ -15,7 +15,7 @@ class LayoutTest {
     private static final GuestRun MAPS = new GuestRun(Path.of("/bin/cat"), List.of("/proc/self/maps"), new byte[0]);
 
     private static String maps(Map<String, String> options) {
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result r = MAPS.underJkraft(options);
         assertThat(r.status()).as(r.diagnostics()).isZero();
         return r.out();
@@ -54,7 +54,7 @@ class LayoutTest {
     @Test
     void theGuardGapBelowTheStackIsNamedInTheReportAndCanBeTurnedOff() {
         GuestRun overflow = new GuestRun(GuestRun.guest("faults", "musl-static"), List.of("guard"), new byte[0]);
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result guarded = overflow.underJkraft(Map.of());
         assertThat(guarded.status()).isEqualTo(139);
         assertThat(guarded.diagnostics()).contains("in the stack guard gap").contains("[SEGV_MAPERR");

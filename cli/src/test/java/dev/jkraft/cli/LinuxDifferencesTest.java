@@ -96,7 +96,7 @@ class LinuxDifferencesTest {
         for (String variant : List.of("musl-static", "glibc-dyn")) {
             GuestRun run = new GuestRun(GuestRun.guest("poll", variant), List.of(), new byte[0]);
             GuestRun.Result host = run.onHost();
-            KvmRequirement.require();
+            TestPlatform.require();
             GuestRun.Result guest = run.underJkraft(java.util.Map.of("poll.yield", "true"));
             assertThat(guest.out()).as("poll with poll.yield=true; diagnostics:%n%s", guest.diagnostics())
                     .isEqualTo(host.out());
@@ -112,7 +112,7 @@ class LinuxDifferencesTest {
             GuestRun run = new GuestRun(GuestRun.guest(program, variant), List.of(checks), new byte[0]);
             GuestRun.Result host = run.onHost();
             assertThat(host.status()).as("native status of %s %s", run.argv0(), String.join(" ", checks)).isZero();
-            KvmRequirement.require();
+            TestPlatform.require();
             GuestRun.Result guest = run.underJkraft();
             assertThat(guest.out()).as("stdout of %s %s under jkraft; diagnostics:%n%s", run.argv0(),
                     String.join(" ", checks), guest.diagnostics()).isEqualTo(host.out());

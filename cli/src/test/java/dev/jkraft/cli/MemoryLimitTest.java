@@ -26,10 +26,10 @@ class MemoryLimitTest {
     record Run(int status, String out, String diagnostics) {}
 
     private static Run memLimit(String variant, long memory) {
-        KvmRequirement.require();
+        TestPlatform.require();
         var out = new ByteArrayOutputStream();
         var diag = new ByteArrayOutputStream();
-        int status = Jkraft.builder().program(GuestRun.guest("mem_limit", variant)).platform("kvm").memory(memory)
+        int status = Jkraft.builder().program(GuestRun.guest("mem_limit", variant)).platform(TestPlatform.name()).memory(memory)
                 .stdout(out).diagnostics(diag).build().run();
         return new Run(status, out.toString(StandardCharsets.US_ASCII), diag.toString(StandardCharsets.UTF_8));
     }
@@ -66,10 +66,10 @@ class MemoryLimitTest {
     @ParameterizedTest
     @MethodSource("variants")
     void mlockBeyondGuestMemoryIsEagain(String variant) {
-        KvmRequirement.require();
+        TestPlatform.require();
         var out = new ByteArrayOutputStream();
         var diag = new ByteArrayOutputStream();
-        int status = Jkraft.builder().program(GuestRun.guest("mlock", variant)).args("beyond-ram").platform("kvm")
+        int status = Jkraft.builder().program(GuestRun.guest("mlock", variant)).args("beyond-ram").platform(TestPlatform.name())
                 .memory(32 * MIB).stdout(out).diagnostics(diag).build().run();
         assertThat(status).as("diagnostics:%n%s", diag).isZero();
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("mlock of 128 MiB: EAGAIN\nstill running\n");
@@ -90,12 +90,12 @@ class MemoryLimitTest {
      */
     @Test
     void aGuestCannotMakeTheHostAllocateWhatItOnlyClaims() throws IOException, InterruptedException {
-        KvmRequirement.require();
+        TestPlatform.require();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path guest = GuestRun.guest("badptr", "musl-static");
         Process p = new ProcessBuilder(java.toString(), "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", "--platform", "kvm", guest.toString(), "writev-huge-length")
+                "run", "--platform", TestPlatform.name(), guest.toString(), "writev-huge-length")
                 .redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();

@@ -36,7 +36,7 @@ class NetworkClientsTest {
     }
 
     private static GuestRun.Result underJkraft(Path program, String... args) {
-        KvmRequirement.require();
+        TestPlatform.require();
         return new GuestRun(program, List.of(args), new byte[0]).underJkraft();
     }
 

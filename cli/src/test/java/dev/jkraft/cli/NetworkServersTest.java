@@ -36,7 +36,7 @@ class NetworkServersTest {
     @Test
     void redisServerAnswersRedisCliThroughAPublishedPort() throws Exception {
         need(REDIS_SERVER, REDIS_CLI);
-        KvmRequirement.require();
+        TestPlatform.require();
         int port = freePort();
         Process server = jkraft(List.of("-p", port + ":6379"), REDIS_SERVER.toString(), "--port", "6379",
                 "--save", "", "--appendonly", "no", "--daemonize", "no");
@@ -61,7 +61,7 @@ class NetworkServersTest {
     @Test
     void pythonHttpServerAnswersCurlThroughAPublishedPort(@TempDir Path dir) throws Exception {
         need(PYTHON, CURL);
-        KvmRequirement.require();
+        TestPlatform.require();
         Files.writeString(dir.resolve("hello.txt"), "hello from jkraft\n");
         Files.write(dir.resolve("big.bin"), new byte[3 << 20]);
         int port = freePort();
@@ -87,7 +87,7 @@ class NetworkServersTest {
 
     @Test
     void aServerSurvivesTenThousandAbruptDisconnectsWithoutLeaks() throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         Path churn = GuestRun.guest("churn", "glibc-dyn");
         Process server = jkraft(List.of(), churn.toString(), "0");
         try {
@@ -138,7 +138,7 @@ class NetworkServersTest {
     @Test
     void nginxInOneProcessServesFilesThroughAPublishedPort() throws Exception {
         need(NGINX, CURL);
-        KvmRequirement.require();
+        TestPlatform.require();
         // Under the module's target/, which the guest sees (its /tmp is its own tmpfs).
         Path dir = Files.createDirectories(Path.of("target", "nginx-fixture").toAbsolutePath());
         Files.createDirectories(dir.resolve("html"));
@@ -188,7 +188,7 @@ class NetworkServersTest {
     @Test
     void aUdpServerAnswersThroughAPublishedUdpPort() throws Exception {
         need(PYTHON);
-        KvmRequirement.require();
+        TestPlatform.require();
         int port;
         try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -273,7 +273,7 @@ class NetworkServersTest {
     static Process jkraft(List<String> options, String program, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--platform", "kvm"));
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--platform", TestPlatform.name()));
         cmd.addAll(options);
         cmd.add(program);
         cmd.addAll(List.of(args));

@@ -27,7 +27,7 @@ class NoSocketFamilyTest {
             }
             Assumptions.abort("no " + PYTHON);
         }
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun run = new GuestRun(PYTHON, List.of("-c", """
                 import socket
                 for fam, kind in ((5, socket.SOCK_DGRAM), (17, socket.SOCK_RAW), (31, socket.SOCK_STREAM),

@@ -32,11 +32,11 @@ class OvercommitTest {
                 new byte[0]).onHost();
         assertThat(host.out()).as("natively, more than the host has").isEqualTo(expected.formatted(hostSize));
 
-        KvmRequirement.require();
+        TestPlatform.require();
         var out = new ByteArrayOutputStream();
         var diag = new ByteArrayOutputStream();
         int status = Jkraft.builder().program(GuestRun.guest("overcommit", variant)).args(Long.toString(1L << 30))
-                .platform("kvm").memory(64L << 20).stdout(out).diagnostics(diag).build().run();
+                .platform(TestPlatform.name()).memory(64L << 20).stdout(out).diagnostics(diag).build().run();
         assertThat(status).as("diagnostics: %s", diag).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.formatted(1L << 30));
     }

@@ -24,7 +24,7 @@ class ProcMapsTest {
     void fileBackedLinesMatchTheNativeRunAndTheFormatIsLinuxs() {
         GuestRun run = new GuestRun(Path.of("/bin/cat"), List.of("/proc/self/maps"), new byte[0]);
         GuestRun.Result host = run.onHost();
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result guest = run.underJkraft();
         assertThat(guest.status()).isZero();
         assertThat(fileLines(guest.out())).isNotEmpty().isEqualTo(fileLines(host.out()));

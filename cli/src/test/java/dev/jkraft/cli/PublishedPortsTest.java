@@ -55,7 +55,7 @@ class PublishedPortsTest {
         List<String> cmd = new ArrayList<>(List.of(
                 java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", "--platform", "kvm"));
+                Main.class.getName(), "run", "--platform", TestPlatform.name()));
         for (String p : publish) {
             cmd.add("-p");
             cmd.add(p);
@@ -89,7 +89,7 @@ class PublishedPortsTest {
 
     @Test
     void aPublishedGuestPortIsReachedAtItsHostPortOnEveryAddress() throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         int hostPort = freePort();
         int guestPort = freePort();
         Process p = echoServer(guestPort, hostPort + ":" + guestPort);
@@ -108,7 +108,7 @@ class PublishedPortsTest {
 
     @Test
     void anUnpublishedGuestPortIsOnTheHostsLoopbackOnly() throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         InetAddress other = otherAddress();
         int guestPort = freePort();
         Process p = echoServer(guestPort);

@@ -28,7 +28,7 @@ class SocketLimitsTest {
             }
             Assumptions.abort("no " + PYTHON);
         }
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun run = new GuestRun(PYTHON, List.of("-c", """
                 import errno, os, resource, socket
                 resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))

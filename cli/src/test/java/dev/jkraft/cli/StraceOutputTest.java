@@ -26,12 +26,12 @@ class StraceOutputTest {
     record Traced(int status, String stdout, String diagnostics, List<String> lines) {}
 
     private static Traced trace(String program, String variant, long memory, String... args) {
-        KvmRequirement.require();
+        TestPlatform.require();
         var out = new ByteArrayOutputStream();
         var diag = new ByteArrayOutputStream();
         var strace = new ByteArrayOutputStream();
         var path = GuestRun.guest(program, variant);
-        int status = Jkraft.builder().program(path).args(args).platform("kvm").memory(memory)
+        int status = Jkraft.builder().program(path).args(args).platform(TestPlatform.name()).memory(memory)
                 .stdout(out).diagnostics(diag).strace(strace).build().run();
         return new Traced(status, out.toString(StandardCharsets.ISO_8859_1), diag.toString(StandardCharsets.UTF_8),
                 strace.toString(StandardCharsets.UTF_8).lines().toList());
@@ -94,9 +94,9 @@ class StraceOutputTest {
 
     @Test
     void withoutTheVdsoClockGettimeIsASystemCall() {
-        KvmRequirement.require();
+        TestPlatform.require();
         var strace = new ByteArrayOutputStream();
-        int status = Jkraft.builder().program(GuestRun.guest("syscalls", "glibc-static")).platform("kvm")
+        int status = Jkraft.builder().program(GuestRun.guest("syscalls", "glibc-static")).platform(TestPlatform.name())
                 .option("vdso.enabled", "false").stdout(new ByteArrayOutputStream())
                 .diagnostics(new ByteArrayOutputStream()).strace(strace).build().run();
         assertThat(status).isZero();

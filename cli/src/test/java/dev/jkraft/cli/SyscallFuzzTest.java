@@ -14,7 +14,7 @@ class SyscallFuzzTest {
     @ParameterizedTest
     @ValueSource(strings = {"musl-static", "glibc-pie"})
     void everySyscallWithBadArgumentsIsAnsweredAndTheGuestSurvives(String variant) {
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result r = new GuestRun(GuestRun.guest("sysfuzz", variant), List.of(), new byte[0]).underJkraft();
         assertThat(r.status()).as("status; diagnostics:%n%s", r.diagnostics()).isZero();
         assertThat(r.out()).matches("survived \\d+ calls\\n");

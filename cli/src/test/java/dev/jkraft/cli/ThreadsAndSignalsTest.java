@@ -19,7 +19,7 @@ class ThreadsAndSignalsTest {
 
     @Test
     void threadAndSignalProgramsTwentyTimesInARow() {
-        KvmRequirement.require();
+        TestPlatform.require();
         List<String> variants = List.of("musl-static", "glibc-dyn");
         String[] expected = new String[4];
         for (int round = 0; round < ROUNDS; round++) {
@@ -50,7 +50,7 @@ class ThreadsAndSignalsTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", "--platform", "kvm", python.toString(), "-c",
+                "run", "--platform", TestPlatform.name(), python.toString(), "-c",
                 "import time; print('ready', flush=True); time.sleep(60)")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
@@ -61,7 +61,7 @@ class ThreadsAndSignalsTest {
 
     @Test
     void ctrlCEndsASleepingGuestWith130WithinASecond() throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         Process p = sleepingGuest();
         long sent = System.nanoTime();
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
@@ -72,7 +72,7 @@ class ThreadsAndSignalsTest {
 
     @Test
     void sigtermAndSighupReachTheGuestToo() throws Exception {
-        KvmRequirement.require();
+        TestPlatform.require();
         Process p = sleepingGuest();
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -94,7 +94,7 @@ class ThreadsAndSignalsTest {
         }
         GuestRun run = new GuestRun(go, List.of(), new byte[0]);
         GuestRun.Result host = run.onHost();
-        KvmRequirement.require();
+        TestPlatform.require();
         GuestRun.Result guest = run.underJkraft();
         assertThat(guest.out()).as("diagnostics:%n%s", guest.diagnostics()).isEqualTo(host.out());
         assertThat(guest.status()).isEqualTo(host.status());

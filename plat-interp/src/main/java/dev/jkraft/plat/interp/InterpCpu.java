@@ -286,6 +286,11 @@ final class InterpCpu implements Cpu {
                 return new Exit.Fault(f.vector, f.errorCode, f.address);
             } catch (InterpError e) {
                 return new Exit.Halt(e.getMessage() + " at rip 0x" + Long.toHexString(rip));
+            } catch (RuntimeException e) {
+                // A bug of the interpreter: stop this guest with a report, never the host.
+                stop = false;
+                syscallPending = false;
+                return new Exit.Halt("interpreter error " + e + " executing " + i);
             }
         }
     }
@@ -351,6 +356,11 @@ final class InterpCpu implements Cpu {
         Insn[] insns = list.toArray(new Insn[0]);
         byte[] bytes = spans ? null : CodeCache.copy(mem.ram(), phys, (int) (at - va));
         return new Block(va, phys, insns, bytes);
+    }
+
+    /** Whether a kick or flush waits: long instructions (rep) stop early to let it in. */
+    boolean interruptRequested() {
+        return attention;
     }
 
     // ---- exits raised by instructions

@@ -98,7 +98,7 @@ final class Mmu {
     }
 
     /** Guest physical address of {@code va} for a write; -1 when the page holds decoded code. */
-    private long writeAddress(long va) {
+    long writeAddress(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & MASK;
         if (writeTag[i] == vpn) {
