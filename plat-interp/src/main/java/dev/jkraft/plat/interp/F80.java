@@ -130,11 +130,13 @@ record F80(int se, long mant) {
      * destination untouched.
      */
     static boolean denormalStops(F80Rounding e, F80... ops) {
+        boolean denormal = e.denormalOperand;
         for (F80 x : ops) {
-            if (x.kind() == C_DENORMAL) {
-                e.flags |= F80Rounding.DE;
-                return !e.masked(F80Rounding.DE);
-            }
+            denormal |= x.kind() == C_DENORMAL;
+        }
+        if (denormal) {
+            e.flags |= F80Rounding.DE;
+            return !e.masked(F80Rounding.DE);
         }
         return false;
     }
@@ -287,6 +289,11 @@ record F80(int se, long mant) {
         if ((ka == C_INF && kb == C_INF) || (ka == C_ZERO && kb == C_ZERO)) {
             return invalid(e);
         }
+        if (kb == C_ZERO && ka != C_INF) {
+            // Division by zero: the host CPU reports ZE alone, even for a denormal dividend.
+            e.flags |= F80Rounding.ZE;
+            return e.masked(F80Rounding.ZE) ? infinity(neg) : null;
+        }
         if (denormalStops(e, a, b)) {
             return null;
         }
@@ -295,10 +302,6 @@ record F80(int se, long mant) {
         }
         if (kb == C_INF || ka == C_ZERO) {
             return zero(neg);
-        }
-        if (kb == C_ZERO) {
-            e.flags |= F80Rounding.ZE;
-            return e.masked(F80Rounding.ZE) ? infinity(neg) : null;
         }
         return divExact(e, neg, a.mag(), a.exp2(), b.mag(), b.exp2());
     }
@@ -366,7 +369,7 @@ record F80(int se, long mant) {
             }
             return 2;
         }
-        if (ka == C_DENORMAL || kb == C_DENORMAL) {
+        if (ka == C_DENORMAL || kb == C_DENORMAL || e.denormalOperand) {
             e.flags |= F80Rounding.DE;
         }
         return compareNumbers(a, b);
@@ -403,12 +406,12 @@ record F80(int se, long mant) {
             return a;
         }
         BigInteger m = e.roundAt(a.negative(), a.mag(), a.exp2(), 0, rc);
-        if (m.signum() == 0) {
-            return zero(a.negative());
-        }
         if (e.inexact) {
             e.flags |= F80Rounding.PE;
             e.up = e.roundedUp;
+        }
+        if (m.signum() == 0) {
+            return zero(a.negative());
         }
         return e.round(a.negative(), m, 0, F80Rounding.EXT64);
     }

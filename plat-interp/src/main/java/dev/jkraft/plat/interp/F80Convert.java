@@ -51,6 +51,27 @@ final class F80Convert {
         return new F80(s | (exp - bias + F80.BIAS), F80.INT_BIT | (frac << (63 - fracBits)));
     }
 
+    /**
+     * A single or double memory operand of an arithmetic or compare instruction, exact and with
+     * no exception yet: an SNaN stays signaling, a denormal is noted in {@code e} for the
+     * operation to report.
+     */
+    static F80 operand(F80Rounding e, long bits, boolean isDouble) {
+        int expBits = isDouble ? 11 : 8;
+        int fracBits = isDouble ? 52 : 23;
+        long expMax = (1L << expBits) - 1;
+        long exp = (bits >>> fracBits) & expMax;
+        long frac = bits & ((1L << fracBits) - 1);
+        if (exp == expMax && frac != 0) {
+            boolean neg = ((bits >>> (expBits + fracBits)) & 1) != 0;
+            return new F80((neg ? 0x8000 : 0) | 0x7FFF, F80.INT_BIT | (frac << (63 - fracBits)));
+        }
+        if (exp == 0 && frac != 0) {
+            e.denormalOperand = true;
+        }
+        return fromBinary(new F80Rounding(0x3F), bits, expBits, fracBits);
+    }
+
     /** FST m32: rounded to single under the rounding control (precision control does not apply). */
     static Long toSingle(F80Rounding e, F80 v) {
         return toBinary(e, v, F80Rounding.SINGLE, 8, 23);

@@ -53,6 +53,13 @@ final class F80Rounding {
      */
     static final boolean TINY_AFTER_ROUNDING = true;
 
+    /**
+     * A memory operand of this arithmetic or compare was a single or double denormal: it counts
+     * as a denormal operand when the operation gets that far (a NaN or a division by zero
+     * decides first, and then the CPU reports no DE).
+     */
+    boolean denormalOperand;
+
     // Outputs of roundAt.
     boolean inexact;
     boolean roundedUp;
@@ -71,6 +78,7 @@ final class F80Rounding {
         flags = 0;
         up = false;
         registerDestination = true;
+        denormalOperand = false;
         return this;
     }
 
@@ -143,8 +151,7 @@ final class F80Rounding {
                     return round(neg, mag, exp - WRAP, f, true);
                 }
                 if (!registerDestination) {
-                    flags |= PE;
-                    return null;
+                    return null; // OE alone: nothing stored
                 }
             }
             flags |= PE;

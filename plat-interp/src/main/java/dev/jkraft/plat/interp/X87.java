@@ -97,6 +97,12 @@ final class X87 {
             throw f;
         }
         finish();
+        if ((env.flags & ~fcw & 0x3F) == 0) {
+            // As the host CPUs (FDP_EXCPTN_ONLY, FOP compatibility mode off): the data pointer
+            // and opcode only record an instruction that raised an unmasked exception.
+            fdp = oldFdp;
+            fop = oldFop;
+        }
     }
 
     /** A waiting instruction first delivers an unmasked exception an earlier one left pending. */

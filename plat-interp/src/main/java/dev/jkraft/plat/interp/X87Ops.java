@@ -107,8 +107,8 @@ final class X87Ops {
             return;
         }
         F80 src = switch (format) {
-            case SINGLE -> F80Convert.fromSingle(e, (int) raw);
-            case DOUBLE -> F80Convert.fromDouble(e, raw);
+            case SINGLE -> F80Convert.operand(e, raw & 0xFFFF_FFFFL, false);
+            case DOUBLE -> F80Convert.operand(e, raw, true);
             default -> F80.fromLong(raw);
         };
         if (src == null) {
@@ -126,12 +126,14 @@ final class X87Ops {
 
     /** The stack-underflow response of an arithmetic or compare instruction writing ST(dest). */
     private static void underflowInto(X87 f, int reg, int dest, int pops) {
-        if (!f.stackUnderflow()) {
-            return;
-        }
+        boolean masked = f.stackUnderflow();
         if (reg == COM || reg == COMP) {
             f.setConditionCodes(X87.FSW_C0 | X87.FSW_C2 | X87.FSW_C3);
-        } else {
+        }
+        if (!masked) {
+            return;
+        }
+        if (reg != COM && reg != COMP) {
             f.setSt(dest, F80.INDEFINITE);
         }
         for (int k = 0; k < pops; k++) {
@@ -243,10 +245,11 @@ final class X87Ops {
      */
     static void compare(X87 f, F80 a, F80 b, boolean ordered, int pops, boolean toFlags) {
         int r = F80.compare(f.env, a, b, ordered);
+        // The condition is set even when an unmasked exception is pending; the pops are not done.
+        setCompareResult(f, r, toFlags);
         if ((f.env.flags & ~f.env.masks & (F80Rounding.IE | F80Rounding.DE)) != 0) {
             return;
         }
-        setCompareResult(f, r, toFlags);
         for (int k = 0; k < pops; k++) {
             f.pop();
         }
@@ -274,8 +277,9 @@ final class X87Ops {
     /** Register compare of ST0 with ST(i), with stack-underflow handling. */
     private static void compareRegisters(X87 f, int i, boolean ordered, int pops, boolean toFlags) {
         if (f.empty(0) || f.empty(i)) {
-            if (f.stackUnderflow()) {
-                setCompareResult(f, 2, toFlags);
+            boolean masked = f.stackUnderflow();
+            setCompareResult(f, 2, toFlags);
+            if (masked) {
                 for (int k = 0; k < pops; k++) {
                     f.pop();
                 }
@@ -351,9 +355,9 @@ final class X87Ops {
             }
             default -> {
                 switch (reg) {
-                    case 0 -> { // FFREEP
+                    case 0 -> { // FFREEP: FFREE ST(i), then pop
                         f.setTag(f.phys(i), X87.TAG_EMPTY);
-                        f.setTop(f.top() + 1);
+                        f.pop();
                         f.keepC1 = true;
                     }
                     case 1 -> fxch(f, i); // FXCH7 alias

@@ -23,13 +23,8 @@ final class X87Unary {
                 }
                 f.keepC1 = true; // FNOP
             }
-            case 3 -> { // FSTP1: an alias of FSTP ST(i)
-                if (f.empty(0)) {
-                    if (!f.stackUnderflow()) {
-                        return;
-                    }
-                    f.setSt(i, F80.INDEFINITE);
-                } else {
+            case 3 -> { // FSTP1: FSTP ST(i), but an empty ST0 is just popped, with no stack fault
+                if (!f.empty(0)) {
                     f.setSt(i, f.st(0));
                 }
                 f.pop();
@@ -107,9 +102,8 @@ final class X87Unary {
 
     private static void ftst(X87 f) {
         if (f.empty(0)) {
-            if (f.stackUnderflow()) {
-                f.setConditionCodes(X87.FSW_C0 | X87.FSW_C2 | X87.FSW_C3);
-            }
+            f.stackUnderflow();
+            f.setConditionCodes(X87.FSW_C0 | X87.FSW_C2 | X87.FSW_C3);
             return;
         }
         X87Ops.compare(f, f.st(0), F80.ZERO, true, 0, false);
