@@ -12,6 +12,7 @@ final class F80Math {
     private F80Math() {}
 
     static final int F = 400;
+    static final int REDUCTION_BITS = Integer.getInteger("x87.reductionBits", 66);
     static final BigInteger ONE = BigInteger.ONE.shiftLeft(F);
 
     static final BigInteger LN2 = atanhInverse(3).shiftLeft(1);
@@ -20,6 +21,12 @@ final class F80Math {
     /** Machin: pi = 16 atan(1/5) - 4 atan(1/239). */
     static final BigInteger PI = atanInverse(5).shiftLeft(4).subtract(atanInverse(239).shiftLeft(2));
     static final BigInteger HALF_PI = PI.shiftRight(1);
+    /**
+     * pi/2 as the x87 reduces trigonometric arguments by it: pi to 66 significant bits (for
+     * arguments beyond pi/4 the host's results follow this, not pi itself).
+     */
+    static final BigInteger REDUCTION_HALF_PI = BigInteger.valueOf(REDUCTION_BITS).signum() == 0 ? HALF_PI
+            : PI.shiftRight(F + 1 - REDUCTION_BITS).add(BigInteger.ONE).shiftRight(1).shiftLeft(F + 1 - REDUCTION_BITS);
     static final BigInteger LOG2_E = div(ONE, LN2);
     static final BigInteger LOG2_10 = div(LN10, LN2);
     static final BigInteger LOG10_2 = div(LN2, LN10);
@@ -142,8 +149,8 @@ final class F80Math {
      * pi/2, then the quadrant picks the function and sign.
      */
     static BigInteger sinCos(BigInteger x, boolean cosine) {
-        BigInteger k = floorDiv(x.add(HALF_PI.shiftRight(1)), HALF_PI);
-        BigInteger r = x.subtract(k.multiply(HALF_PI));
+        BigInteger k = floorDiv(x.add(REDUCTION_HALF_PI.shiftRight(1)), REDUCTION_HALF_PI);
+        BigInteger r = x.subtract(k.multiply(REDUCTION_HALF_PI));
         int quadrant = k.intValue() & 3;
         if (cosine) {
             quadrant = (quadrant + 1) & 3;

@@ -16,6 +16,11 @@ final class X87Transcendental {
     private static final int TINY = -100;
     /** The trigonometric instructions leave operands of 2^63 and more alone and set C2. */
     private static final int TRIG_LIMIT = 63;
+    /**
+     * Below 2^-68 sin x and tan x are x and cos x is 1 for the host, whatever the rounding
+     * direction; from 2^-68 up it rounds toward zero below them (probed under KVM).
+     */
+    private static final int TRIG_IDENTITY = -68;
 
     /** FLDL2T (D9 E9), FLDL2E, FLDPI, FLDLG2, FLDLN2 (ED): the constant rounded under {@code rc}. */
     static F80 constant(int modrm, int rc) {
@@ -77,9 +82,10 @@ final class X87Transcendental {
             BigInteger m = x.mag().multiply(F80Math.LN2);
             return e.round(x.negative(), m.shiftLeft(1).setBit(0), x.exp2() - F - 1, F80Rounding.EXT64);
         }
-        if (x.topExp() >= 15) {
-            // Far outside the documented -1..1: the limits 2^x - 1 tends to.
-            return x.negative() ? inexact(e, F80Math.ONE.negate()) : e.round(false, BigInteger.ONE, 1 << 16, F80Rounding.EXT64);
+        if (x.topExp() >= 0) {
+            // Outside the documented -1..+1 the host CPU leaves the operand, reporting PE.
+            e.flags |= F80Rounding.PE;
+            return x;
         }
         return inexact(e, F80Math.exp2m1(toFixed(x)));
     }
@@ -116,7 +122,19 @@ final class X87Transcendental {
         if (plusOne) {
             int c = F80.compareNumbers(x, F80.ONE.negate());
             if (c < 0) {
-                return F80.invalid(e);
+                if (kx == F80.C_INF) {
+                    return F80.invalid(e);
+                }
+                // Far outside the documented range the host returns x itself, inexact.
+                if (F80.denormalStops(e, x, y)) {
+                    return null;
+                }
+                if (ky == F80.C_ZERO || ky == F80.C_INF) {
+                    boolean neg = x.negative() != y.negative();
+                    return ky == F80.C_ZERO ? F80.zero(neg) : F80.infinity(neg);
+                }
+                e.flags |= F80Rounding.PE;
+                return x;
             }
             if (c == 0) {
                 return logOfZero(e, y);
@@ -124,10 +142,7 @@ final class X87Transcendental {
             cmpOne = kx == F80.C_ZERO ? 0 : x.negative() ? -1 : 1;
         } else {
             if (kx == F80.C_ZERO) {
-                if (F80.denormalStops(e, y)) {
-                    return null;
-                }
-                return logOfZero(e, y);
+                return logOfZero(e, y); // like a division by zero: no DE for a denormal y
             }
             if (x.negative()) {
                 return F80.invalid(e);
@@ -137,7 +152,8 @@ final class X87Transcendental {
         if (F80.denormalStops(e, x, y)) {
             return null;
         }
-        boolean neg = y.negative() != (cmpOne < 0);
+        // log2(1 + x) of FYL2XP1 takes the sign of x, zero included.
+        boolean neg = y.negative() != (plusOne ? x.negative() : cmpOne < 0);
         if (kx == F80.C_INF) {
             return ky == F80.C_ZERO ? F80.invalid(e) : F80.infinity(neg);
         }
@@ -219,14 +235,20 @@ final class X87Transcendental {
     private static final int TAN = 2;
 
     private static F80 compute(F80Rounding e, F80 x, int fn) {
-        if (tiny(x)) {
-            // sin x and cos x fall just short of x and 1, tan x just beyond x.
+        if (x.topExp() < TRIG_IDENTITY) {
+            // The host returns x (sin, tan) and 1 (cos) here, inexact, whatever the rounding
+            // direction: its internal precision does not see the x^2 term.
+            e.flags |= F80Rounding.PE;
             if (fn == COS) {
-                return e.round(false, BigInteger.ONE.shiftLeft(F).subtract(BigInteger.ONE), -F, F80Rounding.EXT64);
+                return F80.ONE;
             }
-            BigInteger m = x.mag().shiftLeft(2);
-            m = fn == TAN ? m.add(BigInteger.ONE) : m.subtract(BigInteger.ONE);
-            return e.round(x.negative(), m, x.exp2() - 2, F80Rounding.EXT64);
+            if (x.kind() == F80.C_DENORMAL) {
+                e.flags |= F80Rounding.UE;
+                if (!e.masked(F80Rounding.UE)) {
+                    return F80Rounding.pack(x.negative(), x.mag(), x.exp2() + F80Rounding.WRAP);
+                }
+            }
+            return x;
         }
         BigInteger v = toFixed(x);
         if (fn == TAN) {
