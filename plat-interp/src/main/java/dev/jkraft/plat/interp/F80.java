@@ -71,10 +71,6 @@ record F80(int se, long mant) {
         return new F80(se & 0x7FFF, mant);
     }
 
-    F80 withSign(boolean neg) {
-        return new F80(neg ? se | 0x8000 : se & 0x7FFF, mant);
-    }
-
     F80 quiet() {
         return new F80(se, mant | QUIET_BIT);
     }

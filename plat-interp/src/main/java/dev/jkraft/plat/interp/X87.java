@@ -229,11 +229,6 @@ final class X87 {
         return env.masked(F80Rounding.IE);
     }
 
-    /** Whether this instruction raised an exception that is unmasked and stops it (IE, DE, ZE). */
-    boolean stopped() {
-        return (env.flags & ~env.masks & (F80Rounding.IE | F80Rounding.DE | F80Rounding.ZE)) != 0;
-    }
-
     void setConditionCodes(int cc) {
         fsw = (fsw & ~(FSW_C0 | FSW_C2 | FSW_C3)) | (cc & (FSW_C0 | FSW_C2 | FSW_C3));
     }

@@ -317,4 +317,23 @@ class X87DiffTest {
         }
         return true;
     }
+
+    /**
+     * Pairs: an instruction that may raise an unmasked exception, then a waiting instruction
+     * (which then takes #MF, as Linux turns into SIGFPE) or a no-wait one (which does not).
+     */
+    @Test
+    void pendingExceptionsFaultAtTheNextWaitingInstruction() throws Exception {
+        int[][] first = {{0xDE, 0xF9}, {0xD8, 0xC1}, {0xD9, 0xFA}, {0xD9, 0xE8}, {0xDE, 0xC9}, {0xDD, 0xD9}};
+        int[][] second = {{0x9B}, {0xD9, 0xE8}, {0xDF, 0xE0}, {0xDB, 0xE2}, {0xDB, 0xE3}, {0xD9, 0xD0}, {0xDD, 0xD8}};
+        List<String> diffs = new ArrayList<>();
+        long seed = 5000;
+        for (int[] a : first) {
+            for (int[] b : second) {
+                byte[] code = X87Rig.concat(a, b, new int[] {0xDF, 0xE0, 0x9B});
+                diffs.addAll(compare(java.util.HexFormat.ofDelimiter(" ").formatHex(code), code, 150, seed++, true));
+            }
+        }
+        assertThat(diffs).as(String.join("\n", diffs)).isEmpty();
+    }
 }
