@@ -111,7 +111,7 @@ final class Alu {
             return a;
         }
         long sign = Flags.signBit(size);
-        long f = c.rflags() & Flags.ARITH;
+        long f = kind < 4 ? c.rflags() & Flags.ARITH : 0; // rotates keep SF, ZF, AF, PF
         long r;
         switch (kind) {
             case 0 -> { // rol

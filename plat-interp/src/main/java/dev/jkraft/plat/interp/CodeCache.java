@@ -17,6 +17,9 @@ final class CodeCache {
     private final MemorySegment ram;
     private final AtomicLongArray codePages;
     private final ConcurrentSkipListMap<Long, Block> blocks = new ConcurrentSkipListMap<>();
+    /** Blocks whose instruction crosses into the next page, by each page they touch. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.List<Block>> spanning =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Bumped when a page becomes a code page: CPUs then drop their write translations. */
     volatile long codePageEpoch;
 
@@ -46,14 +49,26 @@ final class CodeCache {
     }
 
     void add(Block b) {
-        long n = b.phys >>> 12;
+        markCodePage(b.phys);
+        blocks.put(b.phys, b);
+    }
+
+    /** A block of one instruction that continues on physical page {@code secondPage}. */
+    void addSpanning(Block b, long secondPage) {
+        markCodePage(b.phys);
+        markCodePage(secondPage);
+        spanning.computeIfAbsent(b.phys & ~0xFFFL, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(b);
+        spanning.computeIfAbsent(secondPage, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(b);
+    }
+
+    private void markCodePage(long phys) {
+        long n = phys >>> 12;
         int word = (int) (n >>> 6);
         long bit = 1L << n;
         if ((codePages.get(word) & bit) == 0) {
             codePages.getAndUpdate(word, w -> w | bit);
             codePageEpoch++;
         }
-        blocks.put(b.phys, b);
     }
 
     /** A store reached code page {@code page}: its blocks are gone. */
@@ -63,6 +78,12 @@ final class CodeCache {
             b.valid = false;
         }
         sub.clear();
+        java.util.List<Block> crossing = spanning.remove(page);
+        if (crossing != null) {
+            for (Block b : crossing) {
+                b.valid = false;
+            }
+        }
         long n = page >>> 12;
         codePages.getAndUpdate((int) (n >>> 6), w -> w & ~(1L << n));
     }

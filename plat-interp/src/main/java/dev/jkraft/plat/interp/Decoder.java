@@ -321,6 +321,7 @@ final class Decoder {
         if (immKind == IMM_REL8 || immKind == IMM_REL32) {
             i.imm += va + i.len; // the branch target
         }
+        FastPath.select(i);
         return i;
     }
 

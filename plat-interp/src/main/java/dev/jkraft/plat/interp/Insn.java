@@ -59,6 +59,10 @@ final class Insn {
     long imm;
     /** A second immediate (enter's nesting level). */
     long imm2;
+    /** Which {@link FastPath} case runs it ({@link FastPath#GENERIC}: the full executors). */
+    int handler;
+    /** A detail the handler needs (the ALU operation, the condition code). */
+    int aux;
 
     boolean lock() {
         return (prefixes & P_LOCK) != 0;

@@ -261,9 +261,8 @@ final class InterpCpu implements Cpu {
                 Insn[] insns = b.insns;
                 for (int k = 0; k < insns.length; k++) {
                     i = insns[k];
-                    current = i;
                     rip = i.addr + i.len;
-                    Exec.execute(this, i);
+                    FastPath.execute(this, i);
                     if (stop) {
                         break;
                     }
@@ -326,9 +325,12 @@ final class InterpCpu implements Cpu {
         if (b == null || b.va != va) {
             b = decodeBlock(va, phys);
             if (b.bytes == null) {
-                return b; // an instruction across a page boundary: not cached
+                // One instruction across a page boundary: kept in this CPU's fast cache only
+                // (both pages become code pages, so a store to either drops it).
+                code.addSpanning(b, mem.fetchAddress((va | 0xFFF) + 1) & ~0xFFFL);
+            } else {
+                code.add(b);
             }
-            code.add(b);
         }
         fast[slot] = b;
         return b;
