@@ -182,6 +182,12 @@ record F80(int se, long mant) {
 
     /** {@code a + b}, or {@code a - b} with {@code subtract}. Null: an unmasked exception stopped it. */
     static F80 add(F80Rounding e, F80 a, F80 b, boolean subtract) {
+        F80 r = F80Normal.add(e, a, b, subtract);
+        return r != null ? r : addExactly(e, a, b, subtract);
+    }
+
+    /** {@link #add} without the fast path. */
+    static F80 addExactly(F80Rounding e, F80 a, F80 b, boolean subtract) {
         if (unsupported(a, b)) {
             return invalid(e);
         }
@@ -248,6 +254,12 @@ record F80(int se, long mant) {
     }
 
     static F80 mul(F80Rounding e, F80 a, F80 b) {
+        F80 r = F80Normal.mul(e, a, b);
+        return r != null ? r : mulExactly(e, a, b);
+    }
+
+    /** {@link #mul} without the fast path. */
+    static F80 mulExactly(F80Rounding e, F80 a, F80 b) {
         if (unsupported(a, b)) {
             return invalid(e);
         }

@@ -106,7 +106,13 @@ final class F80Convert {
             default -> { }
         }
         e.registerDestination = false;
-        F80 r = e.round(v.negative(), v.mag(), v.exp2(), f);
+        F80 r = null;
+        if (v.kind() == F80.C_NORMAL) {
+            r = F80Normal.round(e, v.negative(), v.mant(), 0, false, v.exponent() - F80.BIAS, f);
+        }
+        if (r == null) {
+            r = e.round(v.negative(), v.mag(), v.exp2(), f);
+        }
         if (r == null) {
             return null;
         }

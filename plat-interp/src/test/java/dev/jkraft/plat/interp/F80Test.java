@@ -323,4 +323,48 @@ class F80Test {
         assertThat((float) toDouble(got)).isEqualTo(expected);
         assertThat(toDouble(got)).isEqualTo((double) expected);
     }
+
+    /** The long fast path gives what the exact path gives, flags and C1 included. */
+    @Test
+    void fastPathAgreesWithTheExactPath() {
+        SplittableRandom r = new SplittableRandom(99);
+        int taken = 0;
+        for (int n = 0; n < 200_000; n++) {
+            F80 a = X87DiffTest.interesting(r);
+            F80 b = r.nextInt(4) == 0 ? a.negate() : X87DiffTest.interesting(r);
+            if (r.nextInt(4) == 0) {
+                b = new F80(a.se() + r.nextInt(-70, 70), b.mant()); // near exponents, both ways
+            }
+            int fcw = 0x3F | (r.nextInt(4) << 10) | (new int[] {0, 2, 3}[r.nextInt(3)] << 8);
+            boolean sub = r.nextBoolean();
+            F80Rounding fast = new F80Rounding(fcw);
+            F80Rounding slow = new F80Rounding(fcw);
+            F80 x = F80Normal.add(fast, a, b, sub);
+            if (x != null) {
+                taken++;
+                assertThat(x).as("%s %s %s fcw %x", a, sub ? "-" : "+", b, fcw).isEqualTo(F80.addExactly(slow, a, b, sub));
+                assertThat(fast.flags).isEqualTo(slow.flags);
+                assertThat(fast.up).isEqualTo(slow.up);
+            }
+            fast = new F80Rounding(fcw);
+            slow = new F80Rounding(fcw);
+            x = F80Normal.mul(fast, a, b);
+            if (x != null) {
+                assertThat(x).as("%s * %s fcw %x", a, b, fcw).isEqualTo(F80.mulExactly(slow, a, b));
+                assertThat(fast.flags).isEqualTo(slow.flags);
+                assertThat(fast.up).isEqualTo(slow.up);
+            }
+            fast = new F80Rounding(fcw);
+            slow = new F80Rounding(fcw);
+            if (a.kind() == F80.C_NORMAL) {
+                F80 d = F80Normal.round(fast, a.negative(), a.mant(), 0, false, a.exponent() - F80.BIAS, F80Rounding.DOUBLE);
+                if (d != null) {
+                    slow.registerDestination = false;
+                    assertThat(d).isEqualTo(slow.round(a.negative(), a.mag(), a.exp2(), F80Rounding.DOUBLE));
+                    assertThat(fast.flags).isEqualTo(slow.flags);
+                }
+            }
+        }
+        assertThat(taken).isGreaterThan(50_000);
+    }
 }
