@@ -230,11 +230,12 @@ final class X87Transcendental {
         return null;
     }
 
-    private static final int SIN = 0;
-    private static final int COS = 1;
-    private static final int TAN = 2;
+    static final int SIN = 0;
+    static final int COS = 1;
+    static final int TAN = 2;
 
-    private static F80 compute(F80Rounding e, F80 x, int fn) {
+    /** sin, cos or tan of a finite nonzero x below 2^63 (what FSIN, FCOS, FPTAN compute). */
+    static F80 compute(F80Rounding e, F80 x, int fn) {
         if (x.topExp() < TRIG_IDENTITY) {
             // The host returns x (sin, tan) and 1 (cos) here, inexact, whatever the rounding
             // direction: its internal precision does not see the x^2 term.

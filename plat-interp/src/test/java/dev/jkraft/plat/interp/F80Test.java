@@ -367,4 +367,48 @@ class F80Test {
         }
         assertThat(taken).isGreaterThan(50_000);
     }
+
+    /** The transcendentals against Java's StrictMath, to a double's last place. */
+    @Test
+    void transcendentalsAgreeWithStrictMath() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int n = 0; n < 2000; n++) {
+            double x = r.nextDouble(-3, 3);
+            double y = r.nextDouble(0.01, 100);
+            closeTo(StrictMath.sin(x), X87Transcendental.compute(env(RN), d(x), X87Transcendental.SIN));
+            closeTo(StrictMath.cos(x), X87Transcendental.compute(env(RN), d(x), X87Transcendental.COS));
+            closeTo(StrictMath.tan(x), X87Transcendental.compute(env(RN), d(x), X87Transcendental.TAN));
+            closeTo(StrictMath.atan2(x, y), X87Transcendental.atan2(env(RN), d(x), d(y)));
+            closeTo(StrictMath.atan2(y, x), X87Transcendental.atan2(env(RN), d(y), d(x)));
+            closeTo(x * StrictMath.log(y) / StrictMath.log(2), X87Transcendental.ylog2(env(RN), d(y), d(x), false));
+            double small = x / 4;
+            closeTo(StrictMath.log1p(small) / StrictMath.log(2), X87Transcendental.ylog2(env(RN), d(small), F80.ONE, true));
+            closeTo(StrictMath.expm1(small * StrictMath.log(2)), X87Transcendental.f2xm1(env(RN), d(small)));
+        }
+    }
+
+    @Test
+    void transcendentalSpecialValues() {
+        assertThat(X87Transcendental.f2xm1(env(RN), d(-1))).isEqualTo(d(-0.5));
+        assertThat(X87Transcendental.f2xm1(env(RN), d(1))).isEqualTo(F80.ONE);
+        F80Rounding e = env(RN);
+        assertThat(X87Transcendental.ylog2(e, d(8), d(-1.5), false)).isEqualTo(d(-4.5)); // exact
+        assertThat(e.flags).isZero();
+        e = env(RN);
+        assertThat(X87Transcendental.ylog2(e, F80.ZERO, d(2), false)).isEqualTo(F80.infinity(true));
+        assertThat(e.flags).isEqualTo(F80Rounding.ZE);
+        assertThat(X87Transcendental.ylog2(env(RN), d(-2), d(2), false)).isEqualTo(F80.INDEFINITE);
+        assertThat(X87Transcendental.atan2(env(RN), F80.ZERO, d(-1))).isEqualTo(X87Transcendental.constant(0xEB, RN));
+        // Pi, and pi rounded down as FLDPI gives it under round-down.
+        assertThat(X87Transcendental.constant(0xEB, RN)).isEqualTo(new F80(0x4000, 0xC90F_DAA2_2168_C235L));
+        assertThat(X87Transcendental.constant(0xEB, RD)).isEqualTo(new F80(0x4000, 0xC90F_DAA2_2168_C234L));
+        assertThat(X87Transcendental.constant(0xEA, RN)).isEqualTo(new F80(0x3FFF, 0xB8AA_3B29_5C17_F0BCL));
+        assertThat(X87Transcendental.constant(0xEA, RZ)).isEqualTo(new F80(0x3FFF, 0xB8AA_3B29_5C17_F0BBL));
+        assertThat(X87Transcendental.constant(0xE9, RU)).isEqualTo(new F80(0x4000, 0xD49A_784B_CD1B_8AFFL));
+    }
+
+    private static void closeTo(double expected, F80 got) {
+        double g = toDouble(got);
+        assertThat(Math.abs(g - expected)).as("%s vs %s", g, expected).isLessThanOrEqualTo(2 * Math.ulp(expected));
+    }
 }
