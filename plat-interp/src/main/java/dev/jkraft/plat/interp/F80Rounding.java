@@ -146,6 +146,12 @@ final class F80Rounding {
         int topRounded = qUnbounded + mu.bitLength() - 1;
         if (topRounded > f.emax()) {
             flags |= OE;
+            if (wrapped) {
+                // Out of range even with the exponent wrapped: the host delivers infinity.
+                flags |= PE;
+                up = true;
+                return F80.infinity(neg);
+            }
             if (!masked(OE)) {
                 if (registerDestination && !wrapped) {
                     return round(neg, mag, exp - WRAP, f, true);
@@ -169,6 +175,11 @@ final class F80Rounding {
             return pack(neg, max, f.emax() - f.p() + 1);
         }
         boolean tiny = TINY_AFTER_ROUNDING ? topRounded < f.emin() : top < f.emin();
+        if (tiny && wrapped) {
+            // Out of range even with the exponent wrapped: the host delivers zero.
+            flags |= UE | PE;
+            return F80.zero(neg);
+        }
         if (tiny && !masked(UE)) {
             flags |= UE;
             if (registerDestination && !wrapped) {

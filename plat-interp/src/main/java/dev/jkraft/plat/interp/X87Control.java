@@ -6,13 +6,17 @@ package dev.jkraft.plat.interp;
  * FN* forms do not first deliver a pending unmasked exception.
  *
  * <p>The environment is the 28-byte 32-bit protected-mode layout, which is what these
- * instructions use in 64-bit mode with the default operand size.
+ * instructions use in 64-bit mode with the default operand size (REX.W changes nothing); with an
+ * operand-size prefix it is the 14-byte 16-bit layout.
  */
 final class X87Control {
     private X87Control() {}
 
     static final int ENV_SIZE = 28;
     static final int SAVE_SIZE = 108;
+    /** The 16-bit layout an operand-size prefix selects. */
+    static final int ENV16_SIZE = 14;
+    static final int SAVE16_SIZE = 94;
 
     /** Control word bits that do not exist: 6 reads as one, 7 and 13-15 as zero. */
     private static final int FCW_RESERVED = 0xE0C0;
@@ -54,14 +58,17 @@ final class X87Control {
         int reg = (modrm >> 3) & 7;
         if (op == 1) {
             switch (reg) {
-                case 4 -> loadEnvironment(f, m, ea, 0);
+                case 4 -> {
+                    m.probeRead(ea, i.opsize == 2 ? ENV16_SIZE : ENV_SIZE);
+                    loadEnvironment(f, m, ea, 0, i.opsize == 2);
+                }
                 case 5 -> {
                     f.fcw = (m.read16(ea) & ~FCW_RESERVED) | 0x40;
                     f.updateSummary();
                 }
                 case 6 -> {
-                    m.probeWrite(ea, ENV_SIZE);
-                    storeEnvironment(f, m, ea);
+                    m.probeWrite(ea, i.opsize == 2 ? ENV16_SIZE : ENV_SIZE);
+                    storeEnvironment(f, m, ea, i.opsize == 2);
                     f.fcw |= 0x3F; // FNSTENV masks all exceptions after storing
                 }
                 default -> m.write16(ea, f.fcw);
@@ -70,15 +77,16 @@ final class X87Control {
         }
         switch (reg) {
             case 4 -> { // FRSTOR
-                m.probeRead(ea, SAVE_SIZE);
-                loadEnvironment(f, m, ea, SAVE_SIZE);
+                m.probeRead(ea, i.opsize == 2 ? SAVE16_SIZE : SAVE_SIZE);
+                loadEnvironment(f, m, ea, SAVE_SIZE, i.opsize == 2);
             }
             case 6 -> { // FNSAVE
-                m.probeWrite(ea, SAVE_SIZE);
-                storeEnvironment(f, m, ea);
+                boolean small = i.opsize == 2;
+                m.probeWrite(ea, small ? SAVE16_SIZE : SAVE_SIZE);
+                storeEnvironment(f, m, ea, small);
                 for (int k = 0; k < 8; k++) {
                     int p = f.phys(k);
-                    long at = ea + ENV_SIZE + 10L * k;
+                    long at = ea + (small ? ENV16_SIZE : ENV_SIZE) + 10L * k;
                     m.write64(at, f.mant[p]);
                     m.write16(at + 8, f.signExp[p]);
                 }
@@ -88,7 +96,18 @@ final class X87Control {
         }
     }
 
-    private static void storeEnvironment(X87 f, Mmu m, long ea) {
+    private static void storeEnvironment(X87 f, Mmu m, long ea, boolean small) {
+        if (small) {
+            // The 16-bit protected-mode layout (operand-size prefix): no opcode, 16-bit pointers.
+            m.write16(ea, f.fcw);
+            m.write16(ea + 2, f.fsw);
+            m.write16(ea + 4, f.fullTagWord());
+            m.write16(ea + 6, (int) f.fip);
+            m.write16(ea + 8, 0);
+            m.write16(ea + 10, (int) f.fdp);
+            m.write16(ea + 12, 0);
+            return;
+        }
         // The reserved upper halves of the 16-bit fields read as ones.
         m.write32(ea, 0xFFFF_0000 | f.fcw);
         m.write32(ea + 4, 0xFFFF_0000 | f.fsw);
@@ -100,21 +119,33 @@ final class X87Control {
     }
 
     /** FLDENV (registers = 0) or FRSTOR (registers = {@link #SAVE_SIZE}): all read before any change. */
-    private static void loadEnvironment(X87 f, Mmu m, long ea, int size) {
-        if (size == 0) {
-            m.probeRead(ea, ENV_SIZE);
+    private static void loadEnvironment(X87 f, Mmu m, long ea, int size, boolean small) {
+        int fcw;
+        int fsw;
+        int ftw;
+        long fip;
+        int fop;
+        long fdp;
+        if (small) {
+            fcw = m.read16(ea);
+            fsw = m.read16(ea + 2);
+            ftw = m.read16(ea + 4);
+            fip = m.read16(ea + 6);
+            fop = 0;
+            fdp = m.read16(ea + 10);
+        } else {
+            fcw = m.read16(ea);
+            fsw = m.read16(ea + 4);
+            ftw = m.read16(ea + 8);
+            fip = m.read32(ea + 12) & 0xFFFF_FFFFL;
+            fop = (m.read32(ea + 16) >>> 16) & 0x7FF;
+            fdp = m.read32(ea + 20) & 0xFFFF_FFFFL;
         }
-        int fcw = m.read16(ea);
-        int fsw = m.read16(ea + 4);
-        int ftw = m.read16(ea + 8);
-        long fip = m.read32(ea + 12) & 0xFFFF_FFFFL;
-        int fop = (m.read32(ea + 16) >>> 16) & 0x7FF;
-        long fdp = m.read32(ea + 20) & 0xFFFF_FFFFL;
         long[] mant = new long[8];
         int[] se = new int[8];
         if (size != 0) {
             for (int k = 0; k < 8; k++) {
-                long at = ea + ENV_SIZE + 10L * k;
+                long at = ea + (small ? ENV16_SIZE : ENV_SIZE) + 10L * k;
                 mant[k] = m.read64(at);
                 se[k] = m.read16(at + 8);
             }

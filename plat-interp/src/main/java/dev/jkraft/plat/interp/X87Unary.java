@@ -192,6 +192,9 @@ final class X87Unary {
             }
             n = b.negative() ? -n : n;
         }
+        if (n == 0) {
+            return a; // even a denormal comes back as it is, with no underflow
+        }
         return e.round(a.negative(), a.mag(), (int) (a.exp2() + n), F80Rounding.EXT64);
     }
 
