@@ -285,6 +285,12 @@ record F80(int se, long mant) {
     }
 
     static F80 div(F80Rounding e, F80 a, F80 b) {
+        F80 r = F80Normal.div(e, a, b);
+        return r != null ? r : divExactly(e, a, b);
+    }
+
+    /** {@link #div} without the fast path. */
+    static F80 divExactly(F80Rounding e, F80 a, F80 b) {
         if (unsupported(a, b)) {
             return invalid(e);
         }

@@ -123,6 +123,69 @@ final class F80Normal {
         return round(e, a.negative() != b.negative(), hi, lo, false, top, e.precision());
     }
 
+    static F80 div(F80Rounding e, F80 a, F80 b) {
+        if (!normal(e, a) || !normal(e, b)) {
+            return null;
+        }
+        long ma = a.mant();
+        long mb = b.mant();
+        // Both significands are in [2^63, 2^64): the quotient's integer part is 0 or 1, then two
+        // 64-bit digits of fraction and a sticky remainder.
+        long q1 = Long.compareUnsigned(ma, mb) >= 0 ? 1 : 0;
+        long r = ma - (q1 != 0 ? mb : 0);
+        // (r:0) - q*mb is below 2^64, so it is the low 64 bits of that difference: -q*mb.
+        long q2 = divide(r, 0, mb);
+        r = -q2 * mb;
+        long q3 = divide(r, 0, mb);
+        boolean sticky = q3 * mb != 0;
+        long hi;
+        long lo;
+        int top = exp(a) - exp(b);
+        if (q1 != 0) {
+            sticky |= (q3 & 1) != 0;
+            hi = Long.MIN_VALUE | (q2 >>> 1);
+            lo = (q2 << 63) | (q3 >>> 1);
+        } else {
+            hi = q2;
+            lo = q3;
+            top--;
+        }
+        return round(e, a.negative() != b.negative(), hi, lo, sticky, top, e.precision());
+    }
+
+    /**
+     * {@code (u1:u0) / v} for a normalized v (top bit set) and u1 < v, in 32-bit digits
+     * (Knuth's algorithm D for two digits).
+     */
+    private static long divide(long u1, long u0, long v) {
+        long vn1 = v >>> 32;
+        long vn0 = v & 0xFFFF_FFFFL;
+        long un1 = u0 >>> 32;
+        long un0 = u0 & 0xFFFF_FFFFL;
+        long q1 = Long.divideUnsigned(u1, vn1);
+        long rhat = u1 - q1 * vn1;
+        while (Long.compareUnsigned(q1, 0xFFFF_FFFFL) > 0
+                || Long.compareUnsigned(q1 * vn0, (rhat << 32) | un1) > 0) {
+            q1--;
+            rhat += vn1;
+            if (rhat > 0xFFFF_FFFFL) {
+                break;
+            }
+        }
+        long un21 = (u1 << 32) + un1 - q1 * v;
+        long q0 = Long.divideUnsigned(un21, vn1);
+        rhat = un21 - q0 * vn1;
+        while (Long.compareUnsigned(q0, 0xFFFF_FFFFL) > 0
+                || Long.compareUnsigned(q0 * vn0, (rhat << 32) | un0) > 0) {
+            q0--;
+            rhat += vn1;
+            if (rhat > 0xFFFF_FFFFL) {
+                break;
+            }
+        }
+        return (q1 << 32) | q0;
+    }
+
     /**
      * Rounds {@code ±(hi:lo + sticky) * 2^(top - 127)} (hi's top bit set) to {@code f}; null if
      * the result might not be normal there.

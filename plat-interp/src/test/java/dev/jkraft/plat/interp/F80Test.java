@@ -356,6 +356,14 @@ class F80Test {
             }
             fast = new F80Rounding(fcw);
             slow = new F80Rounding(fcw);
+            x = F80Normal.div(fast, a, b);
+            if (x != null) {
+                assertThat(x).as("%s / %s fcw %x", a, b, fcw).isEqualTo(F80.divExactly(slow, a, b));
+                assertThat(fast.flags).isEqualTo(slow.flags);
+                assertThat(fast.up).isEqualTo(slow.up);
+            }
+            fast = new F80Rounding(fcw);
+            slow = new F80Rounding(fcw);
             if (a.kind() == F80.C_NORMAL) {
                 F80 d = F80Normal.round(fast, a.negative(), a.mant(), 0, false, a.exponent() - F80.BIAS, F80Rounding.DOUBLE);
                 if (d != null) {

@@ -287,8 +287,8 @@ class X87DiffTest {
         int[] stats = new int[2];
         for (int op : ops) {
             byte[] code = X87Rig.code(0xD9, op);
-            SplittableRandom r = new SplittableRandom(seed++);
-            for (int n = 0; n < 1500 && diffs.size() < 20; n++) {
+            SplittableRandom r = new SplittableRandom(seed++ + SEED * 7919);
+            for (int n = 0; n < RUNS * 5 && diffs.size() < 20; n++) {
                 State s = randomState(r, true);
                 X87Rig.Result a = kvm.run(code, s.legacy, s.data, 0, s.rflags);
                 X87Rig.Result b = interp.run(code, s.legacy, s.data, 0, s.rflags);
