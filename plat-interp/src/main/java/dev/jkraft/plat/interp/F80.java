@@ -9,8 +9,9 @@ import java.math.BigInteger;
  * and precision control, with the x87's special operands and masked responses.
  *
  * <p>Arithmetic goes through exact binary values ({@code mag * 2^exp} with a {@link BigInteger}
- * magnitude) and {@link F80Rounding}; that is slower than a fixed-width soft-float but leaves
- * one place where rounding, overflow and underflow are decided.
+ * magnitude) and {@link F80Rounding}: one place where rounding, overflow and underflow are
+ * decided. The common case (normal operands, normal result) first tries {@link F80Normal}, the
+ * same rounding in two longs.
  */
 record F80(int se, long mant) {
     static final int BIAS = 16383;

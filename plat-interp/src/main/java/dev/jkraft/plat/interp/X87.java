@@ -8,7 +8,13 @@ import java.lang.foreign.ValueLayout;
  * register), control, status and tag words, the last instruction's pointers; the register stack
  * and its faults, exception flags and the deferred #MF. The instructions themselves are in
  * {@link X87Ops} (arithmetic, loads and stores, comparisons), {@link X87Control} (control and
- * environment) and {@link X87Transcendental}; the soft-float in {@link F80}.
+ * environment), {@link X87Unary} (the D9 one-operand forms) and {@link X87Transcendental}; the
+ * soft-float in {@link F80}, {@link F80Rounding}, {@link F80Normal}, {@link F80Convert} and
+ * {@link F80Math}.
+ *
+ * <p>Where the manuals leave room, this follows the host CPU as a differential test against KVM
+ * found it (see X87DiffTest): the data pointer and opcode only change for an instruction that
+ * raises an unmasked exception; compares set the condition codes even then.
  */
 final class X87 {
     static final int FSW_ES = 0x80;
