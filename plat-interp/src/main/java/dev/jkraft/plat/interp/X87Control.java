@@ -59,7 +59,7 @@ final class X87Control {
         if (op == 1) {
             switch (reg) {
                 case 4 -> {
-                    m.probeRead(ea, i.opsize == 2 ? ENV16_SIZE : ENV_SIZE);
+                    probeRead(m, ea, i.opsize == 2 ? ENV16_SIZE : ENV_SIZE);
                     loadEnvironment(f, m, ea, 0, i.opsize == 2);
                 }
                 case 5 -> {
@@ -67,7 +67,7 @@ final class X87Control {
                     f.updateSummary();
                 }
                 case 6 -> {
-                    m.probeWrite(ea, i.opsize == 2 ? ENV16_SIZE : ENV_SIZE);
+                    probeWrite(m, ea, i.opsize == 2 ? ENV16_SIZE : ENV_SIZE);
                     storeEnvironment(f, m, ea, i.opsize == 2);
                     f.fcw |= 0x3F; // FNSTENV masks all exceptions after storing
                 }
@@ -77,12 +77,12 @@ final class X87Control {
         }
         switch (reg) {
             case 4 -> { // FRSTOR
-                m.probeRead(ea, i.opsize == 2 ? SAVE16_SIZE : SAVE_SIZE);
+                probeRead(m, ea, i.opsize == 2 ? SAVE16_SIZE : SAVE_SIZE);
                 loadEnvironment(f, m, ea, SAVE_SIZE, i.opsize == 2);
             }
             case 6 -> { // FNSAVE
                 boolean small = i.opsize == 2;
-                m.probeWrite(ea, small ? SAVE16_SIZE : SAVE_SIZE);
+                probeWrite(m, ea, small ? SAVE16_SIZE : SAVE_SIZE);
                 storeEnvironment(f, m, ea, small);
                 for (int k = 0; k < 8; k++) {
                     int p = f.phys(k);
@@ -94,6 +94,17 @@ final class X87Control {
             }
             default -> m.write16(ea, f.fsw); // FNSTSW m16
         }
+    }
+
+    /** The host checks an environment's last byte first: a fault there reports that address. */
+    private static void probeWrite(Mmu m, long ea, int size) {
+        m.probeWrite(ea + size - 1, 1);
+        m.probeWrite(ea, size);
+    }
+
+    private static void probeRead(Mmu m, long ea, int size) {
+        m.probeRead(ea + size - 1, 1);
+        m.probeRead(ea, size);
     }
 
     private static void storeEnvironment(X87 f, Mmu m, long ea, boolean small) {

@@ -173,9 +173,12 @@ final class X87Ops {
         }
     }
 
+    /**
+     * A store: the value first, since an unmasked exception stores nothing (and so takes no page
+     * fault); then the memory, then the pop.
+     */
     private static void store(X87 f, long ea, int size, boolean pop, Store conv, long indefinite) {
         Mmu m = f.cpu.mem;
-        m.probeWrite(ea, size);
         Long v;
         if (f.empty(0)) {
             if (!f.stackUnderflow()) {
@@ -188,6 +191,7 @@ final class X87Ops {
                 return;
             }
         }
+        m.probeWrite(ea, size); // a split store faults at the second page's first byte, as the host
         m.write(ea, size, v);
         if (pop) {
             f.pop();
@@ -201,7 +205,6 @@ final class X87Ops {
 
     private static void storeExtended(X87 f, long ea) {
         Mmu m = f.cpu.mem;
-        m.probeWrite(ea, 10);
         F80 v;
         if (f.empty(0)) {
             if (!f.stackUnderflow()) {
@@ -211,6 +214,7 @@ final class X87Ops {
         } else {
             v = f.st(0); // FSTP m80 copies: no exception even for an SNaN
         }
+        m.probeWrite(ea, 10);
         m.write64(ea, v.mant());
         m.write16(ea + 8, v.se());
         f.pop();
@@ -218,7 +222,6 @@ final class X87Ops {
 
     private static void storeBcd(X87 f, long ea) {
         Mmu m = f.cpu.mem;
-        m.probeWrite(ea, 10);
         byte[] b;
         if (f.empty(0)) {
             if (!f.stackUnderflow()) {
@@ -231,6 +234,7 @@ final class X87Ops {
                 return;
             }
         }
+        m.probeWrite(ea, 10);
         for (int k = 0; k < 10; k++) {
             m.write8(ea + k, b[k]);
         }

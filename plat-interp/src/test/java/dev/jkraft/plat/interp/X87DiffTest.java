@@ -239,6 +239,16 @@ class X87DiffTest {
         l.add(new Object[] {"fnstcw", X87Rig.concat(X87Rig.mem(0xD9, 7, 0))});
         l.add(new Object[] {"fnsave", X87Rig.concat(X87Rig.mem(0xDD, 6, 0))});
         l.add(new Object[] {"frstor", X87Rig.concat(X87Rig.mem(0xDD, 4, 0))});
+        // Operands that cross into the unmapped page after DATA: a precise #PF, nothing changed.
+        l.add(new Object[] {"fstp m80 #PF", X87Rig.concat(X87Rig.mem(0xDB, 7, 4090))});
+        l.add(new Object[] {"fld m80 #PF", X87Rig.concat(X87Rig.mem(0xDB, 5, 4090))});
+        l.add(new Object[] {"fbstp #PF", X87Rig.concat(X87Rig.mem(0xDF, 6, 4090))});
+        l.add(new Object[] {"fst m64 #PF", X87Rig.concat(X87Rig.mem(0xDD, 2, 4092))});
+        l.add(new Object[] {"fadd m64 #PF", X87Rig.concat(X87Rig.mem(0xDC, 0, 4092))});
+        l.add(new Object[] {"fnsave #PF", X87Rig.concat(X87Rig.mem(0xDD, 6, 4000))});
+        l.add(new Object[] {"frstor #PF", X87Rig.concat(X87Rig.mem(0xDD, 4, 4000))});
+        l.add(new Object[] {"fnstenv #PF", X87Rig.concat(X87Rig.mem(0xD9, 6, 4080))});
+        l.add(new Object[] {"fldenv #PF", X87Rig.concat(X87Rig.mem(0xD9, 4, 4080))});
         for (int prefix : new int[] {0x66, 0x48}) {
             String p = String.format("%02x ", prefix);
             l.add(new Object[] {p + "fnstenv", X87Rig.concat(new int[] {prefix}, X87Rig.mem(0xD9, 6, 0))});
