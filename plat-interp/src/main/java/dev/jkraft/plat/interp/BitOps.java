@@ -31,6 +31,9 @@ final class BitOps {
         } else {
             bit = (int) (offset & (bits - 1));
         }
+        if (kind != 0) {
+            c.mem.probeWrite(va, size); // faults as the write it is, before CF changes
+        }
         long v;
         if (kind == 0) {
             v = c.mem.read(va, size);

@@ -42,7 +42,7 @@ final class Exec {
             case 0x69, 0x6B -> c.setReg(i.reg, i.opsize, Alu.imulTrunc(c, i.opsize, c.getRm(i, i.opsize), i.imm));
             case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F -> {
                 if (Flags.condition(c, op & 0xF)) {
-                    c.rip = i.imm;
+                    c.rip = target(i.imm);
                 }
             }
             case 0x80, 0x81, 0x83 -> group1(c, i);
@@ -124,7 +124,7 @@ final class Exec {
             case 0xD0, 0xD1 -> group2(c, i, 1);
             case 0xD2, 0xD3 -> group2(c, i, (int) c.r[InterpCpu.RCX]);
             case 0xC2, 0xC3 -> {
-                long target = c.mem.read64(c.r[InterpCpu.RSP]);
+                long target = target(c.mem.read64(c.r[InterpCpu.RSP]));
                 c.r[InterpCpu.RSP] += 8 + (op == 0xC2 ? i.imm : 0);
                 c.rip = i.opsize == 2 ? target & 0xFFFF : target;
             }
@@ -162,20 +162,17 @@ final class Exec {
                 c.setReg(InterpCpu.RCX, a32 ? 4 : 8, count);
                 boolean zf = op == 0xE2 || ((c.rflags() & Flags.ZF) != 0) == (op == 0xE1);
                 if ((a32 ? (count & 0xFFFF_FFFFL) : count) != 0 && zf) {
-                    c.rip = i.imm;
+                    c.rip = target(i.imm);
                 }
             }
             case 0xE3 -> {
                 long count = (i.prefixes & Insn.P_ADDR32) != 0 ? c.getReg(InterpCpu.RCX, 4) : c.r[InterpCpu.RCX];
                 if (count == 0) {
-                    c.rip = i.imm;
+                    c.rip = target(i.imm);
                 }
             }
-            case 0xE8 -> {
-                push(c, 8, c.rip);
-                c.rip = i.imm;
-            }
-            case 0xE9, 0xEB -> c.rip = i.imm;
+            case 0xE8 -> call(c, 8, i.imm);
+            case 0xE9, 0xEB -> c.rip = target(i.imm);
             case 0xF1 -> throw new CpuFault(CpuFault.DB, 0, 0, true);
             case 0xF5 -> c.setEagerFlags(c.rflags() ^ Flags.CF);
             case 0xF6, 0xF7 -> group3(c, i);
@@ -230,6 +227,8 @@ final class Exec {
             Alu.op(c, kind, size, c.mem.read(va, size), b);
             return;
         }
+        // A read-modify-write faults as a write (W set in the error code), before any flag changes.
+        c.mem.probeWrite(va, size);
         if (i.lock()) {
             for (;;) {
                 long old = c.mem.read(va, size);
@@ -255,8 +254,8 @@ final class Exec {
             c.setRegOperand(i, i.rm, size, Alu.shift(c, kind, size, c.getRegOperand(i, i.rm, size), n));
         } else {
             long va = c.ea(i);
-            long v = c.mem.read(va, size);
             c.mem.probeWrite(va, size);
+            long v = c.mem.read(va, size);
             long r = Alu.shift(c, kind, size, v, n);
             c.mem.write(va, size, r);
         }
@@ -286,6 +285,7 @@ final class Exec {
             return;
         }
         long va = c.ea(i);
+        c.mem.probeWrite(va, size);
         for (;;) {
             long old = c.mem.read(va, size);
             long r = f.applyAsLong(old) & Flags.mask(size);
@@ -308,12 +308,8 @@ final class Exec {
         switch (kind) {
             case 0 -> rmw(c, i, v -> Alu.inc(c, size, v));
             case 1 -> rmw(c, i, v -> Alu.dec(c, size, v));
-            case 2 -> { // call r/m
-                long target = c.getRm(i, size);
-                push(c, size, c.rip);
-                c.rip = target;
-            }
-            case 4 -> c.rip = c.getRm(i, size);
+            case 2 -> call(c, size, c.getRm(i, size));
+            case 4 -> c.rip = target(c.getRm(i, size));
             case 6 -> push(c, size, c.getRm(i, size));
             case 7 -> throw CpuFault.undefined();
             default -> throw CpuFault.of(CpuFault.GP, 0); // far call/jmp
@@ -331,6 +327,7 @@ final class Exec {
         }
         // With memory, xchg is locked whether or not it says so.
         long va = c.ea(i);
+        c.mem.probeWrite(va, size);
         for (;;) {
             long old = c.mem.read(va, size);
             if (c.mem.cas(va, size, old, b) == old) {
@@ -345,6 +342,29 @@ final class Exec {
         long a = c.getReg(InterpCpu.RAX, size);
         c.setReg(InterpCpu.RAX, size, c.getReg(i.reg, size));
         c.setReg(i.reg, size, a);
+    }
+
+    /**
+     * call: the return address is stored before the target is checked, so a non-canonical
+     * target is #GP with the address written below rsp but rsp unchanged, as the CPU leaves it.
+     */
+    static void call(InterpCpu c, int size, long target) {
+        long sp = c.r[InterpCpu.RSP] - size;
+        c.mem.write(sp, size, c.rip);
+        c.rip = target(target);
+        c.r[InterpCpu.RSP] = sp;
+    }
+
+    /** A branch target: a non-canonical one is #GP(0) at the branch, before anything changes. */
+    static long target(long t) {
+        if ((t >> 47) != 0 && (t >> 47) != -1) {
+            throw CpuFault.of(CpuFault.GP, 0);
+        }
+        return t;
+    }
+
+    static boolean canonical(long t) {
+        return (t >> 47) == 0 || (t >> 47) == -1;
     }
 
     /** lea: the address without a segment base, at the operand size. */

@@ -29,7 +29,7 @@ final class ExecSystem {
             }
             case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F -> {
                 if (Flags.condition(c, op & 0xF)) {
-                    c.rip = i.imm;
+                    c.rip = Exec.target(i.imm);
                 }
             }
             case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F ->
@@ -55,8 +55,8 @@ final class ExecSystem {
                     c.setReg(i.rm, size, Alu.doubleShift(c, left, size, c.getReg(i.rm, size), src, count));
                 } else {
                     long va = c.ea(i);
-                    long v = c.mem.read(va, size);
                     c.mem.probeWrite(va, size);
+                    long v = c.mem.read(va, size);
                     c.mem.write(va, size, Alu.doubleShift(c, left, size, v, src, count));
                 }
             }
@@ -215,6 +215,7 @@ final class ExecSystem {
             return;
         }
         long va = c.ea(i);
+        c.mem.probeWrite(va, size);
         for (;;) {
             long old = c.mem.read(va, size);
             long sum = Alu.op(c, Alu.ADD, size, old, src);

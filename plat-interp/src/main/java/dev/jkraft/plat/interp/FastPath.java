@@ -60,6 +60,9 @@ final class FastPath {
 
     private static int pick(Insn i) {
         int op = i.opcode;
+        if (isRelativeBranch(op) && !Exec.canonical(i.imm)) {
+            return GENERIC; // the general executors raise the #GP
+        }
         int size = i.opsize;
         boolean reg = i.rm >= 0;
         if ((i.prefixes & (Insn.P_ADDR32 | Insn.P_LOCK)) != 0) {
@@ -198,6 +201,10 @@ final class FastPath {
         }
     }
 
+    private static boolean isRelativeBranch(int op) {
+        return (op >= 0x70 && op <= 0x7F) || op == 0xE8 || op == 0xE9 || op == 0xEB || (op >= 0x180 && op <= 0x18F);
+    }
+
     /** Runs {@code i} on {@code c}; {@code c.rip} is already the next instruction's address. */
     static void execute(InterpCpu c, Insn i) {
         long[] r = c.r;
@@ -303,7 +310,7 @@ final class FastPath {
             }
             case RET -> {
                 long sp = r[InterpCpu.RSP];
-                c.rip = c.mem.read64(sp);
+                c.rip = Exec.target(c.mem.read64(sp));
                 r[InterpCpu.RSP] = sp + 8;
             }
             case PUSH64 -> {

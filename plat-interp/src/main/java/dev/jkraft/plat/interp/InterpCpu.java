@@ -342,7 +342,15 @@ final class InterpCpu implements Cpu {
         long pageEnd = (va | 0xFFF) + 1;
         boolean spans = false;
         while (list.size() < MAX_BLOCK) {
-            Insn i = Decoder.decode(mem, at);
+            Insn i;
+            try {
+                i = Decoder.decode(mem, at);
+            } catch (CpuFault f) {
+                if (list.isEmpty()) {
+                    throw f;
+                }
+                break; // the instructions before it run first; the fault comes when it is reached
+            }
             if (at + i.len > pageEnd) {
                 if (!list.isEmpty()) {
                     break; // leave it to a block of its own

@@ -314,7 +314,7 @@ final class Mmu {
             long a = p == first ? va : p;
             long vpn = a >>> 12;
             if (writeTag[(int) vpn & MASK] != vpn) {
-                walk(a, WRITE);
+                fill(a, WRITE);
             }
             if (p == last) {
                 break;
@@ -338,7 +338,7 @@ final class Mmu {
     private void writeSlow(long va, int size, long value) {
         long firstPage = walk(va, WRITE);
         long lastVa = va + size - 1;
-        long secondPage = (lastVa & ~0xFFFL) != (va & ~0xFFFL) ? walk(lastVa, WRITE) : firstPage;
+        long secondPage = (lastVa & ~0xFFFL) != (va & ~0xFFFL) ? walk(lastVa & ~0xFFFL, WRITE) : firstPage;
         for (long page : new long[] {firstPage, secondPage}) {
             if (code.isCodePage(page)) {
                 code.invalidatePage(page);

@@ -24,6 +24,24 @@ final class Strings {
         }
         int kind = op & ~1;
         boolean compares = kind == 0xA6 || kind == 0xAE;
+        if (a32) {
+            c.setReg(InterpCpu.RCX, 4, c.r[InterpCpu.RCX]); // written zero-extended even when ECX is 0
+        }
+        if (compares) {
+            // A fault part way leaves the flags as they were before the instruction, as the CPU does.
+            long flags = c.rflags();
+            try {
+                repeat(c, i, op, size, a32, kind, true);
+            } catch (CpuFault f) {
+                c.setEagerFlags(flags);
+                throw f;
+            }
+            return;
+        }
+        repeat(c, i, op, size, a32, kind, false);
+    }
+
+    private static void repeat(InterpCpu c, Insn i, int op, int size, boolean a32, int kind, boolean compares) {
         int done = 0;
         for (;;) {
             long count = a32 ? c.r[InterpCpu.RCX] & 0xFFFF_FFFFL : c.r[InterpCpu.RCX];
