@@ -290,6 +290,8 @@ final class X87Ops {
             }
             return;
         }
+        // FCOMI and kin set rflags and leave C1 as it was (the host's behaviour).
+        f.keepC1 = toFlags;
         compare(f, f.st(0), f.st(i), ordered, pops, toFlags);
     }
 
@@ -333,10 +335,7 @@ final class X87Ops {
             }
             case 5 -> {
                 switch (reg) {
-                    case 0 -> { // FFREE
-                        f.setTag(f.phys(i), X87.TAG_EMPTY);
-                        f.keepC1 = true;
-                    }
+                    case 0 -> f.setTag(f.phys(i), X87.TAG_EMPTY); // FFREE
                     case 1 -> fxch(f, i); // FXCH4 alias
                     case 2 -> fstRegister(f, i, false);
                     case 3 -> fstRegister(f, i, true);
@@ -362,7 +361,6 @@ final class X87Ops {
                     case 0 -> { // FFREEP: FFREE ST(i), then pop
                         f.setTag(f.phys(i), X87.TAG_EMPTY);
                         f.pop();
-                        f.keepC1 = true;
                     }
                     case 1 -> fxch(f, i); // FXCH7 alias
                     case 2, 3 -> fstRegister(f, i, true); // FSTP8, FSTP9 aliases
@@ -407,6 +405,7 @@ final class X87Ops {
         if (Flags.condition(f.cpu, cc) != negate) {
             f.setSt(0, f.st(i));
         }
+        f.keepC1 = true; // as the host: only a stack fault changes C1
     }
 
     static void fxch(X87 f, int i) {

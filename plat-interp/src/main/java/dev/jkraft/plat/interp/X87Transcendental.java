@@ -121,11 +121,11 @@ final class X87Transcendental {
         int cmpOne; // x (+1 for FYL2XP1) compared with 1
         if (plusOne) {
             int c = F80.compareNumbers(x, F80.ONE.negate());
-            if (c < 0) {
+            if (c <= 0) {
                 if (kx == F80.C_INF) {
                     return F80.invalid(e);
                 }
-                // Far outside the documented range the host returns x itself, inexact.
+                // Outside the documented range, -1 included, the host returns x itself, inexact.
                 if (F80.denormalStops(e, x, y)) {
                     return null;
                 }
@@ -135,9 +135,6 @@ final class X87Transcendental {
                 }
                 e.flags |= F80Rounding.PE;
                 return x;
-            }
-            if (c == 0) {
-                return logOfZero(e, y);
             }
             cmpOne = kx == F80.C_ZERO ? 0 : x.negative() ? -1 : 1;
         } else {
@@ -264,6 +261,7 @@ final class X87Transcendental {
     static void fsin(X87 f, boolean cosine) {
         F80Rounding e = f.env;
         if (f.empty(0)) {
+            f.fsw &= ~X87.FSW_C2;
             if (f.stackUnderflow()) {
                 f.setSt(0, F80.INDEFINITE);
             }
@@ -303,6 +301,7 @@ final class X87Transcendental {
     private static void trigPair(X87 f, int fn) {
         F80Rounding e = f.env;
         if (f.empty(0) || !f.empty(7)) {
+            f.fsw &= ~X87.FSW_C2;
             boolean masked = f.empty(0) ? f.stackUnderflow() : f.stackOverflow();
             if (masked) {
                 f.setSt(0, F80.INDEFINITE);

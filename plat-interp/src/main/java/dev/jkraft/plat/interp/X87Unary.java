@@ -192,7 +192,7 @@ final class X87Unary {
             }
             n = b.negative() ? -n : n;
         }
-        if (n == 0) {
+        if (kb == F80.C_ZERO) {
             return a; // even a denormal comes back as it is, with no underflow
         }
         return e.round(a.negative(), a.mag(), (int) (a.exp2() + n), F80Rounding.EXT64);
@@ -254,11 +254,13 @@ final class X87Unary {
     private static void fprem(X87 f, boolean ieee) {
         F80Rounding e = f.env;
         if (f.empty(0) || f.empty(1)) {
+            f.fsw &= ~X87.FSW_C2;
             if (f.stackUnderflow()) {
                 f.setSt(0, F80.INDEFINITE);
             }
             return;
         }
+        f.fsw &= ~X87.FSW_C2; // whatever stops the instruction, C2 says "complete"
         F80 a = f.st(0);
         F80 b = f.st(1);
         int ka = a.kind();
@@ -279,7 +281,7 @@ final class X87Unary {
             remainder(f, a, b, ieee);
             return;
         }
-        if (r != null) {
+        if (r != null) { // C0 and C3 stay as they were
             f.setSt(0, r);
         }
     }
@@ -297,8 +299,7 @@ final class X87Unary {
             BigInteger ys = y.shiftLeft(d - n);
             BigInteger rem = x.mod(ys);
             f.setSt(0, e.round(neg, rem, lo, F80Rounding.EXT64));
-            f.fsw |= X87.FSW_C2;
-            f.keepC1 = true;
+            f.setConditionCodes(X87.FSW_C2); // C0, C1 and C3 read as zero then
             return;
         }
         BigInteger[] qr = x.divideAndRemainder(y);
