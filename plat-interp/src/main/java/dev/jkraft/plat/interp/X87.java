@@ -67,6 +67,9 @@ final class X87 {
             checkPending();
             return;
         }
+        if (i.lock()) {
+            throw CpuFault.undefined(); // no x87 instruction takes LOCK
+        }
         int op = i.opcode & 7;
         int modrm = i.modrm & 0xFF;
         boolean mem = i.rm < 0;
