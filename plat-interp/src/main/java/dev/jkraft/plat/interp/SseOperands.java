@@ -1,0 +1,69 @@
+package dev.jkraft.plat.interp;
+
+/**
+ * Operand access shared by the SSE and MMX executors: MMX registers, and the addresses of
+ * memory operands with the alignment rule of legacy (non-VEX) SSE.
+ */
+final class SseOperands {
+    private SseOperands() {}
+
+    // Stand-ins until X87 offers mmx/setMmx/enterMmx/emms: MMn is the mantissa of physical x87
+    // register n, and a write sets its sign and exponent to all ones, as the CPU does.
+
+    /** MMX register {@code n} (REX never extends an MMX register number, so only its low 3 bits count). */
+    static long mmx(InterpCpu c, int n) {
+        return c.fpu.mant[n & 7];
+    }
+
+    /** Writes an MMX register (the caller has entered MMX state). */
+    static void setMmx(InterpCpu c, int n, long v) {
+        c.fpu.mant[n & 7] = v;
+        c.fpu.signExp[n & 7] = 0xFFFF;
+    }
+
+    /** Every MMX instruction leaves the x87 stack with TOP 0 and all eight tags valid. */
+    static void enterMmx(InterpCpu c) {
+        c.fpu.fsw &= ~0x3800;
+        c.fpu.ftw = 0;
+    }
+
+    /** TOP := 0 alone: what an MMX store has done when it faults. */
+    static void clearTop(InterpCpu c) {
+        c.fpu.fsw &= ~0x3800;
+    }
+
+    /** EMMS: all x87 tags empty, and TOP 0 as after any MMX instruction (seen on the hardware). */
+    static void emms(InterpCpu c) {
+        c.fpu.fsw &= ~0x3800;
+        c.fpu.ftw = 0xFFFF;
+    }
+
+    /**
+     * The address of a 16-byte memory operand that legacy SSE wants aligned: #GP(0) when it is
+     * not (MXCSR.MM, AMD's misaligned mode, is not offered).
+     */
+    static long aligned16(InterpCpu c, Insn i) {
+        long a = c.ea(i);
+        if ((a & 15) != 0) {
+            throw CpuFault.of(CpuFault.GP, 0);
+        }
+        return a;
+    }
+
+    /** Stores {@code lo}, {@code hi} at {@code a}; both halves are checked first so a fault stores nothing. */
+    static void store128(InterpCpu c, long a, long lo, long hi) {
+        c.mem.probeWrite(a, 16);
+        c.mem.write64(a, lo);
+        c.mem.write64(a + 8, hi);
+    }
+
+    /** The low 64 bits of an XMM r/m operand: the register's, or 8 bytes of memory (no alignment rule). */
+    static long xmmLow64(InterpCpu c, Insn i) {
+        return i.rm >= 0 ? c.xmm[2 * i.rm] : c.mem.read64(c.ea(i));
+    }
+
+    /** An MMX r/m operand: the register, or 8 bytes of memory. */
+    static long mmxRm(InterpCpu c, Insn i) {
+        return i.rm >= 0 ? mmx(c, i.rm) : c.mem.read64(c.ea(i));
+    }
+}
