@@ -3,8 +3,10 @@ package dev.jkraft.plat.interp;
 /**
  * What CPUID says on the interpreter: exactly the features it implements, so that glibc's and
  * musl's ifuncs, Go's and CPython's feature checks never choose an instruction it lacks. The
- * baseline x86-64 (x87, CMOV, CX8, FXSR, MMX, SSE, SSE2) plus CX16, POPCNT, LAHF/SAHF and LZCNT;
- * no XSAVE (so no AVX), no TSX, no RDRAND. Vendor GenuineIntel so that programs take their common
+ * baseline x86-64 (x87, CMOV, CX8, FXSR, MMX, SSE, SSE2) plus CX16, POPCNT, MOVBE, PCLMULQDQ,
+ * LAHF/SAHF and LZCNT; no XSAVE (so no AVX), no TSX, no RDRAND. SSSE3 and SSE4.2 are implemented
+ * but not advertised until SSE3 and SSE4.1 are complete (their float parts: haddps, addsubps,
+ * roundps, dpps), since code built for them assumes the lower levels too. Vendor GenuineIntel so that programs take their common
  * paths; the brand string says what it is.
  */
 final class Cpuid {
@@ -19,11 +21,13 @@ final class Cpuid {
                 // family 6, model 0x55-like but stepping 0: a plain, modern-looking Intel CPU
                 0x000506E0,
                 0x00000800, // CLFLUSH line size 8 (64 bytes), one logical processor id
-                (1 << 13) | (1 << 23), // CX16, POPCNT
+                (1 << 1) | (1 << 13) | (1 << 22) | (1 << 23), // PCLMULQDQ, CX16, MOVBE, POPCNT
                 (1 << 0) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25)
                         | (1 << 26) // FPU TSC MSR CX8 CMOV CLFSH MMX FXSR SSE SSE2
             };
             case 4 -> cacheLeaf(subleaf);
+            // FDP_EXCPTN_ONLY and deprecated FCS/FDS: what the x87 does (as this host's CPU)
+            case 7 -> subleaf == 0 ? new int[] {0, (1 << 6) | (1 << 13), 0, 0} : new int[4];
             case 0x80000000 -> new int[] {0x80000008, 0, 0, 0};
             case 0x80000001 -> new int[] {0, 0, (1 << 0) | (1 << 5), (1 << 11) | (1 << 20) | (1 << 29)};
             case 0x80000002, 0x80000003, 0x80000004 -> brand(leaf - 0x80000002);
