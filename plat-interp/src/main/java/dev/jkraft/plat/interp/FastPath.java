@@ -48,6 +48,17 @@ final class FastPath {
     private static final int ALU32_LOAD = 39;
     private static final int MOVSXD_RR = 40;
     private static final int LOAD8_ZX32 = 41;
+    private static final int JMP_R = 42;
+    private static final int JMP_M = 43;
+    private static final int ALU_ACC_IMM = 44; // rax/eax op imm (aux: kind | size << 8)
+    private static final int ALU8_ACC_IMM = 45;
+    private static final int CMP_MR = 46; // cmp [m], r (aux: size)
+    private static final int CMP8_RMI = 47;
+    private static final int MOV8_MI = 48;
+    private static final int MOV8_MR = 49;
+    private static final int TEST8_RMI = 50;
+    private static final int MOVSX16 = 51;
+    private static final int CALL_R = 52;
 
     private static final long M32 = 0xFFFF_FFFFL;
 
@@ -69,6 +80,25 @@ final class FastPath {
             return GENERIC;
         }
         boolean wide = size == 8 || size == 4;
+        if (op < 0x40 && (op & 7) >= 4 && (op & 7) <= 5) {
+            int kind = op >> 3;
+            if (kind == Alu.ADC || kind == Alu.SBB) {
+                return GENERIC;
+            }
+            if ((op & 7) == 4) {
+                i.aux = kind;
+                return ALU8_ACC_IMM;
+            }
+            if (!wide) {
+                return GENERIC;
+            }
+            i.aux = kind | size << 8;
+            return ALU_ACC_IMM;
+        }
+        if (op == 0x39 && !reg && wide) {
+            i.aux = size;
+            return CMP_MR;
+        }
         if (op < 0x40 && (op & 7) <= 3 && (op & 1) == 1 && wide) {
             int kind = op >> 3;
             if (kind == Alu.ADC || kind == Alu.SBB) {
@@ -163,6 +193,12 @@ final class FastPath {
             }
             case 0xFF -> {
                 int kind = i.reg & 7;
+                if (kind == 4 && size == 8) {
+                    return reg ? JMP_R : JMP_M;
+                }
+                if (kind == 2 && size == 8 && reg) {
+                    return CALL_R;
+                }
                 if (!reg || !wide || kind > 1) {
                     return GENERIC;
                 }
@@ -170,6 +206,21 @@ final class FastPath {
             }
             case 0x11F -> {
                 return NOP;
+            }
+            case 0x80 -> {
+                return (i.reg & 7) == Alu.CMP ? CMP8_RMI : GENERIC;
+            }
+            case 0xC6 -> {
+                return (i.reg & 7) == 0 && !reg ? MOV8_MI : GENERIC;
+            }
+            case 0x88 -> {
+                return reg ? GENERIC : MOV8_MR;
+            }
+            case 0xF6 -> {
+                return (i.reg & 7) == 0 ? TEST8_RMI : GENERIC;
+            }
+            case 0x1BF -> {
+                return wide ? MOVSX16 : GENERIC;
             }
             case 0x180, 0x181, 0x182, 0x183, 0x184, 0x185, 0x186, 0x187, 0x188, 0x189, 0x18A, 0x18B, 0x18C, 0x18D,
                     0x18E, 0x18F -> {
@@ -341,6 +392,48 @@ final class FastPath {
             case INC32 -> r[i.rm] = Alu.inc(c, 4, r[i.rm] & M32);
             case DEC32 -> r[i.rm] = Alu.dec(c, 4, r[i.rm] & M32);
             case NOP -> {}
+            case JMP_R -> c.rip = Exec.target(r[i.rm]);
+            case JMP_M -> c.rip = Exec.target(c.mem.read64(ea(c, i)));
+            case CALL_R -> Exec.call(c, 8, r[i.rm]);
+            case ALU_ACC_IMM -> {
+                int kind = i.aux & 0xFF;
+                if (i.aux >> 8 == 8) {
+                    long v = alu(c, kind, 8, r[InterpCpu.RAX], i.imm);
+                    if (kind != Alu.CMP) {
+                        r[InterpCpu.RAX] = v;
+                    }
+                } else {
+                    long v = alu(c, kind, 4, r[InterpCpu.RAX] & M32, i.imm & M32);
+                    if (kind != Alu.CMP) {
+                        r[InterpCpu.RAX] = v & M32;
+                    }
+                }
+            }
+            case ALU8_ACC_IMM -> {
+                long v = alu(c, i.aux, 1, r[InterpCpu.RAX] & 0xFF, i.imm & 0xFF);
+                if (i.aux != Alu.CMP) {
+                    r[InterpCpu.RAX] = (r[InterpCpu.RAX] & ~0xFFL) | (v & 0xFF);
+                }
+            }
+            case CMP_MR -> {
+                int size = i.aux;
+                long m = size == 8 ? c.mem.read64(ea(c, i)) : c.mem.read32(ea(c, i)) & M32;
+                alu(c, Alu.CMP, size, m, size == 8 ? r[i.reg] : r[i.reg] & M32);
+            }
+            case CMP8_RMI -> {
+                long a = i.rm >= 0 ? c.getByteReg(i, i.rm) : c.mem.read8(ea(c, i));
+                alu(c, Alu.CMP, 1, a, i.imm & 0xFF);
+            }
+            case MOV8_MI -> c.mem.write8(ea(c, i), (int) i.imm);
+            case MOV8_MR -> c.mem.write8(ea(c, i), (int) c.getByteReg(i, i.reg));
+            case TEST8_RMI -> {
+                long v = (i.rm >= 0 ? c.getByteReg(i, i.rm) : c.mem.read8(ea(c, i))) & i.imm & 0xFF;
+                c.setFlags(Flags.LOGIC, 1, v, v, v);
+            }
+            case MOVSX16 -> {
+                long v = (short) (i.rm >= 0 ? r[i.rm] : c.mem.read16(ea(c, i)));
+                r[i.reg] = i.opsize == 8 ? v : v & M32;
+            }
             default -> Exec.execute(c, i);
         }
     }
