@@ -5,7 +5,8 @@ import dev.jkraft.plat.interp.SimdFloat.Fmt;
 /**
  * The SSE and SSE2 floating-point instructions: arithmetic (add, sub, mul, div, min, max, sqrt,
  * and the rcp/rsqrt approximations), compares (cmpps ..., comiss ...), the bitwise and/andn/or/xor
- * of ps and pd, and through {@link SseConvert} the conversions. The element arithmetic and MXCSR
+ * of ps and pd, and through {@link SseConvert} the conversions; SSE3's and SSE4.1's float
+ * arithmetic through {@link Sse3Float} and {@link Sse41Float}. The element arithmetic and MXCSR
  * rules are {@link SimdFloat}'s.
  *
  * <p>Forms by mandatory prefix: none = ps (four singles), 66 = pd (two doubles), F3 = ss, F2 = sd
@@ -20,6 +21,9 @@ final class SseFloat {
      * {@link Sse#execute} calls it first, having rejected LOCK.
      */
     static boolean execute(InterpCpu c, Insn i) {
+        if ((i.opcode & ~0xFF) == 0x300) {
+            return Sse41Float.execute(c, i);
+        }
         if ((i.opcode & ~0xFF) != 0x100) {
             return false;
         }
@@ -40,6 +44,9 @@ final class SseFloat {
                 bitwise(c, i, op);
             }
             case 0xC2 -> compare(c, i);
+            case 0x7C, 0x7D, 0xD0 -> {
+                return Sse3Float.execute(c, i);
+            }
             case 0x2E, 0x2F -> {
                 if (p != 0 && p != 0x66) {
                     return false;

@@ -148,6 +148,39 @@ class SseFloatInsnTest {
     }
 
     @Test
+    void sse3AndSse41PackedMemoryOperandsMustBeAligned() {
+        c.r[InterpCpu.RSI] = DATA + 8;
+        for (String hex : new String[] {"F2 0F 7C 06", "66 0F 7D 06", "F2 0F D0 06", "66 0F 3A 08 06 00",
+            "66 0F 3A 09 06 00", "66 0F 3A 40 06 FF", "66 0F 3A 41 06 33"}) {
+            assertThatThrownBy(() -> exec(hex))
+                    .as(hex)
+                    .isInstanceOfSatisfying(CpuFault.class, f -> assertThat(f.vector).isEqualTo(CpuFault.GP));
+        }
+        // roundss and roundsd read 4 or 8 bytes anywhere, and keep the rest of the destination.
+        data.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 8, 2.5f);
+        xmmSingle(0, 7f, 7f, 7f, 7f);
+        exec("66 0F 3A 0A 06 00"); // roundss xmm0, [rsi], nearest even
+        assertThat(Float.intBitsToFloat((int) c.xmm[0])).isEqualTo(2f);
+        assertThat(c.xmm[0] >>> 32).isEqualTo(Float.floatToRawIntBits(7f));
+        assertThat(flags()).isEqualTo(SimdFloat.PE);
+        data.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8, -2.5);
+        c.mxcsr = 0x1F80;
+        exec("66 0F 3A 0B 06 09"); // roundsd xmm0, [rsi], down, PE suppressed
+        assertThat(Double.longBitsToDouble(c.xmm[0])).isEqualTo(-3.0);
+        assertThat(flags()).isZero();
+    }
+
+    @Test
+    void sse3OpcodesWithoutTheirPrefixAreNotFloatingPoint() {
+        for (String hex : new String[] {"0F 7C C1", "F3 0F 7D C1", "0F D0 C1", "F3 0F D0 C1"}) {
+            byte[] b = HexFormat.of().parseHex(hex.replace(" ", ""));
+            MemorySegment.copy(MemorySegment.ofArray(b), 0, codePage, 0, b.length);
+            c.mem.flush();
+            assertThat(SseFloat.execute(c, Decoder.decode(c.mem, CODE))).as(hex).isFalse();
+        }
+    }
+
+    @Test
     void packedMemoryOperandsMustBeAligned() {
         data.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 20, 2f);
         xmmSingle(0, 1f, 1f, 1f, 1f);

@@ -5,8 +5,8 @@ import static dev.jkraft.plat.interp.diff.CaseBuilder.ARITH;
 import java.nio.ByteBuffer;
 
 /**
- * SSE and SSE2: floating-point arithmetic and compares, conversions, integer SIMD, and moves and
- * shuffles, on random XMM contents under a random MXCSR (rounding mode, FTZ, DAZ; exceptions
+ * SSE and SSE2: floating-point arithmetic and compares (with SSE3's addsub/hadd/hsub and
+ * SSE4.1's round and dot products), conversions, integer SIMD, and moves and shuffles, on random XMM contents under a random MXCSR (rounding mode, FTZ, DAZ; exceptions
  * masked, some flags already set). Packed memory operands are 16-byte aligned, but for the
  * aligned moves now and then, which must raise #GP.
  */
@@ -112,7 +112,8 @@ final class SseOps {
         for (int n = b.count(); n > 0; n--) {
             int form = b.rnd.nextInt(4);
             int dst = xmm(b);
-            switch (b.rnd.nextInt(5)) {
+            switch (b.rnd.nextInt(6)) {
+                case 5 -> sse3AndSse41(b, dst);
                 case 0, 1 -> {
                     int k = b.rnd.nextInt(FP_OPS.length);
                     Operand src = xmmOrMem(b, MEM_SIZE[form]);
@@ -144,6 +145,27 @@ final class SseOps {
                 }
             }
         }
+    }
+
+    private static final String[] SSE3_NAMES = {"addsubpd", "addsubps", "haddpd", "haddps", "hsubpd", "hsubps"};
+    private static final String[] SSE41_NAMES = {"roundps", "roundpd", "roundss", "roundsd", "dpps", "dppd"};
+    private static final int[] SSE41_OPS = {0x08, 0x09, 0x0A, 0x0B, 0x40, 0x41};
+
+    /** SSE3's addsub/hadd/hsub and SSE4.1's round and dot product forms, with random imm8. */
+    private static void sse3AndSse41(CaseBuilder b, int dst) {
+        if (b.rnd.nextBoolean()) {
+            int k = b.rnd.nextInt(6);
+            Operand src = xmmOrMem(b, 16);
+            Enc e = sse((k & 1) == 0 ? 0x66 : 0xF2, new int[] {0xD0, 0x7C, 0x7D}[k >> 1]).reg(dst).rm(src);
+            b.emit(SSE3_NAMES[k] + " xmm" + dst + ", " + rmText(src, 16), e, 0, 0, 0);
+            return;
+        }
+        int k = b.rnd.nextInt(6);
+        int size = k == 2 ? 4 : k == 3 ? 8 : 16;
+        int imm = b.rnd.nextInt(256);
+        Operand src = xmmOrMem(b, size);
+        Enc e = new Enc().prefix(0x66).op(0x0F, 0x3A, SSE41_OPS[k]).reg(dst).rm(src).imm(imm, 1);
+        b.emit(SSE41_NAMES[k] + " xmm" + dst + ", " + rmText(src, size) + ", " + imm, e, 0, 0, 0);
     }
 
     static void conversions(CaseBuilder b) {
