@@ -3,11 +3,11 @@ package dev.jkraft.plat.interp;
 /**
  * What CPUID says on the interpreter: exactly the features it implements, so that glibc's and
  * musl's ifuncs, Go's and CPython's feature checks never choose an instruction it lacks. The
- * baseline x86-64 (x87, CMOV, CX8, FXSR, MMX, SSE, SSE2) plus CX16, POPCNT, MOVBE, PCLMULQDQ,
- * LAHF/SAHF and LZCNT; no XSAVE (so no AVX), no TSX, no RDRAND. SSSE3 and SSE4.2 are implemented
- * but not advertised until SSE3 and SSE4.1 are complete (their float parts: haddps, addsubps,
- * roundps, dpps), since code built for them assumes the lower levels too. Vendor GenuineIntel so that programs take their common
- * paths; the brand string says what it is.
+ * baseline x86-64 (x87, CMOV, CX8, FXSR, MMX, SSE, SSE2) plus SSE3, SSSE3, SSE4.1, SSE4.2, CX16,
+ * POPCNT, MOVBE, PCLMULQDQ, LAHF/SAHF and LZCNT; no XSAVE (so no AVX), no TSX, no RDRAND, and no
+ * MONITOR/MWAIT (SSE3's bit 0 does not imply them: they have their own bit 3, clear, and stay
+ * #UD in user mode). Vendor GenuineIntel so that programs take their common paths; the brand
+ * string says what it is.
  */
 final class Cpuid {
     private static final String BRAND = "jkraft interp x86-64 (pure Java)";
@@ -21,7 +21,8 @@ final class Cpuid {
                 // family 6, model 0x55-like but stepping 0: a plain, modern-looking Intel CPU
                 0x000506E0,
                 0x00000800, // CLFLUSH line size 8 (64 bytes), one logical processor id
-                (1 << 1) | (1 << 13) | (1 << 22) | (1 << 23), // PCLMULQDQ, CX16, MOVBE, POPCNT
+                (1 << 0) | (1 << 1) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22)
+                        | (1 << 23), // SSE3 PCLMULQDQ SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT
                 (1 << 0) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25)
                         | (1 << 26) // FPU TSC MSR CX8 CMOV CLFSH MMX FXSR SSE SSE2
             };

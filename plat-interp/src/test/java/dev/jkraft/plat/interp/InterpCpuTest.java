@@ -227,12 +227,15 @@ class InterpCpuTest {
 
     @Test
     void cpuidAdvertisesTheBaselineAndNoXsave() {
-        Cpu c = cpu("b801000000 0fa2 0f05");
+        Cpu c = cpu("b801000000 0fa2 89cf 0f05"); // mov eax, 1; cpuid; mov edi, ecx (syscall overwrites rcx)
         assertThat(c.run()).isInstanceOf(Exit.Syscall.class);
         long edx = c.regs().get(Reg.RDX);
-        long ecx = c.regs().get(Reg.RCX);
+        long ecx = c.regs().get(Reg.RDI);
         assertThat(edx & (1 << 26)).isNotZero(); // SSE2
         assertThat(edx & (1 << 15)).isNotZero(); // CMOV
+        // SSE3, SSSE3, SSE4.1, SSE4.2: complete and checked against the CPU (Sse3FloatKvmTest ...)
+        assertThat(ecx & ((1 << 0) | (1 << 9) | (1 << 19) | (1 << 20))).isEqualTo((1 << 0) | (1 << 9) | (1 << 19) | (1 << 20));
+        assertThat(ecx & (1 << 3)).isZero(); // no MONITOR/MWAIT
         assertThat(ecx & (1 << 26)).isZero(); // no XSAVE
         assertThat(ecx & (1 << 28)).isZero(); // no AVX
         assertThat(c.fpuFeatures()).isZero();
