@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * {@link Sse3Float}, register and aligned memory sources: xmm0, MXCSR and #XM must agree.
  */
 class Sse3FloatKvmTest {
-    private static final int CASES = 4000;
+    private static final int CASES = 8000;
 
     @BeforeAll
     static void needKvm() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * xmm0, MXCSR and #XM must agree.
  */
 class Sse41FloatKvmTest {
-    private static final int CASES = 1500;
+    private static final int CASES = 3000;
 
     @BeforeAll
     static void needKvm() {
