@@ -23,7 +23,7 @@ final class Sse3Float {
         if (!single && i.mandatory != 0x66) {
             return false;
         }
-        long[] b = SseFloat.source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         int d = 2 * i.reg;
         long[] a = {c.xmm[d], c.xmm[d + 1]};
         SimdFloat s = new SimdFloat(c.mxcsr);

@@ -52,7 +52,7 @@ final class Sse41Float {
                 c.xmm[d] = r;
             }
             case 0x309 -> {
-                long[] b = SseFloat.source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long lo = integral(s, b[0], Fmt.DOUBLE, mode, quiet);
                 long hi = integral(s, b[1], Fmt.DOUBLE, mode, quiet);
                 s.commit(c);
@@ -60,7 +60,7 @@ final class Sse41Float {
                 c.xmm[d + 1] = hi;
             }
             default -> {
-                long[] b = SseFloat.source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long[] r = new long[2];
                 for (int k = 0; k < 2; k++) {
                     r[k] = pack32(integral(s, lane32(b[k], 0), Fmt.SINGLE, mode, quiet),
@@ -117,7 +117,7 @@ final class Sse41Float {
      * steps not run.
      */
     private static void dotSingle(InterpCpu c, Insn i) {
-        long[] b = SseFloat.source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         int d = 2 * i.reg;
         int imm = (int) i.imm;
         SimdFloat s = new SimdFloat(c.mxcsr);
@@ -151,7 +151,7 @@ final class Sse41Float {
      * (t0 + t1 in element 0, t1 + t0 in element 1), as measured.
      */
     private static void dotDouble(InterpCpu c, Insn i) {
-        long[] b = SseFloat.source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         int d = 2 * i.reg;
         int imm = (int) i.imm;
         SimdFloat s = new SimdFloat(c.mxcsr);

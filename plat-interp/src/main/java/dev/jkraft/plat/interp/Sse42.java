@@ -1,6 +1,7 @@
 package dev.jkraft.plat.interp;
 
 import static dev.jkraft.plat.interp.SseOperands.aligned16;
+import static dev.jkraft.plat.interp.SseOperands.source128;
 
 /**
  * SSE4.2: PCMPGTQ, the string compares PCMPESTRI/PCMPESTRM/PCMPISTRI/PCMPISTRM and CRC32; and
@@ -17,16 +18,9 @@ final class Sse42 {
                 if (i.mandatory != 0x66) {
                     return false;
                 }
-                long sLo;
-                long sHi;
-                if (i.rm >= 0) {
-                    sLo = c.xmm[2 * i.rm];
-                    sHi = c.xmm[2 * i.rm + 1];
-                } else {
-                    long a = aligned16(c, i);
-                    sLo = c.mem.read64(a);
-                    sHi = c.mem.read64(a + 8);
-                }
+                long[] src = source128(c, i);
+                long sLo = src[0];
+                long sHi = src[1];
                 int d = 2 * i.reg;
                 c.xmm[d] = c.xmm[d] > sLo ? -1L : 0;
                 c.xmm[d + 1] = c.xmm[d + 1] > sHi ? -1L : 0;

@@ -200,7 +200,7 @@ final class SseConvert {
             }
             case 0x66 -> {
                 checkMmx(c);
-                long[] b = SseFloat.source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long r = SseFloat.pack32(toInt(s, b[0], Fmt.DOUBLE, truncate, false),
                         toInt(s, b[1], Fmt.DOUBLE, truncate, false));
                 s.commit(c);
@@ -235,7 +235,7 @@ final class SseConvert {
                 c.xmm[d] = (c.xmm[d] & ~0xFFFF_FFFFL) | r;
             }
             case 0x66 -> {
-                long[] b = SseFloat.source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long r = SseFloat.pack32(narrow(s, b[0]), narrow(s, b[1]));
                 s.commit(c);
                 c.xmm[d] = r;
@@ -255,7 +255,7 @@ final class SseConvert {
     /** CVTDQ2PS (none), CVTPS2DQ (66), CVTTPS2DQ (F3). */
     private static void packedSingleInt(InterpCpu c, Insn i) {
         SimdFloat s = new SimdFloat(c.mxcsr);
-        long[] b = SseFloat.source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         long[] r = new long[2];
         for (int k = 0; k < 4; k++) {
             long x = SseFloat.lane32(b[k >> 1], k & 1);
@@ -279,7 +279,7 @@ final class SseConvert {
             c.xmm[d + 1] = fromInt(s, v >> 32, Fmt.DOUBLE);
             return;
         }
-        long[] b = SseFloat.source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         boolean truncate = i.mandatory == 0x66;
         long r = SseFloat.pack32(toInt(s, b[0], Fmt.DOUBLE, truncate, false),
                 toInt(s, b[1], Fmt.DOUBLE, truncate, false));

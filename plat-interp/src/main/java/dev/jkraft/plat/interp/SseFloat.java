@@ -62,18 +62,6 @@ final class SseFloat {
 
     // ---- operands
 
-    /** The 128-bit source (xmm or aligned m128) as {lo, hi}. */
-    static long[] source128(InterpCpu c, Insn i) {
-        if (i.rm >= 0) {
-            return new long[] {c.xmm[2 * i.rm], c.xmm[2 * i.rm + 1]};
-        }
-        long ea = c.ea(i);
-        if ((ea & 15) != 0) {
-            throw CpuFault.of(CpuFault.GP, 0);
-        }
-        return new long[] {c.mem.read64(ea), c.mem.read64(ea + 8)};
-    }
-
     /** The low 32 or 64 bits of the source (xmm or unaligned memory), zero-extended. */
     static long sourceLow(InterpCpu c, Insn i, int bytes) {
         long v = i.rm >= 0 ? c.xmm[2 * i.rm] : bytes == 4 ? c.mem.read32(c.ea(i)) : c.mem.read64(c.ea(i));
@@ -117,7 +105,7 @@ final class SseFloat {
                 c.xmm[d] = r;
             }
             case 0x66 -> {
-                long[] b = source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long lo = apply(s, op, c.xmm[d], b[0], Fmt.DOUBLE);
                 long hi = apply(s, op, c.xmm[d + 1], b[1], Fmt.DOUBLE);
                 s.commit(c);
@@ -125,7 +113,7 @@ final class SseFloat {
                 c.xmm[d + 1] = hi;
             }
             default -> {
-                long[] b = source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long[] a = {c.xmm[d], c.xmm[d + 1]};
                 long[] r = new long[2];
                 for (int k = 0; k < 4; k++) {
@@ -155,7 +143,7 @@ final class SseFloat {
             c.xmm[d] = (c.xmm[d] & ~0xFFFF_FFFFL) | r;
             return;
         }
-        long[] b = source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         c.xmm[d] = pack32(approximate(lane32(b[0], 0), reciprocal), approximate(lane32(b[0], 1), reciprocal));
         c.xmm[d + 1] = pack32(approximate(lane32(b[1], 0), reciprocal), approximate(lane32(b[1], 1), reciprocal));
     }
@@ -187,7 +175,7 @@ final class SseFloat {
     }
 
     private static void bitwise(InterpCpu c, Insn i, int op) {
-        long[] b = source128(c, i);
+        long[] b = SseOperands.source128(c, i);
         int d = 2 * i.reg;
         for (int k = 0; k < 2; k++) {
             long a = c.xmm[d + k];
@@ -217,7 +205,7 @@ final class SseFloat {
                 c.xmm[d] = t ? -1L : 0;
             }
             case 0x66 -> {
-                long[] b = source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long lo = s.compare(c.xmm[d], b[0], pred, Fmt.DOUBLE) ? -1L : 0;
                 long hi = s.compare(c.xmm[d + 1], b[1], pred, Fmt.DOUBLE) ? -1L : 0;
                 s.commit(c);
@@ -225,7 +213,7 @@ final class SseFloat {
                 c.xmm[d + 1] = hi;
             }
             default -> {
-                long[] b = source128(c, i);
+                long[] b = SseOperands.source128(c, i);
                 long[] r = new long[2];
                 for (int k = 0; k < 4; k++) {
                     long a = lane32(c.xmm[d + (k >> 1)], k & 1);

@@ -1,6 +1,6 @@
 package dev.jkraft.plat.interp;
 
-import static dev.jkraft.plat.interp.SseOperands.aligned16;
+import static dev.jkraft.plat.interp.SseOperands.source128;
 import static dev.jkraft.plat.interp.SseOperands.enterMmx;
 import static dev.jkraft.plat.interp.SseOperands.mmx;
 import static dev.jkraft.plat.interp.SseOperands.mmxRm;
@@ -70,16 +70,9 @@ final class SseInt {
                 setMmx(c, i.reg, apply(op, d, s));
             }
             case 0x66 -> {
-                long sLo;
-                long sHi;
-                if (i.rm >= 0) {
-                    sLo = c.xmm[2 * i.rm];
-                    sHi = c.xmm[2 * i.rm + 1];
-                } else {
-                    long a = aligned16(c, i);
-                    sLo = c.mem.read64(a);
-                    sHi = c.mem.read64(a + 8);
-                }
+                long[] src = source128(c, i);
+                long sLo = src[0];
+                long sHi = src[1];
                 int d = 2 * i.reg;
                 c.xmm[d] = apply(op, c.xmm[d], sLo);
                 c.xmm[d + 1] = apply(op, c.xmm[d + 1], sHi);
@@ -93,16 +86,9 @@ final class SseInt {
         if (i.mandatory != 0 && i.mandatory != 0x66) {
             throw CpuFault.undefined();
         }
-        long sLo;
-        long sHi;
-        if (i.rm >= 0) {
-            sLo = c.xmm[2 * i.rm];
-            sHi = c.xmm[2 * i.rm + 1];
-        } else {
-            long a = aligned16(c, i);
-            sLo = c.mem.read64(a);
-            sHi = c.mem.read64(a + 8);
-        }
+        long[] src = source128(c, i);
+        long sLo = src[0];
+        long sHi = src[1];
         int logic = switch (op) {
             case 0x54 -> 0xDB;
             case 0x55 -> 0xDF;

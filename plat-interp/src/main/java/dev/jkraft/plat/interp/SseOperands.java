@@ -50,6 +50,15 @@ final class SseOperands {
         return a;
     }
 
+    /** The 128-bit source operand (an XMM register, or aligned m128) as {lo, hi}. */
+    static long[] source128(InterpCpu c, Insn i) {
+        if (i.rm >= 0) {
+            return new long[] {c.xmm[2 * i.rm], c.xmm[2 * i.rm + 1]};
+        }
+        long a = aligned16(c, i);
+        return new long[] {c.mem.read64(a), c.mem.read64(a + 8)};
+    }
+
     /** Stores {@code lo}, {@code hi} at {@code a}; both halves are checked first so a fault stores nothing. */
     static void store128(InterpCpu c, long a, long lo, long hi) {
         c.mem.probeWrite(a, 16);

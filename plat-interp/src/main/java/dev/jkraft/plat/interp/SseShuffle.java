@@ -1,6 +1,7 @@
 package dev.jkraft.plat.interp;
 
 import static dev.jkraft.plat.interp.SseOperands.aligned16;
+import static dev.jkraft.plat.interp.SseOperands.source128;
 import static dev.jkraft.plat.interp.SseOperands.enterMmx;
 import static dev.jkraft.plat.interp.SseOperands.mmx;
 import static dev.jkraft.plat.interp.SseOperands.mmxRm;
@@ -68,16 +69,9 @@ final class SseShuffle {
                 setMmx(c, i.reg, interleave(d >>> from, s >>> from, bits));
             }
             case 0x66 -> {
-                long sLo;
-                long sHi;
-                if (i.rm >= 0) {
-                    sLo = c.xmm[2 * i.rm];
-                    sHi = c.xmm[2 * i.rm + 1];
-                } else {
-                    long a = aligned16(c, i);
-                    sLo = c.mem.read64(a);
-                    sHi = c.mem.read64(a + 8);
-                }
+                long[] src = source128(c, i);
+                long sLo = src[0];
+                long sHi = src[1];
                 int d = 2 * i.reg;
                 long a = high ? c.xmm[d + 1] : c.xmm[d];
                 long b = high ? sHi : sLo;

@@ -1,6 +1,6 @@
 package dev.jkraft.plat.interp;
 
-import static dev.jkraft.plat.interp.SseOperands.aligned16;
+import static dev.jkraft.plat.interp.SseOperands.source128;
 import static dev.jkraft.plat.interp.SseOperands.enterMmx;
 import static dev.jkraft.plat.interp.SseOperands.mmx;
 import static dev.jkraft.plat.interp.SseOperands.mmxRm;
@@ -29,16 +29,9 @@ final class Ssse3 {
                 setMmx(c, i.reg, mmxResult(op, d, s, (int) i.imm));
             }
             case 0x66 -> {
-                long sLo;
-                long sHi;
-                if (i.rm >= 0) {
-                    sLo = c.xmm[2 * i.rm];
-                    sHi = c.xmm[2 * i.rm + 1];
-                } else {
-                    long a = aligned16(c, i);
-                    sLo = c.mem.read64(a);
-                    sHi = c.mem.read64(a + 8);
-                }
+                long[] src = source128(c, i);
+                long sLo = src[0];
+                long sHi = src[1];
                 int d = 2 * i.reg;
                 xmmResult(c, op, d, c.xmm[d], c.xmm[d + 1], sLo, sHi, (int) i.imm);
             }
