@@ -11,6 +11,9 @@ final class Block {
     final Insn[] insns;
     /** The bytes it was decoded from, to check a frame the kernel reused before trusting the block. */
     final byte[] bytes;
+    /** For one instruction that crosses into the next page: that page's frame and the instruction's bytes. */
+    long secondPage = -1;
+    byte[] spanBytes;
     /** Cleared when a store reaches its page: CPUs holding it decode again. */
     volatile boolean valid = true;
 

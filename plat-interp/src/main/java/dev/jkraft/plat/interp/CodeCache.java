@@ -17,6 +17,9 @@ final class CodeCache {
     private final MemorySegment ram;
     private final AtomicLongArray codePages;
     private final ConcurrentSkipListMap<Long, Block> blocks = new ConcurrentSkipListMap<>();
+    /** Blocks of one page-crossing instruction, by the physical address of their first byte. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Block> spanningStarts =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Blocks whose instruction crosses into the next page, by each page they touch. */
     private final java.util.concurrent.ConcurrentHashMap<Long, java.util.List<Block>> spanning =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,8 +56,29 @@ final class CodeCache {
         blocks.put(b.phys, b);
     }
 
+    /** The block of one page-crossing instruction at {@code phys} continuing on frame {@code secondPage}, if unchanged. */
+    Block lookupSpanning(long phys, long secondPage) {
+        Block b = spanningStarts.get(phys);
+        if (b == null || !b.valid || b.secondPage != secondPage) {
+            return null;
+        }
+        byte[] want = b.spanBytes;
+        int first = (int) (4096 - (phys & 0xFFF));
+        if (MemorySegment.mismatch(ram, phys, phys + first, MemorySegment.ofArray(want), 0, first) != -1
+                || MemorySegment.mismatch(ram, secondPage, secondPage + want.length - first,
+                        MemorySegment.ofArray(want), first, want.length) != -1) {
+            return null;
+        }
+        return b;
+    }
+
     /** A block of one instruction that continues on physical page {@code secondPage}. */
     void addSpanning(Block b, long secondPage) {
+        b.secondPage = secondPage;
+        Block old = spanningStarts.put(b.phys, b);
+        if (old != null) {
+            old.valid = false;
+        }
         markCodePage(b.phys);
         markCodePage(secondPage);
         spanning.computeIfAbsent(b.phys & ~0xFFFL, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(b);
@@ -82,6 +106,7 @@ final class CodeCache {
         if (crossing != null) {
             for (Block b : crossing) {
                 b.valid = false;
+                spanningStarts.remove(b.phys, b);
             }
         }
         long n = page >>> 12;

@@ -323,17 +323,30 @@ final class InterpCpu implements Cpu {
         long phys = mem.fetchAddress(va);
         b = code.lookup(phys);
         if (b == null || b.va != va) {
-            b = decodeBlock(va, phys);
-            if (b.bytes == null) {
-                // One instruction across a page boundary: kept in this CPU's fast cache only
-                // (both pages become code pages, so a store to either drops it).
-                code.addSpanning(b, mem.fetchAddress((va | 0xFFF) + 1) & ~0xFFFL);
-            } else {
-                code.add(b);
+            long second = (va & 0xFFF) > 4096 - 15 ? nextCodePage(va) : -1;
+            b = second >= 0 ? code.lookupSpanning(phys, second) : null;
+            if (b == null || b.va != va) {
+                b = decodeBlock(va, phys);
+                if (b.bytes == null) {
+                    // One instruction across a page boundary: both pages become code pages, so
+                    // a store to either drops it; found again by its start and both frames.
+                    code.addSpanning(b, nextCodePage(va));
+                } else {
+                    code.add(b);
+                }
             }
         }
         fast[slot] = b;
         return b;
+    }
+
+    /** The frame of the page after {@code va}'s, or -1 if it cannot be fetched from. */
+    private long nextCodePage(long va) {
+        try {
+            return mem.fetchAddress((va | 0xFFF) + 1) & ~0xFFFL;
+        } catch (CpuFault f) {
+            return -1;
+        }
     }
 
     private Block decodeBlock(long va, long phys) {
@@ -365,7 +378,16 @@ final class InterpCpu implements Cpu {
         }
         Insn[] insns = list.toArray(new Insn[0]);
         byte[] bytes = spans ? null : CodeCache.copy(mem.ram(), phys, (int) (at - va));
-        return new Block(va, phys, insns, bytes);
+        Block b = new Block(va, phys, insns, bytes);
+        if (spans) {
+            int len = (int) (at - va);
+            int first = (int) (4096 - (va & 0xFFF));
+            byte[] all = new byte[len];
+            System.arraycopy(CodeCache.copy(mem.ram(), phys, first), 0, all, 0, first);
+            System.arraycopy(CodeCache.copy(mem.ram(), nextCodePage(va), len - first), 0, all, first, len - first);
+            b.spanBytes = all;
+        }
+        return b;
     }
 
     /** Whether a kick or flush waits: long instructions (rep) stop early to let it in. */
