@@ -55,8 +55,6 @@ final class InterpCpu implements Cpu {
     final X87 fpu;
 
     // ---- execution
-    /** The instruction being executed (its start is where a fault leaves rip). */
-    Insn current;
     /** Set by an instruction that must end the block: the loop leaves after it. */
     boolean stop;
     /** Why the last {@link #stop}: a system call to report, or nothing (just end the block). */

@@ -7,12 +7,12 @@ package dev.jkraft.plat.interp;
 final class SseOperands {
     private SseOperands() {}
 
-    // Stand-ins until X87 offers mmx/setMmx/enterMmx/emms: MMn is the mantissa of physical x87
-    // register n, and a write sets its sign and exponent to all ones, as the CPU does.
+    // MMn is the mantissa of physical x87 register n (X87 keeps them); a write sets its sign and
+    // exponent to all ones, as the CPU does.
 
     /** MMX register {@code n} (REX never extends an MMX register number, so only its low 3 bits count). */
     static long mmx(InterpCpu c, int n) {
-        return c.fpu.mant[n & 7];
+        return c.fpu.mmx(n);
     }
 
     /** Writes an MMX register (the caller has entered MMX state). */
@@ -23,8 +23,7 @@ final class SseOperands {
 
     /** Every MMX instruction leaves the x87 stack with TOP 0 and all eight tags valid. */
     static void enterMmx(InterpCpu c) {
-        c.fpu.fsw &= ~0x3800;
-        c.fpu.ftw = 0;
+        c.fpu.enterMmx();
     }
 
     /** TOP := 0 alone: what an MMX store has done when it faults. */
@@ -34,8 +33,8 @@ final class SseOperands {
 
     /** EMMS: all x87 tags empty, and TOP 0 as after any MMX instruction (seen on the hardware). */
     static void emms(InterpCpu c) {
-        c.fpu.fsw &= ~0x3800;
-        c.fpu.ftw = 0xFFFF;
+        c.fpu.setTop(0);
+        c.fpu.emms();
     }
 
     /**

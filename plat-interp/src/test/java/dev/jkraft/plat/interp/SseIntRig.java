@@ -133,7 +133,6 @@ final class SseIntRig implements AutoCloseable {
     private static Exit step(InterpCpu c) {
         for (;;) {
             Insn i = Decoder.decode(c.mem, c.rip);
-            c.current = i;
             c.rip = i.next();
             if (i.opcode == 0x105) {
                 c.syscall();
