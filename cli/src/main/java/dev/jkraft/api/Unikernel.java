@@ -21,6 +21,7 @@ import java.util.Map;
 public final class Unikernel {
     private final Jkraft.Builder config;
     private volatile Kernel kernel;
+    private volatile String platformName;
 
     Unikernel(Jkraft.Builder config) {
         this.config = config;
@@ -44,6 +45,7 @@ public final class Unikernel {
         if (platform == null) {
             return Kernel.STATUS_FAILED;
         }
+        platformName = platform.name();
         List<String> argv = new ArrayList<>();
         argv.add(config.argv0 != null ? config.argv0 : config.program.toString());
         argv.addAll(config.args);
@@ -91,6 +93,11 @@ public final class Unikernel {
     public Map<String, Long> counters() {
         Kernel k = kernel;
         return k == null ? Map.of() : k.libraries().registry().counters();
+    }
+
+    /** The platform {@link #run()} chose ({@code kvm} or {@code interp}), or null before it chose. */
+    public String platformName() {
+        return platformName;
     }
 
     /** Nanoseconds from {@link #run()} to the guest's first instruction, or -1 if it never ran. */

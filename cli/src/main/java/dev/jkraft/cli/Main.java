@@ -72,6 +72,11 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(hostEnv, launcher))
                 .addSubcommand(new VersionCommand())
                 .addSubcommand(new ConfigCommand())
+                .addSubcommand(new InstanceCommands.Ps(hostEnv))
+                .addSubcommand(new InstanceCommands.Logs(hostEnv))
+                .addSubcommand(new InstanceCommands.Stop(hostEnv))
+                .addSubcommand(new InstanceCommands.Rm(hostEnv))
+                .addSubcommand(new InstanceCommands.Supervise())
                 .addSubcommand(new HelpCommand())
                 // Guest arguments are passed verbatim: "@file" is not an argument file here.
                 .setExpandAtFiles(false)
@@ -94,7 +99,7 @@ public final class Main implements Callable<Integer> {
     /** {@code jkraft} without a command. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command; use run, version or help");
+        throw new ParameterException(spec.commandLine(), "missing command; use run, build, pkg, ps, logs, stop, rm, config, version or help");
     }
 
     private static int usageError(ParameterException e, String[] args) {

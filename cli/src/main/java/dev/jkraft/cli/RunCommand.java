@@ -93,6 +93,17 @@ final class RunCommand implements Callable<Integer> {
             description = "The guest's working directory (a guest path). Default: jkraft's own when the guest sees it, else /.")
     String workdir;
 
+    @Option(names = {"-d", "--detach"},
+            description = "Run in the background as an instance (jkraft ps, logs, stop, rm); print its name and return.")
+    boolean detach;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Name the instance (with -d, or to make a foreground run an instance too). Default with -d: PROGRAM-xxxxxx.")
+    String name;
+
+    @Option(names = "--rm", description = "Remove the instance when it exits.")
+    boolean removeOnExit;
+
     @Option(names = "--strace", description = "Trace the guest's system calls to standard error.")
     boolean strace;
 
@@ -148,9 +159,23 @@ final class RunCommand implements Callable<Integer> {
         for (String v : volumes) {
             vols.add(Volume.parse(v));
         }
-        return launcher.launch(new RunRequest(resolved, program, args, guestEnv, memory, platform,
+        RunRequest request = new RunRequest(resolved, program, args, guestEnv, memory, platform,
                 options, strace, logLevel.label(), rootfs == null ? null : Path.of(rootfs).toAbsolutePath().normalize(),
-                vols, workdir));
+                vols, workdir);
+        if (!detach && name == null) {
+            return launcher.launch(request);
+        }
+        InstanceStore store = new InstanceStore(JkraftDirs.from(hostEnv).instances());
+        Instance inst = store.create(name != null ? name : store.freshName(resolved.getFileName().toString()));
+        return asInstance(inst, new Instance.Record(inst.name(), null, System.currentTimeMillis(), removeOnExit, request));
+    }
+
+    /** Runs {@code rec} as instance {@code inst}: detached under a supervisor process, or in this process. */
+    private int asInstance(Instance inst, Instance.Record rec) {
+        if (!detach) {
+            return Supervisor.runAttached(inst, rec, launcher);
+        }
+        return Supervisor.startDetached(inst, rec, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /** PROGRAM as typed, seen from the host: an absolute path lies under --rootfs when one is given. */
@@ -200,6 +225,12 @@ final class RunCommand implements Callable<Integer> {
         }
         for (String v : volumes) {
             Volume.parse(v);
+        }
+        if (name != null) {
+            InstanceStore.checkName(name);
+        }
+        if (removeOnExit && !detach && name == null) {
+            throw new ParameterException(spec.commandLine(), "--rm applies to instances: use it with -d or --name");
         }
         if (workdir != null && !workdir.startsWith("/")) {
             throw new ParameterException(spec.commandLine(), "-w " + workdir + ": the working directory must be an absolute guest path");
