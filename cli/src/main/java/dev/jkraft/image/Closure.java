@@ -44,8 +44,11 @@ import java.util.TreeMap;
  * A candidate that is not an x86-64 ELF-64 shared object (another class or machine, a linker
  * script) is skipped and the search goes on, as both linkers do. A name already loaded in the same
  * program (by name, DT_SONAME or file) is not searched again. Environment variables
- * (LD_LIBRARY_PATH, LD_PRELOAD), /etc/ld.so.preload, glibc-hwcaps subdirectories and libraries
- * opened with dlopen(3) by name at run time are not considered; name such libraries as extra paths.
+ * (LD_LIBRARY_PATH, LD_PRELOAD), /etc/ld.so.preload and libraries opened with dlopen(3) by name at
+ * run time are not considered; name such libraries as extra paths. For glibc, the
+ * glibc-hwcaps/x86-64-v{4,3,2} variants in the directories searched up to the one where the plain
+ * library is found are added too, since which one loads depends on the CPU the image runs on. A DT_NEEDED name or RPATH item that
+ * is relative is taken from "/" (the linkers use the working directory).
  *
  * <p>Extra paths are followed to what they name (keeping the links); directories are copied
  * recursively without following the links inside them, which are kept as links. The target of
@@ -288,35 +291,62 @@ public final class Closure {
                     if (map.byName.containsKey(name)) {
                         continue;
                     }
-                    Loaded lib = search(map, obj, name);
+                    List<Loaded> found = search(map, obj, name);
+                    Loaded lib = found.getFirst();
                     Loaded already = map.byName.get(lib.path());
                     if (already != null) {
                         map.byName.put(name, already);
-                        continue;
+                    } else {
+                        map.register(lib, name);
+                        queue.add(lib);
                     }
-                    map.register(lib, name);
-                    queue.add(lib);
+                    // Other glibc-hwcaps variants: which one loads depends on the CPU that runs the image.
+                    for (Loaded variant : found.subList(1, found.size())) {
+                        if (!map.byName.containsKey(variant.path())) {
+                            map.byName.put(variant.path(), variant);
+                            queue.add(variant);
+                        }
+                    }
                 }
             }
         }
 
-        private Loaded search(LinkMap map, Loaded obj, String name) {
+        /**
+         * The object the linker loads for {@code name} on a baseline x86-64 CPU, first; for glibc,
+         * followed by the glibc-hwcaps variants a better CPU may load instead.
+         */
+        private List<Loaded> search(LinkMap map, Loaded obj, String name) {
             if (name.isEmpty()) {
                 throw new ImageException(obj.path() + " has an empty DT_NEEDED name");
             }
             if (name.contains("/")) {
-                return candidate(name, obj).orElseThrow(() -> new ImageException(obj.path() + " needs " + name
-                        + ", which is not an x86-64 ELF-64 shared object in " + root.path()));
+                return List.of(candidate(name, obj).orElseThrow(() -> new ImageException(obj.path() + " needs "
+                        + name + ", which is not an x86-64 ELF-64 shared object in " + root.path())));
             }
             if (map.musl && map.interpreter != null && muslReserved(name)) {
-                return map.interpreter;
+                return List.of(map.interpreter);
             }
             List<String> dirs = searchDirs(map, obj);
+            List<Loaded> variants = new ArrayList<>();
             for (String dir : dirs) {
-                Optional<Loaded> l = candidate(dir + "/" + name, obj);
-                if (l.isPresent()) {
-                    return l.get();
+                if (!map.musl) {
+                    // glibc 2.33+ looks in each directory's glibc-hwcaps subdirectories for the levels
+                    // the CPU supports before the directory itself (ld.so(8)). The CPU that will run
+                    // the image is not known: every variant up to the first plain file goes in.
+                    for (String level : ClosureSearchPath.GLIBC_HWCAPS) {
+                        candidate(dir + "/glibc-hwcaps/" + level + "/" + name, obj).ifPresent(variants::add);
+                    }
                 }
+                Optional<Loaded> plain = candidate(dir + "/" + name, obj);
+                if (plain.isPresent()) {
+                    List<Loaded> found = new ArrayList<>();
+                    found.add(plain.get());
+                    found.addAll(variants);
+                    return found;
+                }
+            }
+            if (!variants.isEmpty()) {
+                return variants;
             }
             throw new ImageException(obj.path() + " needs " + name + ", which is in none of "
                     + String.join(":", dirs) + " in " + root.path());

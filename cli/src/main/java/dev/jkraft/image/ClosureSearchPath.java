@@ -29,6 +29,8 @@ final class ClosureSearchPath {
             "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu");
     /** musl's search path when its path file does not exist (ldso/dynlink.c). */
     static final List<String> MUSL_DEFAULT = List.of("/lib", "/usr/local/lib", "/usr/lib");
+    /** glibc-hwcaps subdirectory names for x86-64, best first. */
+    static final List<String> GLIBC_HWCAPS = List.of("x86-64-v4", "x86-64-v3", "x86-64-v2");
     /** {@code $PLATFORM} on x86-64 (AT_PLATFORM). */
     static final String PLATFORM = "x86_64";
 
@@ -119,17 +121,23 @@ final class ClosureSearchPath {
     /**
      * Splits an RPATH or RUNPATH into directories and expands its dynamic string tokens:
      * {@code $ORIGIN} to {@code origin} (both linkers), {@code $LIB} and {@code $PLATFORM} (glibc
-     * only; musl leaves them as they are). Empty items are dropped.
+     * only). musl ignores a whole list that has any other '$' (fixup_rpath()). Empty items are
+     * dropped.
      *
      * @param lib what {@code $LIB} becomes ("lib/x86_64-linux-gnu" or "lib64")
      */
     static List<String> expand(String list, String origin, boolean glibc, String lib) {
         List<String> out = new ArrayList<>();
+        if (!glibc && list.replace("${ORIGIN}", "").replace("$ORIGIN", "").indexOf('$') >= 0) {
+            return out;
+        }
         for (String item : list.split(":")) {
             if (item.isEmpty()) {
                 continue;
             }
-            String d = replaceToken(item, "ORIGIN", origin);
+            // musl replaces "$ORIGIN" wherever it starts; glibc only as a whole token.
+            String d = glibc ? replaceToken(item, "ORIGIN", origin)
+                    : item.replace("${ORIGIN}", origin).replace("$ORIGIN", origin);
             if (glibc) {
                 d = replaceToken(d, "LIB", lib);
                 d = replaceToken(d, "PLATFORM", PLATFORM);

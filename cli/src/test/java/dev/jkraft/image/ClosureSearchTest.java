@@ -250,6 +250,40 @@ class ClosureSearchTest {
     }
 
     @Test
+    void muslIgnoresAnRpathWithTokensOtherThanOrigin() {
+        write("/usr/lib/ld-musl-x86_64.so.1", ClosureTestElf.lib());
+        write("/app/bin/a", ClosureTestElf.exe(MUSL, "liba.so").rpath("$ORIGIN/../lib:/opt/$LIB"));
+        write("/app/bin/b", ClosureTestElf.exe(MUSL, "liba.so").rpath("${ORIGIN}/../lib"));
+        write("/app/lib/liba.so", ClosureTestElf.lib());
+        assertThatThrownBy(() -> Closure.compute(root, List.of("/app/bin/a"), List.of(), Progress.NONE))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("/app/bin/a needs liba.so, which is in none of /lib:/usr/local/lib:/usr/lib in");
+        assertThat(paths(Closure.compute(root, List.of("/app/bin/b"), List.of(), Progress.NONE)))
+                .contains("/app/lib/liba.so");
+    }
+
+    @Test
+    void glibcHwcapsVariantsAreAllInTheImage() {
+        write("/usr/bin/app", ClosureTestElf.exe(LDSO, "libfast.so.1"));
+        write("/usr/lib/x86_64-linux-gnu/glibc-hwcaps/x86-64-v3/libfast.so.1", ClosureTestElf.lib("libv3.so"));
+        write("/usr/lib/x86_64-linux-gnu/glibc-hwcaps/x86-64-v2/libfast.so.1", ClosureTestElf.lib());
+        write("/usr/lib/x86_64-linux-gnu/libfast.so.1", ClosureTestElf.lib("libbase.so"));
+        write("/usr/lib/x86_64-linux-gnu/libv3.so", ClosureTestElf.lib());
+        write("/usr/lib/x86_64-linux-gnu/libbase.so", ClosureTestElf.lib());
+        // A v4 variant in an earlier directory loads on a v4 CPU only; others go on searching.
+        write("/usr/lib/glibc-hwcaps/x86-64-v4/libother.so", ClosureTestElf.lib());
+        write("/usr/lib/x86_64-linux-gnu/libother.so", ClosureTestElf.lib());
+        write("/usr/bin/app2", ClosureTestElf.exe(LDSO, "libother.so"));
+
+        Closure c = Closure.compute(root, List.of("/usr/bin/app", "/usr/bin/app2"), List.of(), Progress.NONE);
+        assertThat(paths(c)).contains("/usr/lib/x86_64-linux-gnu/glibc-hwcaps/x86-64-v3/libfast.so.1",
+                "/usr/lib/x86_64-linux-gnu/glibc-hwcaps/x86-64-v2/libfast.so.1",
+                "/usr/lib/x86_64-linux-gnu/libfast.so.1", "/usr/lib/x86_64-linux-gnu/libv3.so",
+                "/usr/lib/x86_64-linux-gnu/libbase.so", "/usr/lib/glibc-hwcaps/x86-64-v4/libother.so",
+                "/usr/lib/x86_64-linux-gnu/libother.so");
+    }
+
+    @Test
     void muslPathFileIsInTheImage() {
         write("/usr/lib/ld-musl-x86_64.so.1", ClosureTestElf.lib());
         write("/usr/bin/app", ClosureTestElf.exe(MUSL, "libc.so", "libfoo.so"));
