@@ -170,6 +170,7 @@ public final class Closure {
         final Map<String, String> programs = new LinkedHashMap<>();
         private final Map<String, Optional<ElfDynamic>> elves = new HashMap<>();
         private List<String> ldSoConf;
+        private final Map<String, ClosureSearchPath.MuslPath> muslPaths = new HashMap<>();
         private String lib;
         /** The first dynamically linked program's link map: extra ELF objects are loaded into it. */
         private LinkMap firstLinkMap;
@@ -270,7 +271,7 @@ public final class Closure {
         /** Adds what a linker reads besides libraries: ld.so.cache, or musl's path file. */
         private void linkerFiles(boolean musl, String interp) {
             if (musl) {
-                String file = ClosureSearchPath.musl(root, interp).file();
+                String file = muslPath(interp).file();
                 if (file != null) {
                     root.resolve(file, true).ifPresent(this::add);
                 }
@@ -377,8 +378,8 @@ public final class Closure {
                         dirs.addAll(ClosureSearchPath.expand(list, l.origin(), false, null));
                     }
                 }
-                dirs.addAll(ClosureSearchPath.musl(root, map.interpreter != null ? map.interpreter.name()
-                        : "/lib/ld-musl-x86_64.so.1").dirs());
+                dirs.addAll(muslPath(map.interpreter != null ? map.interpreter.name() : "/lib/ld-musl-x86_64.so.1")
+                        .dirs());
                 return dirs;
             }
             if (obj.elf().runpath() == null) {
@@ -403,6 +404,10 @@ public final class Closure {
             dirs.addAll(ldSoConf);
             dirs.addAll(ClosureSearchPath.GLIBC_DEFAULT);
             return dirs;
+        }
+
+        private ClosureSearchPath.MuslPath muslPath(String interpreter) {
+            return muslPaths.computeIfAbsent(interpreter, i -> ClosureSearchPath.musl(root, i));
         }
 
         private String lib() {

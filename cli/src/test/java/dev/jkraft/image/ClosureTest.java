@@ -146,6 +146,30 @@ class ClosureTest {
         assertThat(chroot(copy(c), guest)).isEqualTo("glibc greet\n");
     }
 
+    @Test
+    void glibcLibraryFoundThroughLdSoConfRunsWithTheCache() throws Exception {
+        // A root made of the host's libc closure plus a library only ld.so.conf (so ld.so.cache) names.
+        Path root = copy(Closure.compute(HOST, List.of("/usr/bin/lua5.4"), List.of(), Progress.NONE));
+        Files.createDirectories(root.resolve("opt/greet"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.createDirectories(root.resolve("app"));
+        Path greet = source("greet.c", "#include <stdio.h>\nvoid greet(void) { puts(\"conf greet\"); }\n");
+        Path main = source("main.c", "void greet(void);\nint main(void) { greet(); return 0; }\n");
+        run("gcc", "-shared", "-fPIC", "-Wl,-soname,libgreet.so.1", "-o",
+                root.resolve("opt/greet/libgreet.so.1").toString(), greet.toString());
+        run("gcc", "-o", root.resolve("app/hello").toString(), main.toString(), root.resolve("opt/greet/libgreet.so.1")
+                .toString());
+        Files.writeString(root.resolve("etc/ld.so.conf"), "include /etc/ld.so.conf.d/*.conf\n");
+        Files.createDirectories(root.resolve("etc/ld.so.conf.d"));
+        Files.writeString(root.resolve("etc/ld.so.conf.d/greet.conf"), "/opt/greet\n");
+        run("ldconfig", "-r", root.toString());
+
+        Closure c = Closure.compute(root, List.of("/app/hello"), List.of(), Progress.NONE);
+        assertThat(paths(c)).contains("/opt/greet/libgreet.so.1", "/etc/ld.so.cache")
+                .doesNotContain("/usr/bin/lua5.4", "/etc/ld.so.conf");
+        assertThat(chroot(copy(c), "/app/hello")).isEqualTo("conf greet\n");
+    }
+
     /** Copies the closure into a new directory, links as links, the way a layer would hold it. */
     private Path copy(Closure c) throws IOException {
         Path image = Files.createTempDirectory(tmp, "image");
