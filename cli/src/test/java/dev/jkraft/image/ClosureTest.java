@@ -192,10 +192,22 @@ class ClosureTest {
     private static String chroot(Path image, String... command) throws Exception {
         assumeTrue(isRoot(), "chroot needs root");
         Files.createDirectories(image.resolve("proc"));
+        assumeTrue(canMountProc(image.resolve("proc")), "unshare cannot mount a private /proc here");
         List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--fork", "--pid",
                 "--mount-proc=" + image.resolve("proc"), "chroot", image.toString()));
         argv.addAll(List.of(command));
         return run(argv.toArray(String[]::new));
+    }
+
+    private static boolean canMountProc(Path dir) throws Exception {
+        try {
+            Process p = new ProcessBuilder("unshare", "--mount", "--fork", "--pid", "--mount-proc=" + dir, "true")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean isRoot() throws IOException {
