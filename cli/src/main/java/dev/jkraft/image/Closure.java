@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -74,7 +76,7 @@ public final class Closure {
     private Closure(List<ClosureEntry> entries, Map<String, String> programs) {
         this.entries = List.copyOf(entries);
         this.totalBytes = entries.stream().mapToLong(ClosureEntry::size).sum();
-        this.programs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(programs));
+        this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
     }
 
     /**
@@ -526,7 +528,7 @@ public final class Closure {
             ClosureEntry e;
             try {
                 BasicFileAttributes a = Files.readAttributes(host, BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        LinkOption.NOFOLLOW_LINKS);
                 if (a.isSymbolicLink()) {
                     e = new ClosureEntry(canonical, host, Kind.SYMLINK, 0, Files.readSymbolicLink(host).toString());
                 } else if (a.isDirectory()) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 
 /**
  * The directories the dynamic linkers search after an object's own RPATH and RUNPATH: glibc's
@@ -149,7 +150,7 @@ final class ClosureSearchPath {
 
     private static String replaceToken(String s, String token, String value) {
         return s.replace("${" + token + "}", value).replaceAll("\\$" + token + "(?![A-Za-z0-9_])",
-                java.util.regex.Matcher.quoteReplacement(value));
+                Matcher.quoteReplacement(value));
     }
 
     /** Files matching a glob of guest paths (wildcards in any component), sorted as glob(3) does. */
