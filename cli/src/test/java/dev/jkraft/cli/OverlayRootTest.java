@@ -110,6 +110,31 @@ class OverlayRootTest {
         assertThat(upper.resolve(".wh.evil")).doesNotExist();
     }
 
+    @Test
+    void sharedLibrariesAreMappedFromEitherLayer() throws IOException {
+        Files.copy(GuestRun.REPOSITORY.resolve("guests/target/bin/hello-glibc-dyn"), lower.resolve("bin/hello"));
+        lower.resolve("bin/hello").toFile().setExecutable(true);
+        Path libs = Files.createDirectories(lower.resolve("lib/x86_64-linux-gnu"));
+        Files.copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6").toRealPath(), libs.resolve("libc.so.6"));
+        Map<String, String> before = snapshot(lower);
+        // The dynamic loader opens and maps libc.so.6 through the overlay: first the lower file ...
+        assertThat(hello()).isEqualTo("Hello from a jkraft guest!\n");
+        // ... then, after a copy-up, the upper copy.
+        ok("touch", "/lib/x86_64-linux-gnu/libc.so.6");
+        assertThat(upper.resolve("lib/x86_64-linux-gnu/libc.so.6")).exists();
+        assertThat(hello()).isEqualTo("Hello from a jkraft guest!\n");
+        assertThat(snapshot(lower)).isEqualTo(before);
+    }
+
+    private String hello() {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Jkraft.builder().program(lower.resolve("bin/hello")).argv0("/bin/hello").stdout(out).stderr(err)
+                .diagnostics(err).platform(TestPlatform.name()).overlayRootfs(lower, upper).build().run();
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     /** Every path below {@code dir} with its mode, mtime and content digest (or link target). */
     private static Map<String, String> snapshot(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
