@@ -130,10 +130,15 @@ public final class OverlayFs extends FileSystem {
         return root;
     }
 
-    /** The upper layer's: that is where new data goes. */
+    /** OVERLAYFS_SUPER_MAGIC, as Linux's overlay reports in f_type. */
+    static final long OVERLAYFS_SUPER_MAGIC = 0x794c7630L;
+
+    /** The upper layer's counts (that is where new data goes) under the overlay's own f_type, as Linux. */
     @Override
     public StatFs statfs() throws SyscallException {
-        return upper.statfs();
+        StatFs u = upper.statfs();
+        return new StatFs(OVERLAYFS_SUPER_MAGIC, u.bsize(), u.blocks(), u.bfree(), u.bavail(), u.files(), u.ffree(),
+                u.fsid(), u.namelen(), u.frsize(), u.flags());
     }
 
     // ---- inode numbers

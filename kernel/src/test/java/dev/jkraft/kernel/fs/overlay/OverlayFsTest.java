@@ -334,9 +334,84 @@ class OverlayFsTest {
         assertThat(Files.isDirectory(up)).isTrue();
         assertThat(fs.type()).isEqualTo("overlay");
         assertThat(fs.statfs().bsize()).isPositive();
+        assertThat(fs.statfs().type()).isEqualTo(0x794c7630L);
         errno(Errno.EINVAL, () -> new OverlayFs(t.lower.toString(), t.lower.resolve("up").toString()));
         assertThat(Files.exists(t.lower.resolve("up"))).isFalse();
         Files.createDirectories(up.resolve("x"));
         errno(Errno.EINVAL, () -> new OverlayFs(up.resolve("x").toString(), up.toString()));
+    }
+
+    @Test
+    void aLaterMountOfTheSameUpperDirectorySeesTheChanges() throws Exception {
+        t.lowerFile("d/gone", "x");
+        t.lowerFile("d/changed", "old");
+        t.lowerFile("e/f", "f");
+        t.mount();
+        t.walk("/d").node().unlink("gone");
+        write(t.walk("/d/changed"), OpenFlags.O_TRUNC, "new");
+        t.walk("/e").node().unlink("f");
+        t.walk("/").node().rmdir("e");
+        t.walk("/").node().mkdir("e", 0755, 0, 0);
+        t.mount();
+        assertThat(names(t.walk("/d").node())).containsExactly("changed");
+        assertThat(read(t.walk("/d/changed"))).isEqualTo("new");
+        assertThat(names(t.walk("/e").node())).isEmpty();
+        errno(Errno.ENOENT, () -> t.walk("/d/gone"));
+    }
+
+    @Test
+    void fifosAreCopiedUpAndDevicesAreNot() throws Exception {
+        t.lowerFile("d/x", "x");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "644", t.lower.resolve("d/lowerfifo").toString()).start()
+                .waitFor()).isZero();
+        t.mount();
+        Vnode d = t.walk("/d").node();
+        d.mknod("fifo", 0010644, 0, 0, 0);
+        assertThat(t.walk("/d/fifo").attrs().type()).isEqualTo(0010000);
+        errno(Errno.EPERM, () -> d.mknod("null", 0020666, 0x103, 0, 0));
+        t.walk("/d/lowerfifo").node().chmod(0600);
+        assertThat(t.walk("/d/lowerfifo").attrs().mode()).isEqualTo(0010600);
+        assertThat(Files.getAttribute(t.upper.resolve("d/lowerfifo"), "unix:mode")).isEqualTo(0010600);
+        assertThat(Files.getAttribute(t.lower.resolve("d/lowerfifo"), "unix:mode")).isEqualTo(0010644);
+        assertThat(names(d)).containsExactly("fifo", "lowerfifo", "x");
+    }
+
+    @Test
+    void renameOntoAWhiteoutAndOverAnotherFileKeepsOneEntry() throws Exception {
+        t.lowerFile("a", "a");
+        t.lowerFile("b", "b");
+        t.mount();
+        Vnode root = t.walk("/").node();
+        root.unlink("b");
+        root.rename("a", root, "b", 0);
+        assertThat(names(root)).containsExactly("b");
+        assertThat(read(t.walk("/b"))).isEqualTo("a");
+        root.create("c", 0644, 0, 0);
+        root.rename("c", root, "b", 0);
+        assertThat(names(root)).containsExactly("b");
+        assertThat(read(t.walk("/b"))).isEmpty();
+        root.unlink("b");
+        assertThat(names(root)).isEmpty();
+        try (var s = Files.list(t.upper)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(".wh.a", ".wh.b");
+        }
+    }
+
+    @Test
+    void fstatOfAWrittenFileShowsTheInodeNumberStatShows() throws Exception {
+        t.lowerFile("f", "lower");
+        t.mount();
+        Location at = t.walk("/f");
+        long ino = at.node().ino();
+        OpenFile f = at.node().open(at, OpenFlags.O_RDWR).retain();
+        try {
+            ByteBuffer st = ByteBuffer.wrap(f.stat()).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(st.getLong(8)).isEqualTo(ino);
+            f.write("L".getBytes(), 0, 1);
+        } finally {
+            f.release();
+        }
+        assertThat(t.walk("/f").node().ino()).isEqualTo(ino);
+        assertThat(read(t.walk("/f"))).isEqualTo("Lower");
     }
 }
