@@ -32,14 +32,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *     than 251 bytes fails with ENAMETOOLONG (its whiteout name would not fit).</li>
  * <li>Copy-up (with the parent directories, keeping mode and times, and the owner where the host
  *     allows) happens before the first change to a lower node. It is written under a hidden
- *     temporary name and renamed into place, as Linux does through its workdir. Hard links of the
- *     lower layer are broken by copy-up (Linux without index=on does the same).</li>
+ *     temporary name and renamed into place, as Linux does through its workdir. Copy-up breaks a
+ *     lower hard link (Linux without index=on does the same).</li>
  * <li>Renaming a directory that has lower content fails with EXDEV (Linux without redirect_dir):
  *     mv(1) then copies.</li>
  * <li>st_ino: a node shows its lower inode number whenever it has a lower one, also after it is
  *     copied up, for the life of this mount (Linux's xino keeps it across remounts too, through an
  *     origin xattr; here a copied-up file found by a new mount of the same upper directory shows the
- *     upper's number). Nodes only in the upper layer show the upper inode number, with bit 62 set
+ *     upper's number). A lower file with several links takes the upper's number when it is copied
+ *     up (its other names stay lower files, now different ones; Linux keeps them one inode only
+ *     with index=on). Nodes only in the upper layer show the upper inode number, with bit 62 set
  *     when the layers are on different host devices, so numbers are unique within the mount.
  *     st_dev is the overlay's own.</li>
  * <li>A file opened read-only before its copy-up goes on reading the lower data (Linux did too

@@ -214,6 +214,9 @@ final class OverlayNode extends Vnode {
             }
             Vnode parentUpper = parent.copyUp();
             u = Whiteouts.find(parentUpper, name);
+            // The other names of a lower hard link stay lower files with this number: the copy,
+            // now a different file, takes the upper's so that no two files share one.
+            boolean keepIno = type != FileModes.S_IFDIR && lower.attrs().nlink() <= 1;
             if (u == null) {
                 // As Linux, the parent's times stay as they were: a copy-up is no change the guest made.
                 Attrs pa = parentUpper.attrs();
@@ -221,7 +224,9 @@ final class OverlayNode extends Vnode {
                 parentUpper.setTimes(pa.atime(), pa.mtime());
             }
             if (type != FileModes.S_IFDIR) {
-                ofs.copiedUp(u, ino);
+                if (keepIno) {
+                    ofs.copiedUp(u, ino);
+                }
                 lower = null;
             }
             upper = u;
@@ -490,7 +495,8 @@ final class OverlayNode extends Vnode {
             }
             return new DirectoryFile(at, flags);
         }
-        Vnode layer = write ? copyUp() : current();
+        // Only regular files are written through a layer's open file (hostfs opens no fifo or device).
+        Vnode layer = write && type == FileModes.S_IFREG ? copyUp() : current();
         OpenFile f = layer.open(at, flags);
         return type == FileModes.S_IFREG ? new OverlayOpenFile(this, f, flags) : f;
     }

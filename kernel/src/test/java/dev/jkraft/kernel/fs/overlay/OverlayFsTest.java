@@ -321,7 +321,7 @@ class OverlayFsTest {
             byte[] b = new byte[3];
             f.pread(0, b, 0, 3);
             assertThat(new String(b)).isEqualTo("ELF");
-            assertThat(read(t.walk("/lib"))).isEqualTo("new data for mapping");
+            assertThat(read(t.walk("/lib"))).isEqualTo("new");
         } finally {
             f.release();
         }
@@ -413,5 +413,17 @@ class OverlayFsTest {
         }
         assertThat(t.walk("/f").node().ino()).isEqualTo(ino);
         assertThat(read(t.walk("/f"))).isEqualTo("Lower");
+    }
+
+    @Test
+    void copyUpBreaksALowerHardLinkIntoTwoFilesWithTwoNumbers() throws Exception {
+        Path a = t.lowerFile("a", "shared");
+        Files.createLink(t.lower.resolve("b"), a);
+        t.mount();
+        assertThat(t.walk("/a").node().ino()).isEqualTo(t.walk("/b").node().ino());
+        write(t.walk("/a"), OpenFlags.O_TRUNC, "mine");
+        assertThat(read(t.walk("/a"))).isEqualTo("mine");
+        assertThat(read(t.walk("/b"))).isEqualTo("shared");
+        assertThat(t.walk("/a").node().ino()).isNotEqualTo(t.walk("/b").node().ino());
     }
 }

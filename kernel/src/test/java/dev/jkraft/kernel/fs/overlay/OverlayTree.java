@@ -72,7 +72,11 @@ final class OverlayTree {
         }
     }
 
+    /** Opens for writing as the vfs does (O_TRUNC truncates first) and writes {@code s}. */
     static void write(Location at, int flags, String s) throws SyscallException {
+        if ((flags & OpenFlags.O_TRUNC) != 0) {
+            at.node().truncate(0);
+        }
         OpenFile f = at.node().open(at, OpenFlags.O_WRONLY | flags).retain();
         try {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
