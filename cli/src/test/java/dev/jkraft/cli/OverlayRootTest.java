@@ -135,6 +135,31 @@ class OverlayRootTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    @Test
+    void theFstabMountsAnOverlayBesideTheRoot() throws IOException {
+        Path srvLower = Files.createDirectories(tmp.resolve("srv-lower"));
+        Files.writeString(srvLower.resolve("index.html"), "hello\n");
+        Path srvUpper = tmp.resolve("srv-upper");
+        Map<String, String> before = snapshot(srvLower);
+        String fstab = srvLower + ":/srv:overlay:upperdir=" + srvUpper;
+        assertThat(withFstab(fstab, "sh", "-c", "echo more >> /srv/index.html")).isEmpty();
+        assertThat(withFstab(fstab, "cat", "/srv/index.html")).isEqualTo("hello\nmore\n");
+        assertThat(withFstab(fstab, "grep", "-c", " /srv overlay ", "/proc/mounts")).isEqualTo("1\n");
+        assertThat(Files.readString(srvUpper.resolve("index.html"))).isEqualTo("hello\nmore\n");
+        assertThat(snapshot(srvLower)).isEqualTo(before);
+    }
+
+    /** Busybox with the lower directory as a plain root and {@code fstab} as vfs.fstab. */
+    private String withFstab(String fstab, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Jkraft.builder().program(lower.resolve("bin/busybox")).argv0("busybox").args(args).stdout(out)
+                .stderr(err).diagnostics(err).platform(TestPlatform.name()).rootfs(lower).option("vfs.fstab", fstab)
+                .build().run();
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     /** Every path below {@code dir} with its mode, mtime and content digest (or link target). */
     private static Map<String, String> snapshot(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
