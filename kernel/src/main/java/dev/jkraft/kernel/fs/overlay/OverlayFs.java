@@ -47,8 +47,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>A file opened read-only before its copy-up goes on reading the lower data (Linux did too
  *     before 4.19).</li>
  * <li>O_TMPFILE is refused (EOPNOTSUPP), as by hostfs; device nodes cannot be copied up (EPERM).</li>
- * <li>Host permissions apply as with hostfs: a copied-up directory whose mode denies the host
- *     user write permission cannot receive new entries (EACCES).</li>
+ * <li>Linux copies up with the mounter's rights; here a copy-up into a directory the host user
+ *     may not write (mode 0555) opens it for the copy and gives its mode back. Every other change
+ *     meets the host's permissions as on a read-write hostfs.</li>
  * </ul>
  * Operations that change the overlay take one lock per mount, so the upper layer is always
  * consistent (a large copy-up makes other changes wait).

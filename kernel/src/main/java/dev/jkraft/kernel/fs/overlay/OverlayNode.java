@@ -218,10 +218,7 @@ final class OverlayNode extends Vnode {
             // now a different file, takes the upper's so that no two files share one.
             boolean keepIno = type != FileModes.S_IFDIR && lower.attrs().nlink() <= 1;
             if (u == null) {
-                // As Linux, the parent's times stay as they were: a copy-up is no change the guest made.
-                Attrs pa = parentUpper.attrs();
-                u = CopyUp.copy(lower, parentUpper, name, limit);
-                parentUpper.setTimes(pa.atime(), pa.mtime());
+                u = copyInto(parentUpper, limit);
             }
             if (type != FileModes.S_IFDIR) {
                 if (keepIno) {
@@ -231,6 +228,28 @@ final class OverlayNode extends Vnode {
             }
             upper = u;
             return u;
+        }
+    }
+
+    /**
+     * Copies the lower node into {@code parentUpper}. Linux copies up with the mounter's rights;
+     * here a parent the host user may not write (a lower directory of mode 0555) is opened up for
+     * the copy and then given its mode back. Its times stay as they were, as Linux keeps them: a
+     * copy-up is no change the guest made.
+     */
+    private Vnode copyInto(Vnode parentUpper, long limit) throws SyscallException {
+        Attrs pa = parentUpper.attrs();
+        boolean closed = (pa.mode() & 0300) != 0300;
+        if (closed) {
+            parentUpper.chmod((pa.mode() | 0300) & 07777);
+        }
+        try {
+            return CopyUp.copy(lower, parentUpper, name, limit);
+        } finally {
+            if (closed) {
+                parentUpper.chmod(pa.mode() & 07777);
+            }
+            parentUpper.setTimes(pa.atime(), pa.mtime());
         }
     }
 

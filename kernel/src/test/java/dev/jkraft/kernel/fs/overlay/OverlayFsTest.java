@@ -426,4 +426,26 @@ class OverlayFsTest {
         assertThat(read(t.walk("/b"))).isEqualTo("shared");
         assertThat(t.walk("/a").node().ino()).isNotEqualTo(t.walk("/b").node().ino());
     }
+
+    @Test
+    void aReadOnlyLowerDirectoryDoesNotStopACopyUpBelowIt() throws Exception {
+        Path f = t.lowerFile("ro/sub/f", "f");
+        Files.setPosixFilePermissions(f.getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
+        Files.setPosixFilePermissions(f.getParent().getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            t.mount();
+            t.walk("/ro/sub/f").node().chmod(0600);
+            assertThat(Files.getAttribute(t.upper.resolve("ro/sub/f"), "unix:mode")).isEqualTo(0100600);
+            assertThat(t.walk("/ro/sub").attrs().mode() & 07777).isEqualTo(0555);
+            assertThat(Files.getAttribute(t.upper.resolve("ro/sub"), "unix:mode")).isEqualTo(040555);
+            assertThat(Files.getAttribute(t.upper.resolve("ro"), "unix:mode")).isEqualTo(040555);
+        } finally {
+            for (Path p : new Path[] {t.lower.resolve("ro"), t.lower.resolve("ro/sub"), t.upper.resolve("ro"),
+                    t.upper.resolve("ro/sub")}) {
+                if (Files.exists(p)) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+            }
+        }
+    }
 }
