@@ -448,4 +448,19 @@ class OverlayFsTest {
             }
         }
     }
+
+    @Test
+    void renameExchangeSwapsUpperEntriesAndRefusesLowerOnes() throws Exception {
+        t.lowerFile("low", "low");
+        t.mount();
+        Vnode root = t.walk("/").node();
+        write(t.walk("/", 0).child(root.create("x", 0644, 0, 0), "x"), 0, "x");
+        root.mkdir("y", 0755, 0, 0);
+        root.rename("x", root, "y", 2);
+        assertThat(t.walk("/x").attrs().isDirectory()).isTrue();
+        assertThat(read(t.walk("/y"))).isEqualTo("x");
+        errno(Errno.EXDEV, () -> root.rename("y", root, "low", 2));
+        errno(Errno.ENOENT, () -> root.rename("y", root, "none", 2));
+        assertThat(read(t.walk("/low"))).isEqualTo("low");
+    }
 }
