@@ -53,6 +53,8 @@ public final class Jkraft {
         String logLevel = "warn";
         OutputStream diagnostics;
         Path rootfs;
+        /** With {@link #rootfs}: the upper directory of an overlay root, or null for a plain one. */
+        Path rootfsUpper;
         boolean shareCwd;
         String workdir;
         final List<MountSpec> volumes = new ArrayList<>();
@@ -177,6 +179,20 @@ public final class Jkraft {
         /** The guest's root: host directory {@code dir}, read-write, instead of the host's own root read-only. */
         public Builder rootfs(Path dir) {
             this.rootfs = dir;
+            this.rootfsUpper = null;
+            return this;
+        }
+
+        /**
+         * The guest's root: an overlay of host directory {@code lower}, which is never written (an
+         * image's cached root file system, shareable by many guests), and host directory
+         * {@code upper} (made if missing; private to this guest), which receives every change the
+         * guest makes: new and changed files, and {@code .wh.NAME} whiteout files for what it
+         * deletes (see {@link dev.jkraft.kernel.fs.overlay.OverlayFs}). Replaces {@link #rootfs(Path)}.
+         */
+        public Builder overlayRootfs(Path lower, Path upper) {
+            this.rootfs = lower;
+            this.rootfsUpper = upper;
             return this;
         }
 

@@ -68,11 +68,15 @@ public final class Unikernel {
         }
     }
 
-    /** The fstab: the default view (or --rootfs), then the volumes in order. */
+    /** The fstab: the default view (or --rootfs, plain or as an overlay's lower layer), then the volumes in order. */
     private List<MountSpec> mounts() {
         List<MountSpec> specs = new ArrayList<>(MountSpec.defaults(
                 config.rootfs == null ? null : config.rootfs.toAbsolutePath().toString(),
                 config.shareCwd ? System.getProperty("user.dir") : null));
+        if (config.rootfs != null && config.rootfsUpper != null) {
+            specs.set(0, MountSpec.overlay(config.rootfs.toAbsolutePath().toString(),
+                    config.rootfsUpper.toAbsolutePath().toString(), "/"));
+        }
         specs.addAll(config.volumes);
         return specs;
     }

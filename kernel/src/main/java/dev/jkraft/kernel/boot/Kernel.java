@@ -14,6 +14,7 @@ import dev.jkraft.kernel.fdtab.FdTable;
 import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.fs.dev.DevFs;
 import dev.jkraft.kernel.fs.host.HostFs;
+import dev.jkraft.kernel.fs.overlay.OverlayFs;
 import dev.jkraft.kernel.fs.proc.ProcFs;
 import dev.jkraft.kernel.fs.proc.ProcessDirectory;
 import dev.jkraft.kernel.fs.ram.RamFs;
@@ -526,6 +527,7 @@ public final class Kernel {
         Map<String, Mounts.Maker> makers = new java.util.HashMap<>();
         mountable.forEach((type, factory) -> makers.put(type, spec -> factory.make(spec.options())));
         makers.put("hostfs", spec -> new HostFs(spec.source(), spec.readOnly()));
+        makers.put("overlay", OverlayFs::mount);
         List<MountSpec> specs = new java.util.ArrayList<>(config.mounts());
         specs.addAll(MountSpec.parseAll(libs.fstab.get()));
         FsContext fs = Mounts.build(specs, makers, config.log());

@@ -26,7 +26,7 @@ public final class Libraries {
     final Option<Boolean> vsyscall = Option.ofBool("vdso.vsyscall", true,
             "emulate calls into the legacy vsyscall page (Linux's vsyscall=xonly); false: they fault");
     final Option<String> fstab = Option.ofString("vfs.fstab", "",
-            "extra mounts after the default view, 'SOURCE:TARGET:TYPE[:OPTIONS]' separated by ';' (TYPE tmpfs, proc, devtmpfs)");
+            "extra mounts after the default view, 'SOURCE:TARGET:TYPE[:OPTIONS]' separated by ';' (TYPE tmpfs, proc, devtmpfs, hostfs; overlay: SOURCE the lower host directory, OPTIONS upperdir=HOSTDIR)");
     final Option<Long> tmpfsSize = Option.ofSize("ramfs.default_size", 0L, 0L, 1L << 40,
             "size limit of a tmpfs without size= (0: half of guest memory, as Linux)");
     final Option<Integer> cpus = Option.ofInt("sched.cpus", 0, 0, 1024,

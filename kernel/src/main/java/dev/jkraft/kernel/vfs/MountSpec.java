@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * One line of the guest's fstab: what to mount where. Written {@code SOURCE:TARGET:TYPE[:OPTIONS]}
  * in the {@code vfs.fstab} option (entries separated by ';'), as Unikraft's vfs.fstab; TYPE is
- * {@code hostfs} (SOURCE a host directory), {@code tmpfs}, {@code proc} or {@code devtmpfs};
- * OPTIONS a comma list with {@code ro} and {@code size=}.
+ * {@code hostfs} (SOURCE a host directory), {@code overlay} (SOURCE the read-only lower host
+ * directory, OPTIONS with {@code upperdir=HOSTDIR}), {@code tmpfs}, {@code proc} or {@code devtmpfs};
+ * OPTIONS a comma list with {@code ro}, {@code size=} and {@code upperdir=}.
  */
 public record MountSpec(String source, String target, String type, String options) {
 
@@ -22,6 +23,11 @@ public record MountSpec(String source, String target, String type, String option
 
     public static MountSpec hostDir(String hostDir, String target, boolean readOnly) {
         return new MountSpec(hostDir, target, "hostfs", readOnly ? "ro" : "rw");
+    }
+
+    /** An overlay of host directory {@code lowerDir} (never written) under {@code upperDir} (every change goes there). */
+    public static MountSpec overlay(String lowerDir, String upperDir, String target) {
+        return new MountSpec(lowerDir, target, "overlay", "upperdir=" + upperDir);
     }
 
     /**

@@ -31,4 +31,13 @@ class MountSpecTest {
         assertThatThrownBy(() -> MountSpec.parse("x:relative:tmpfs")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MountSpec.parse("x:/y")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anOverlayEntryNamesItsUpperDirectoryInTheOptions() {
+        assertThat(MountSpec.overlay("/images/debian", "/var/guest1", "/"))
+                .isEqualTo(new MountSpec("/images/debian", "/", "overlay", "upperdir=/var/guest1"));
+        assertThat(MountSpec.parse("/images/debian:/:overlay:upperdir=/var/guest1"))
+                .isEqualTo(MountSpec.overlay("/images/debian", "/var/guest1", "/"));
+        assertThat(MountSpec.overlay("/l", "/u", "/").readOnly()).isFalse();
+    }
 }
