@@ -400,7 +400,7 @@ public final class ImageLayout implements ImageSource {
     private static TarArchiveEntry archiveEntry(String name, long size) {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(size);
-        e.setMode(0100644);
+        e.setMode(0644);
         e.setModTime(0);
         e.setUserName("");
         e.setGroupName("");
@@ -415,7 +415,7 @@ public final class ImageLayout implements ImageSource {
 
     private static void putDir(TarArchiveOutputStream tar, String name) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
-        e.setMode(040755);
+        e.setMode(0755);
         e.setModTime(0);
         e.setUserName("");
         e.setGroupName("");

@@ -140,13 +140,17 @@ final class LayerApplier {
             return;
         }
         String name = parts.get(parts.size() - 1);
-        Path parent = parentDir(parts, e.getName(), what, thisLayer);
+        boolean whiteout = name.startsWith(WHITEOUT);
+        Path parent = parentDir(parts, e.getName(), what, whiteout ? null : thisLayer);
+        if (parent == null) {
+            return; // a whiteout in a directory no lower layer made: nothing to hide
+        }
         String parentRel = String.join("/", parts.subList(0, parts.size() - 1));
         if (name.equals(OPAQUE)) {
             makeOpaque(parent, parentRel, thisLayer);
             return;
         }
-        if (name.startsWith(WHITEOUT)) {
+        if (whiteout) {
             String hidden = name.substring(WHITEOUT.length());
             if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
                 throw new ImageException(what + " has a bad whiteout \"" + e.getName() + "\"");
@@ -198,15 +202,23 @@ final class LayerApplier {
         }
     }
 
-    /** The parent directory of an entry, made if missing, reached without following symlinks. */
+    /**
+     * The parent directory of an entry, reached without following symlinks. For an entry to make
+     * ({@code thisLayer} not null) missing directories are made and counted as this layer's; for a
+     * whiteout a missing directory gives null.
+     */
     private Path parentDir(List<String> parts, String entry, String what, Set<String> thisLayer) throws IOException {
         Path dir = root;
         for (int i = 0; i < parts.size() - 1; i++) {
             dir = dir.resolve(parts.get(i));
             String rel = String.join("/", parts.subList(0, i + 1));
-            thisLayer.add(rel);
+            if (thisLayer != null) {
+                thisLayer.add(rel);
+            }
             BasicFileAttributes a = attributes(dir);
-            if (a == null) {
+            if (a == null && thisLayer == null) {
+                return null;
+            } else if (a == null) {
                 Files.createDirectory(dir);
                 dirs.putIfAbsent(rel, new long[] {0755, -1});
             } else if (a.isSymbolicLink()) {

@@ -79,6 +79,7 @@ public final class LayerWriter {
                     StandardCharsets.UTF_8.name())) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                tar.setAddPaxHeadersForNonAsciiNames(true); // as Go's archive/tar (docker) writes them
                 Map<Object, String> firstNameOfInode = new HashMap<>();
                 for (Map.Entry<String, Path> e : byGuestPath.entrySet()) {
                     if (e.getValue() == null) {
@@ -133,7 +134,7 @@ public final class LayerWriter {
     }
 
     private static void setCommon(TarArchiveEntry entry, int permissions, long mtimeSeconds) {
-        entry.setMode((entry.getMode() & S_IFMT) | permissions);
+        entry.setMode(permissions); // the type is in the entry's type flag; GNU tar writes no type bits either
         entry.setModTime(mtimeSeconds * 1000);
         entry.setUserId(0);
         entry.setGroupId(0);

@@ -176,6 +176,46 @@ class ImageArchiveTest {
         }
     }
 
+    /** Docker 25 and later: an OCI layout whose index names images the containerd way, plus manifest.json. */
+    @Test
+    void dockerSaveOfDocker25UsesItsLayoutOrItsManifestJson() throws Exception {
+        Path src = tmp.resolve("src");
+        TestTrees.sample(src);
+        Path dir = tmp.resolve("d25");
+        ImageLayout layout = ImageLayout.create(dir);
+        Layer layer = layout.writeLayer(LayerEntry.tree(src, "/"), Progress.NONE);
+        Image image = layout.addImage("web:2", List.of(layer), TestTrees.config("/web"), null);
+        Files.writeString(dir.resolve("index.json"), """
+                {"schemaVersion":2,"mediaType":"%s","manifests":[{"mediaType":"%s","digest":"%s","size":%d,
+                 "annotations":{"io.containerd.image.name":"docker.io/library/web:2",
+                                "org.opencontainers.image.ref.name":"2"}}]}
+                """.formatted(MediaTypes.INDEX, MediaTypes.MANIFEST, image.manifestDigest(),
+                Files.size(layout.blobPath(image.manifestDigest()))));
+        Files.writeString(dir.resolve("manifest.json"), "[{\"Config\":\"blobs/sha256/" + image.configDigest().hex()
+                + "\",\"RepoTags\":[\"web:2\"],\"Layers\":[\"blobs/sha256/" + layer.descriptor().digest().hex()
+                + "\"]}]");
+        for (boolean withLayout : new boolean[] {true, false}) {
+            Path archive = tmp.resolve("web" + withLayout + ".tar");
+            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
+                for (String name : TestTrees.list(dir)) {
+                    Path file = dir.resolve(name);
+                    if (Files.isRegularFile(file) && !name.startsWith(".") && (withLayout || !name.equals("oci-layout"))) {
+                        put(tar, name, Files.readAllBytes(file));
+                    }
+                }
+            }
+            try (ImageArchive a = ImageArchive.open(archive, tmp.resolve("scratch"))) {
+                assertThat(a.refs()).containsExactly(withLayout ? "docker.io/library/web:2" : "web:2");
+                Image found = a.image("web:2");
+                assertThat(found.manifestDigest()).isEqualTo(withLayout ? image.manifestDigest() : null);
+                assertThat(found.layers().get(0).descriptor().digest()).isEqualTo(layer.descriptor().digest());
+                assertThat(found.config().entrypoint()).containsExactly("/web");
+                Path root = new RootfsCache(tmp.resolve("cache" + withLayout)).unpack(found, Progress.NONE).directory();
+                assertThat(TestTrees.snapshot(root)).isEqualTo(TestTrees.snapshot(src));
+            }
+        }
+    }
+
     private static void put(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
         e.setSize(content.length);
