@@ -131,6 +131,43 @@ class ImageLayoutTest {
     }
 
     @Test
+    void multiPlatformIndexGivesTheAmd64Image() throws Exception {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        TestTrees.write(src.resolve("f"), "amd64", 0644);
+        ImageLayout layout = ImageLayout.create(tmp.resolve("layout"));
+        Layer layer = layout.writeLayer(LayerEntry.tree(src, "/app"), Progress.NONE);
+        Image amd64 = layout.addImage("plain", List.of(layer), TestTrees.config("/app/f"), null);
+        long size = Files.size(layout.blobPath(amd64.manifestDigest()));
+        String other = "sha256:" + "0".repeat(64);
+        byte[] nested = """
+                {"schemaVersion":2,"mediaType":"%s","manifests":[
+                 {"mediaType":"%s","digest":"%s","size":1,"platform":{"architecture":"arm64","os":"linux"}},
+                 {"mediaType":"%s","digest":"%s","size":%d,"platform":{"architecture":"amd64","os":"linux"}}]}
+                """.formatted(MediaTypes.INDEX, MediaTypes.MANIFEST, other, MediaTypes.MANIFEST, amd64.manifestDigest(),
+                size).getBytes(StandardCharsets.UTF_8);
+        Descriptor index = layout.writeBlob(nested, MediaTypes.INDEX);
+        Files.writeString(tmp.resolve("layout/index.json"), """
+                {"schemaVersion":2,"manifests":[{"mediaType":"%s","digest":"%s","size":%d,
+                 "annotations":{"org.opencontainers.image.ref.name":"multi:1"}}]}
+                """.formatted(MediaTypes.INDEX, index.digest(), index.size()));
+        Image image = ImageLayout.open(tmp.resolve("layout")).image("multi:1");
+        assertThat(image.manifestDigest()).isEqualTo(amd64.manifestDigest());
+        assertThat(image.ref()).isEqualTo("multi:1");
+        Path root = new RootfsCache(tmp.resolve("cache")).unpack(image, Progress.NONE).directory();
+        assertThat(root.resolve("app/f")).hasContent("amd64");
+    }
+
+    @Test
+    void imageWithoutLayersUnpacksToAnEmptyRoot() {
+        ImageLayout layout = ImageLayout.create(tmp.resolve("layout"));
+        Image image = layout.addImage("scratch", List.of(), TestTrees.config("/x"), null);
+        assertThat(layout.image("scratch").layers()).isEmpty();
+        UnpackedRootfs rootfs = new RootfsCache(tmp.resolve("cache")).unpack(image, Progress.NONE);
+        assertThat(rootfs.directory()).isEmptyDirectory();
+    }
+
+    @Test
     void reopenedLayoutFindsRefsAndReplacesThem() throws Exception {
         Path src = tmp.resolve("src");
         Files.createDirectories(src);

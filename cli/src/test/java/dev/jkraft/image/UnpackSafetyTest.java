@@ -72,6 +72,26 @@ class UnpackSafetyTest {
     }
 
     @Test
+    void writingThroughASymlinkOfALowerLayerIsRefused() throws Exception {
+        Layer lower = TestTrees.layer(layout, TestTrees.tar(symlink("etc", outside.toString())));
+        Layer upper = TestTrees.layer(layout, TestTrees.tar(file("etc/passwd", "root::0:0")));
+        Image image = layout.addImage("two", List.of(lower, upper), TestTrees.config(), null);
+        assertThatThrownBy(() -> new RootfsCache(cache).unpack(image, Progress.NONE))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("layer " + upper.descriptor().digest())
+                .hasMessageContaining("symlink \"etc\"");
+        assertNothingLeft();
+        // A whiteout under the symlink must not delete through it either.
+        Files.writeString(outside.resolve("keep"), "k");
+        Layer whiteout = TestTrees.layer(layout, TestTrees.tar(file("etc/.wh.keep", "")));
+        Image image2 = layout.addImage("three", List.of(lower, whiteout), TestTrees.config(), null);
+        assertThatThrownBy(() -> new RootfsCache(cache).unpack(image2, Progress.NONE))
+                .isInstanceOf(ImageException.class).hasMessageContaining("symlink \"etc\"");
+        assertThat(outside.resolve("keep")).hasContent("k");
+        assertThat(TestTrees.list(cache.resolve("rootfs"))).isEmpty();
+    }
+
+    @Test
     void escapingHardLinksAreRefused() throws Exception {
         Files.writeString(tmp.resolve("secret"), "s");
         assertRefused(TestTrees.tar(hardlink("h", "../../../secret")), "hard link \"h\"", "../../../secret");
