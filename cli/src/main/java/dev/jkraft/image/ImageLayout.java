@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -164,7 +165,8 @@ public final class ImageLayout implements ImageSource {
             }
         }
         if (found.size() != 1) {
-            String what = ref == null ? "holds " + all.size() + " images; name one" : (found.isEmpty()
+            String what = all.isEmpty() ? "holds no images" : ref == null ? "holds " + all.size()
+                    + " images; name one" : (found.isEmpty()
                     ? "has no image \"" + ref + "\"" : "has " + found.size() + " images called \"" + ref + "\"");
             throw new ImageException(dir + " " + what + " (it has: " + String.join(", ", refs()) + ")");
         }
@@ -177,7 +179,7 @@ public final class ImageLayout implements ImageSource {
      * the blobs they use, in a fixed order with mtime 0 (what {@code jkraft pkg} makes).
      */
     public void writeArchive(Path archive, List<String> refs) {
-        List<String> wanted = refs.isEmpty() ? refs() : refs;
+        List<String> wanted = refs.isEmpty() ? refs() : List.copyOf(new LinkedHashSet<>(refs));
         ObjectNode index = emptyIndex();
         ArrayNode manifests = (ArrayNode) index.path("manifests");
         TreeMap<String, Digest> blobs = new TreeMap<>();

@@ -43,6 +43,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class LayerApplier {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
+    private static final String AUFS_META = ".wh..wh.";
 
     private final Path root;
     /** Directory path → {mode, mtime in ms or -1}, applied at the end. */
@@ -140,6 +141,12 @@ final class LayerApplier {
             return;
         }
         String name = parts.get(parts.size() - 1);
+        for (int i = 0; i < parts.size(); i++) {
+            boolean opaqueMarker = i == parts.size() - 1 && name.equals(OPAQUE);
+            if (parts.get(i).startsWith(AUFS_META) && !opaqueMarker) {
+                return; // aufs bookkeeping (.wh..wh.plnk, .wh..wh.aufs): docker skips it too
+            }
+        }
         boolean whiteout = name.startsWith(WHITEOUT);
         Path parent = parentDir(parts, e.getName(), what, whiteout ? null : thisLayer);
         if (parent == null) {

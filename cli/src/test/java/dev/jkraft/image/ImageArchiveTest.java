@@ -94,7 +94,8 @@ class ImageArchiveTest {
                 file("opq/x", "X"), dir("opq/sub/"), file("opq/sub/y", "Y"), dir("keep/"), file("keep/k", "K"),
                 charDevice("dev/null"));
         byte[] upper = TestTrees.tar(file("etc/.wh.a", ""), dir("opq/"), file("opq/.wh..wh..opq", ""),
-                file("opq/new", "N"), file("keep/k2", "K2"));
+                file("opq/new", "N"), file("keep/k2", "K2"), dir(".wh..wh.plnk/"), file(".wh..wh.plnk/1.2", "aufs"),
+                file("gone/.wh.x", ""));
         String config = """
                 {"architecture":"amd64","os":"linux",
                  "config":{"Entrypoint":["/bin/sh"],"Cmd":null,"Env":["A=1"],"WorkingDir":"/w",
