@@ -141,6 +141,39 @@ public final class ImageLayout implements ImageSource {
         return new Image(name, manifest.digest(), cfg.digest(), config, stored);
     }
 
+    /**
+     * Copies {@code image} (from an {@link ImageArchive} or another layout) into this layout under
+     * {@code ref}, checking each layer blob's digest as it is copied. The config is written anew
+     * from {@link Image#config()} and the diff_ids, so the copy's config and manifest digests
+     * differ from the original's; its layers and ChainID (and so its unpacked root) are the same.
+     */
+    public Image importImage(Image image, String ref) {
+        List<Layer> layers = new ArrayList<>();
+        for (Layer l : image.layers()) {
+            Digest digest = l.descriptor().digest();
+            if (!Files.exists(blobPath(digest))) {
+                Path tmp = tempBlob();
+                try {
+                    Files.copy(l.blob(), tmp);
+                    Digest actual = Digest.ofFile(tmp);
+                    if (!actual.equals(digest)) {
+                        throw new ImageException("layer " + digest + " is corrupted: its digest is " + actual + " ("
+                                + l.blob() + ")");
+                    }
+                    moveIntoPlace(tmp, digest);
+                } catch (IOException e) {
+                    throw new ImageException("cannot copy layer " + digest + " from " + l.blob() + ": "
+                            + e.getMessage(), e);
+                } finally {
+                    deleteQuietly(tmp);
+                }
+            }
+            String type = l.descriptor().mediaType().endsWith("gzip") ? MediaTypes.LAYER_TAR_GZIP : MediaTypes.LAYER_TAR;
+            layers.add(new Layer(new Descriptor(type, digest, l.descriptor().size()), l.diffId(), blobPath(digest)));
+        }
+        return addImage(ref, layers, image.config(), null);
+    }
+
     @Override
     public List<String> refs() {
         List<String> refs = new ArrayList<>();

@@ -129,6 +129,16 @@ class ImageArchiveTest {
                     "keep/k2", "opq", "opq/new");
             assertThat(new RootfsCache(tmp.resolve("cache")).unpack(image, Progress.NONE))
                     .isEqualTo(new UnpackedRootfs(rootfs.directory(), 1, true));
+
+            // Loaded into a layout, the image keeps its layers and so its unpacked root.
+            ImageLayout store = ImageLayout.create(tmp.resolve("store"));
+            store.importImage(image, "web:loaded");
+            Image loaded = ImageLayout.open(tmp.resolve("store")).image("web:loaded");
+            assertThat(loaded.chainId()).isEqualTo(image.chainId());
+            assertThat(loaded.config()).isEqualTo(image.config());
+            assertThat(loaded.layers().get(1).descriptor().mediaType()).isEqualTo(MediaTypes.LAYER_TAR_GZIP);
+            Path again = new RootfsCache(tmp.resolve("cache2")).unpack(loaded, Progress.NONE).directory();
+            assertThat(TestTrees.snapshot(again)).isEqualTo(TestTrees.snapshot(rootfs.directory()));
         }
     }
 
