@@ -55,6 +55,11 @@ public final class ImageArchive implements ImageSource, AutoCloseable {
 
     /** Opens {@code archive}, extracting it into a new directory under {@code scratchParent}. */
     public static ImageArchive open(Path archive, Path scratchParent) {
+        return open(archive, scratchParent, Progress.NONE);
+    }
+
+    /** As {@link #open(Path, Path)}, reporting the bytes of the archive file read. */
+    public static ImageArchive open(Path archive, Path scratchParent, Progress progress) {
         Path dir;
         try {
             Files.createDirectories(scratchParent);
@@ -63,7 +68,7 @@ public final class ImageArchive implements ImageSource, AutoCloseable {
             throw new ImageException("cannot make a scratch directory in " + scratchParent + ": " + e.getMessage(), e);
         }
         try {
-            Map<String, String> links = extract(archive, dir);
+            Map<String, String> links = extract(archive, dir, progress);
             return new ImageArchive(archive, dir, links);
         } catch (RuntimeException e) {
             RootfsCache.deleteTreeQuietly(dir);
@@ -91,11 +96,14 @@ public final class ImageArchive implements ImageSource, AutoCloseable {
         RootfsCache.deleteTreeQuietly(dir);
     }
 
-    private static Map<String, String> extract(Path archive, Path dir) {
+    private static Map<String, String> extract(Path archive, Path dir, Progress progress) {
         String what = "archive " + archive;
         Map<String, String> links = new HashMap<>();
         int entries = 0;
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
+        try (HashingInputStream file = new HashingInputStream(Files.newInputStream(archive));
+                InputStream raw = new BufferedInputStream(file, 1 << 16)) {
+            progress.start("reading " + archive.getFileName(), Files.size(archive));
+            long reported = 0;
             raw.mark(2);
             int b0 = raw.read();
             int b1 = raw.read();
@@ -104,6 +112,8 @@ public final class ImageArchive implements ImageSource, AutoCloseable {
             TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null;) {
                 entries++;
+                progress.advance(file.count - reported);
+                reported = file.count;
                 List<String> parts = TarPaths.components(e.getName(), what);
                 if (parts.isEmpty()) {
                     continue;
@@ -125,10 +135,13 @@ public final class ImageArchive implements ImageSource, AutoCloseable {
                     }
                 }
             }
+            progress.advance(file.count - reported);
         } catch (NoSuchFileException e) {
             throw new ImageException(archive + " does not exist", e);
         } catch (IOException e) {
             throw new ImageException(what + " is truncated or is not a tar archive: " + e.getMessage(), e);
+        } finally {
+            progress.done();
         }
         if (entries == 0) {
             throw new ImageException(what + " is empty or is not a tar archive");

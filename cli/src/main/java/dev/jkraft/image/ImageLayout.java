@@ -1,6 +1,8 @@
 package dev.jkraft.image;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -148,7 +150,14 @@ public final class ImageLayout implements ImageSource {
      * differ from the original's; its layers and ChainID (and so its unpacked root) are the same.
      */
     public Image importImage(Image image, String ref) {
+        return importImage(image, ref, Progress.NONE);
+    }
+
+    /** As {@link #importImage(Image, String)}, reporting the bytes of layers copied. */
+    public Image importImage(Image image, String ref, Progress progress) {
         List<Layer> layers = new ArrayList<>();
+        progress.start("copying " + (image.ref() != null ? image.ref() : image.configDigest().shortHex()),
+                image.layers().stream().mapToLong(l -> l.descriptor().size()).sum());
         for (Layer l : image.layers()) {
             Digest digest = l.descriptor().digest();
             if (!Files.exists(blobPath(digest))) {
@@ -168,9 +177,11 @@ public final class ImageLayout implements ImageSource {
                     deleteQuietly(tmp);
                 }
             }
+            progress.advance(l.descriptor().size());
             String type = l.descriptor().mediaType().endsWith("gzip") ? MediaTypes.LAYER_TAR_GZIP : MediaTypes.LAYER_TAR;
             layers.add(new Layer(new Descriptor(type, digest, l.descriptor().size()), l.diffId(), blobPath(digest)));
         }
+        progress.done();
         return addImage(ref, layers, image.config(), null);
     }
 
@@ -212,6 +223,11 @@ public final class ImageLayout implements ImageSource {
      * the blobs they use, in a fixed order with mtime 0 (what {@code jkraft pkg} makes).
      */
     public void writeArchive(Path archive, List<String> refs) {
+        writeArchive(archive, refs, Progress.NONE);
+    }
+
+    /** As {@link #writeArchive(Path, List)}, reporting the bytes of blobs written. */
+    public void writeArchive(Path archive, List<String> refs, Progress progress) {
         List<String> wanted = refs.isEmpty() ? refs() : List.copyOf(new LinkedHashSet<>(refs));
         ObjectNode index = emptyIndex();
         ArrayNode manifests = (ArrayNode) index.path("manifests");
@@ -238,13 +254,15 @@ public final class ImageLayout implements ImageSource {
             putBytes(tar, "index.json", ImageJson.bytes(index));
             putDir(tar, "blobs/");
             putDir(tar, "blobs/sha256/");
+            progress.start("writing " + archive.getFileName(), blobs.values().stream().mapToLong(this::sizeOf).sum());
             for (Digest d : blobs.values()) {
                 TarArchiveEntry e = archiveEntry("blobs/sha256/" + d.hex(), sizeOf(d));
                 tar.putArchiveEntry(e);
-                Files.copy(blobPath(d), tar);
+                copy(blobPath(d), tar, progress);
                 tar.closeArchiveEntry();
             }
             tar.finish();
+            progress.done();
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new ImageException("cannot write " + archive + ": " + e.getMessage(), e);
@@ -254,6 +272,16 @@ public final class ImageLayout implements ImageSource {
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new ImageException("cannot write " + archive + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copy(Path file, OutputStream out, Progress progress) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0;) {
+                out.write(buf, 0, n);
+                progress.advance(n);
+            }
         }
     }
 

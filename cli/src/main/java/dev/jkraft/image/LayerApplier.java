@@ -1,7 +1,6 @@
 package dev.jkraft.image;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +16,6 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,16 +60,16 @@ final class LayerApplier {
     void apply(Layer layer, Progress progress) {
         String what = "layer " + layer.descriptor().digest();
         Set<String> thisLayer = new HashSet<>();
-        Counting blob = null;
-        Counting tarBytes;
+        HashingInputStream blob = null;
+        HashingInputStream tarBytes;
         try (InputStream file = Files.newInputStream(layer.blob())) {
-            blob = new Counting(new BufferedInputStream(file, 1 << 16));
+            blob = new HashingInputStream(new BufferedInputStream(file, 1 << 16));
             try {
                 PushbackInputStream peek = new PushbackInputStream(blob, 2);
                 byte[] magic = peek.readNBytes(2);
                 peek.unread(magic);
                 boolean gzip = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-                tarBytes = new Counting(gzip ? new GZIPInputStream(peek, 1 << 16) : peek);
+                tarBytes = new HashingInputStream(gzip ? new GZIPInputStream(peek, 1 << 16) : peek);
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name());
                 long reported = 0;
                 for (TarArchiveEntry e; (e = tar.getNextEntry()) != null;) {
@@ -109,7 +107,7 @@ final class LayerApplier {
     }
 
     /** What is wrong with a fully read blob, or null if its size and digest are right. */
-    private static String blobMismatch(Counting blob, Layer layer) {
+    private static String blobMismatch(HashingInputStream blob, Layer layer) {
         if (blob.count != layer.descriptor().size()) {
             return "it is " + blob.count + " bytes, not " + layer.descriptor().size();
         }
@@ -311,48 +309,6 @@ final class LayerApplier {
                 }
             }
             Files.setPosixFilePermissions(p, perms);
-        }
-    }
-
-    /** Counts and hashes what is read through it. */
-    private static final class Counting extends FilterInputStream {
-        final MessageDigest md = Digest.sha256();
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                md.update((byte) b);
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                md.update(b, off, n);
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // Skipped bytes are hashed too: read them.
-            int len = (int) Math.max(0, Math.min(n, 8192));
-            return Math.max(0, read(new byte[len], 0, len));
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

@@ -29,7 +29,9 @@ class ImageArchiveTest {
             layout.addImage(ref, List.of(layer), TestTrees.config("/bin/" + ref), null);
         }
         Path archive = tmp.resolve("app.oci.tar");
-        layout.writeArchive(archive, List.of());
+        TestTrees.Recorder writing = new TestTrees.Recorder();
+        layout.writeArchive(archive, List.of(), writing);
+        assertThat(writing.advanced).isEqualTo(writing.total).isGreaterThan(layer.descriptor().size());
         return archive;
     }
 
@@ -39,7 +41,11 @@ class ImageArchiveTest {
         TestTrees.sample(src);
         Path archive = ociArchive(src, "app");
         Path scratch = tmp.resolve("scratch");
-        try (ImageArchive a = ImageArchive.open(archive, scratch)) {
+        TestTrees.Recorder reading = new TestTrees.Recorder();
+        try (ImageArchive a = ImageArchive.open(archive, scratch, reading)) {
+            assertThat(reading.total).isEqualTo(Files.size(archive));
+            assertThat(reading.advanced).isEqualTo(Files.size(archive));
+            assertThat(reading.done).isEqualTo(1);
             assertThat(a.refs()).containsExactly("app:latest");
             Image image = a.image(null);
             assertThat(image.config().entrypoint()).containsExactly("/bin/app");

@@ -161,4 +161,26 @@ final class TestTrees {
             return walk.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
         }
     }
+
+    /** A Progress that remembers what it was told. */
+    static final class Recorder implements Progress {
+        long total = -2;
+        long advanced;
+        int done;
+
+        @Override
+        public void start(String step, long total) {
+            this.total = total;
+        }
+
+        @Override
+        public void advance(long amount) {
+            advanced += amount;
+        }
+
+        @Override
+        public void done() {
+            done++;
+        }
+    }
 }
