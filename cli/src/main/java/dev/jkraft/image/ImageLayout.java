@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,13 +47,8 @@ public final class ImageLayout implements ImageSource {
     public static ImageLayout create(Path dir) {
         try {
             Files.createDirectories(dir.resolve("blobs/sha256"));
-            if (!Files.exists(dir.resolve(LAYOUT_FILE))) {
-                writeAtomically(dir.resolve(LAYOUT_FILE), LAYOUT_JSON.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!Files.exists(dir.resolve("index.json"))) {
-                ObjectNode index = emptyIndex();
-                writeAtomically(dir.resolve("index.json"), ImageJson.bytes(index));
-            }
+            writeIfAbsent(dir.resolve(LAYOUT_FILE), LAYOUT_JSON.getBytes(StandardCharsets.UTF_8));
+            writeIfAbsent(dir.resolve("index.json"), ImageJson.bytes(emptyIndex()));
         } catch (IOException e) {
             throw new ImageException("cannot create an OCI layout in " + dir + ": " + e.getMessage(), e);
         }
@@ -423,6 +419,32 @@ public final class ImageLayout implements ImageSource {
         index.put("mediaType", MediaTypes.INDEX);
         index.putArray("manifests");
         return index;
+    }
+
+    /**
+     * Writes a whole file unless it exists; a link, unlike a rename, never replaces what another
+     * creator of the same layout wrote meanwhile.
+     */
+    private static void writeIfAbsent(Path file, byte[] content) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.write(tmp, content);
+            try {
+                Files.createLink(file, tmp);
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException) {
+                    throw (FileAlreadyExistsException) e;
+                }
+                Files.move(tmp, file); // a file system without hard links; fails if the file exists
+            }
+        } catch (FileAlreadyExistsException e) {
+            // Another process made the layout first.
+        } finally {
+            deleteQuietly(tmp);
+        }
     }
 
     static void writeAtomically(Path file, byte[] content) throws IOException {
