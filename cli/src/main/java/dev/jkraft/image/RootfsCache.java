@@ -19,7 +19,12 @@ import java.util.UUID;
  * into place when complete: a directory under its final name is always whole, and a failed unpack
  * leaves nothing behind. Two unpackers of one image (threads or processes) both do the work; the
  * first rename wins and the other's copy is deleted. A process killed mid-unpack leaves its
- * {@code .tmp-} directory, which {@link #removeLeftovers} deletes.
+ * {@code .tmp-} directory, which {@link #removeLeftovers} deletes. Beside each directory, {@code
+ * <hex>.skipped} keeps the count of special files its layers had, for {@link
+ * UnpackedRootfs#skippedSpecialFiles} when it is reused.
+ *
+ * <p>Files are owned by whoever unpacked them (tar owners are not kept); permission bits are,
+ * setuid, setgid and sticky included (as far as the kernel lets a non-root owner set them).
  */
 public final class RootfsCache {
     private final Path rootfsDir;
