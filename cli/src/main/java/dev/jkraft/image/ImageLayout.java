@@ -462,11 +462,13 @@ public final class ImageLayout implements ImageSource {
     }
 
     static byte[] readSmall(Path file) {
-        try {
-            if (Files.size(file) > MAX_DOCUMENT) {
+        // Read no more than a document can be, whatever the file claims (it may be a device).
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) MAX_DOCUMENT + 1);
+            if (bytes.length > MAX_DOCUMENT) {
                 throw new ImageException(file + " is too big for an image document");
             }
-            return Files.readAllBytes(file);
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new ImageException(file + " is missing", e);
         } catch (IOException e) {
