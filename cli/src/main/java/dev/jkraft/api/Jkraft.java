@@ -104,22 +104,25 @@ public final class Jkraft {
         /** The guest's standard input; by default it reads end-of-file. */
         public Builder stdin(InputStream in) {
             this.stdin = in;
+            this.hostStdio = false;
             return this;
         }
 
         /** Where the guest's standard output goes; by default it is discarded. */
         public Builder stdout(OutputStream out) {
             this.stdout = out;
+            this.hostStdio = false;
             return this;
         }
 
         /** Where the guest's standard error goes; by default it is discarded. */
         public Builder stderr(OutputStream err) {
             this.stderr = err;
+            this.hostStdio = false;
             return this;
         }
 
-        /** Gives the guest this process's own file descriptors 0, 1 and 2 (what the CLI does). */
+        /** Gives the guest this process's own file descriptors 0, 1 and 2 (what the CLI does); a later stdin, stdout or stderr call undoes it. */
         public Builder inheritStdio() {
             this.hostStdio = true;
             return this;

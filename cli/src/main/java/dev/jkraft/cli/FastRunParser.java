@@ -76,6 +76,7 @@ final class FastRunParser {
     }
 
     private static boolean apply(RunCommand run, String name, String value) {
+        run.fastGiven.add(name);
         switch (name) {
             case "--platform" -> {
                 if (!value.equals("auto") && !value.equals("kvm") && !value.equals("interp")) {

@@ -110,7 +110,7 @@ final class InstanceCommands {
                     o.put("rss", rss);
                 } else {
                     rows.add(new String[] {inst.name(), stateText(s), uptime, what, platform,
-                        ports.isEmpty() ? "-" : ports, (rss < 0 ? "-" : Size.format(rss)) + "/" + Size.format(r.memory())});
+                        ports.isEmpty() ? "-" : ports, (rss < 0 ? "-" : mebibytes(rss)) + "/" + Size.format(r.memory())});
                 }
             }
             if (json) {
@@ -119,7 +119,7 @@ final class InstanceCommands {
                 rows.forEach(row -> out().println(row[0]));
             } else {
                 rows.addFirst(new String[] {"NAME", "STATE", "UPTIME", "IMAGE/PROGRAM", "PLATFORM", "PORTS", "MEMORY"});
-                printTable(rows);
+                Table.print(out(), rows);
             }
             out().flush();
             return 0;
@@ -131,25 +131,6 @@ final class InstanceCommands {
                 case RUNNING -> "running";
                 case EXITED -> s.reason() != null ? "exited (" + s.reason() + ")" : "exited (" + s.exitCode() + ")";
             };
-        }
-
-        private void printTable(List<String[]> rows) {
-            int[] width = new int[rows.getFirst().length];
-            for (String[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    width[i] = Math.max(width[i], row[i].length());
-                }
-            }
-            for (String[] row : rows) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < row.length; i++) {
-                    sb.append(row[i]);
-                    if (i < row.length - 1) {
-                        sb.append(" ".repeat(width[i] - row[i].length() + 2));
-                    }
-                }
-                out().println(sb);
-            }
         }
 
         /** The supervisor's resident memory (guest memory it touched, and the JVM's), or -1. */
@@ -164,6 +145,11 @@ final class InstanceCommands {
                 // gone, or not Linux
             }
             return -1;
+        }
+
+        /** 147M: resident sizes rounded to MiB (K below one). */
+        private static String mebibytes(long bytes) {
+            return bytes < (1 << 20) ? (bytes >> 10) + "K" : (bytes + (1 << 19) >> 20) + "M";
         }
 
         static String duration(long ms) {

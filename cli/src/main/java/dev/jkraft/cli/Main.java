@@ -70,8 +70,12 @@ public final class Main implements Callable<Integer> {
         PrintWriter errWriter = new PrintWriter(err, true);
         CommandLine cli = new CommandLine(new Main())
                 .addSubcommand(new RunCommand(hostEnv, launcher))
+                .addSubcommand(new BuildCommand(hostEnv))
+                .addSubcommand(new PkgCommand(hostEnv))
                 .addSubcommand(new VersionCommand())
-                .addSubcommand(new ConfigCommand())
+                .addSubcommand(new CommandLine(new ConfigCommand())
+                        .addSubcommand(new ConfigCommand.ListOptions())
+                        .addSubcommand(new ConfigCommand.Show(hostEnv)))
                 .addSubcommand(new InstanceCommands.Ps(hostEnv))
                 .addSubcommand(new InstanceCommands.Logs(hostEnv))
                 .addSubcommand(new InstanceCommands.Stop(hostEnv))

@@ -1,5 +1,9 @@
 package dev.jkraft.cli;
 
+import dev.jkraft.image.Image;
+import dev.jkraft.image.ImageException;
+import dev.jkraft.image.Progress;
+import dev.jkraft.image.RootfsCache;
 import dev.jkraft.kernel.config.OptionAssignments.Assignment;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.lib.OptionException;
@@ -131,27 +135,29 @@ final class RunCommand implements Callable<Integer> {
         this.launcher = launcher;
     }
 
+    /** Options given on the command line by the fast parser (picocli's parse result says it otherwise). */
+    final java.util.Set<String> fastGiven = new java.util.HashSet<>();
+
     @Override
     public Integer call() {
         rejectUnsupported();
-        Map<String, String> guestEnv = guestEnvironment();
+        JkraftDirs dirs = JkraftDirs.from(hostEnv);
+        if (rootfs == null) {
+            ImageRun.Found image = ImageRun.find(program, hostEnv, dirs.rootfsCache());
+            if (image != null) {
+                try (image) {
+                    return runImage(image, dirs);
+                }
+            }
+        }
+        Map<String, String> guestEnv = guestEnvironment(clearEnv ? Map.of() : hostEnv);
         Path resolved = ProgramLookup.resolve(inRoot(program), inRootPath(searchPath(guestEnv)));
         // A shell sets "_" to the program it runs; the launcher's exec set it to java instead.
         String underscore = guestEnv.get("_");
         if (underscore != null && underscore.endsWith("/java") && !explicitlySet("_")) {
             guestEnv.put("_", program.contains("/") ? program : resolved.toString());
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        if (cpus > 0) {
-            options.put("sched.cpus", Integer.toString(cpus));
-        }
-        if (!ports.isEmpty()) {
-            options.put("inet.publish", String.join(",", ports));
-        }
-        for (Assignment a : assignments) {
-            options.remove(a.name()); // keep the order of the last assignment, which wins
-            options.put(a.name(), a.value());
-        }
+        Map<String, String> options = options(Map.of(), cpus, ports);
         if (spec != null) {
             spec.commandLine().getOut().flush();
         }
@@ -165,9 +171,113 @@ final class RunCommand implements Callable<Integer> {
         if (!detach && name == null) {
             return launcher.launch(request);
         }
-        InstanceStore store = new InstanceStore(JkraftDirs.from(hostEnv).instances());
+        InstanceStore store = new InstanceStore(dirs.instances());
         Instance inst = store.create(name != null ? name : store.freshName(resolved.getFileName().toString()));
         return asInstance(inst, new Instance.Record(inst.name(), null, System.currentTimeMillis(), removeOnExit, request));
+    }
+
+    /**
+     * sched.cpus and inet.publish from --cpus and -p, then the image's options, --set and the
+     * environment's JKRAFT_* (OptionSources: later ones win).
+     */
+    private Map<String, String> options(Map<String, String> fromImage, int cpuCount, List<String> publish) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (cpuCount > 0) {
+            options.put("sched.cpus", Integer.toString(cpuCount));
+        }
+        if (!publish.isEmpty()) {
+            options.put("inet.publish", String.join(",", publish));
+        }
+        Map<String, OptionSources.Value> merged = OptionSources.merge(fromImage, assignments, hostEnv);
+        if (merged.values().stream().anyMatch(v -> v.source() != OptionSources.Source.SET)) {
+            OptionSources.check(merged); // names the Kraftfile or variable a bad value came from
+        }
+        merged.forEach((k, v) -> {
+            options.remove(k); // keep the order of the last assignment, which wins
+            options.put(k, v.value());
+        });
+        return options;
+    }
+
+    /** Whether {@code option} was on the command line (rather than left at its default). */
+    private boolean given(String option) {
+        if (spec != null && spec.commandLine().getParseResult() != null) {
+            return spec.commandLine().getParseResult().hasMatchedOption(option);
+        }
+        return fastGiven.contains(option);
+    }
+
+    /**
+     * Runs an image: its root file system unpacked into the cache (read-only, shared) with a
+     * writable layer over it; Entrypoint, Cmd (replaced by ARGS), Env, WorkingDir and jkraft's
+     * labels as defaults that the command line overrides. The guest's environment is the image's
+     * and -e, not jkraft's, as with docker run.
+     */
+    private int runImage(ImageRun.Found found, JkraftDirs dirs) {
+        Image image = found.image();
+        ImageSettings s = ImageSettings.of(image.config());
+        List<String> argv = new ArrayList<>(s.entrypoint());
+        argv.addAll(args.isEmpty() ? s.cmd() : args);
+        if (argv.isEmpty()) {
+            throw new ExitException(ExitException.JKRAFT_FAILED, found.display() + " has neither Entrypoint nor Cmd: give the program after the image");
+        }
+        Path root;
+        try {
+            root = new RootfsCache(dirs.rootfsCache()).unpack(image, spec != null ? TerminalProgress.on(spec.commandLine().getErr()) : Progress.NONE).directory();
+        } catch (ImageException e) {
+            throw new ExitException(ExitException.JKRAFT_FAILED, found.display() + ": " + e.getMessage());
+        }
+        Map<String, String> guestEnv = guestEnvironment(s.env());
+        String searchPath = guestEnv.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        Path resolved = null;
+        String argv0 = argv.getFirst();
+        if (argv0.contains("/")) {
+            resolved = ImageRun.inRoot(root, argv0.startsWith("/") ? argv0 : (s.workdir() != null ? s.workdir() : "/") + "/" + argv0);
+        } else {
+            for (String dir : searchPath.split(":")) {
+                Path candidate = dir.startsWith("/") ? ImageRun.inRoot(root, dir + "/" + argv0) : null;
+                if (candidate != null && Files.isRegularFile(candidate)) {
+                    resolved = candidate;
+                    break;
+                }
+            }
+        }
+        if (resolved == null || !Files.isRegularFile(resolved)) {
+            throw new ExitException(ExitException.NOT_FOUND, argv0 + ": not found in image " + found.display());
+        }
+        long mem = !given("-M") && s.memory() != null ? Size.parse(s.memory()) : memory;
+        int cpuCount = !given("--cpus") && s.cpus() != null ? s.cpus() : cpus;
+        String plat = !given("--platform") && s.platform() != null ? s.platform() : platform;
+        List<Volume> vols = new ArrayList<>();
+        for (String v : s.volumes()) {
+            vols.add(Volume.parse(v));
+        }
+        for (String v : volumes) {
+            vols.add(Volume.parse(v));
+        }
+        Map<String, String> options = options(s.options(), cpuCount, ports.isEmpty() ? s.publish() : ports);
+        String wd = workdir != null ? workdir : s.workdir() != null ? s.workdir() : "/";
+        if (!detach && name == null) {
+            Path upper = null;
+            try {
+                Files.createDirectories(dirs.rootfsCache());
+                upper = Files.createTempDirectory(dirs.rootfsCache(), "upper-");
+                return launcher.launch(new RunRequest(resolved, argv0, argv.subList(1, argv.size()), guestEnv, mem, plat,
+                        options, strace, logLevel.label(), root, vols, wd, upper));
+            } catch (java.io.IOException e) {
+                throw new ExitException(ExitException.JKRAFT_FAILED, "cannot make the guest's writable layer under " + dirs.rootfsCache() + ": " + e.getMessage());
+            } finally {
+                if (upper != null) {
+                    InstanceStore.delete(upper);
+                }
+            }
+        }
+        InstanceStore store = new InstanceStore(dirs.instances());
+        String base = found.display().replaceAll(".*/", "").replaceAll("[:@].*", "");
+        Instance inst = store.create(name != null ? name : store.freshName(base));
+        RunRequest request = new RunRequest(resolved, argv0, argv.subList(1, argv.size()), guestEnv, mem, plat,
+                options, strace, logLevel.label(), root, vols, wd, inst.upper());
+        return asInstance(inst, new Instance.Record(inst.name(), found.display(), System.currentTimeMillis(), removeOnExit, request));
     }
 
     /** Runs {@code rec} as instance {@code inst}: detached under a supervisor process, or in this process. */
@@ -244,9 +354,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** jkraft's environment (sorted, as Java does not keep the host's order) or none, then -e. */
-    private Map<String, String> guestEnvironment() {
-        Map<String, String> result = clearEnv ? new LinkedHashMap<>() : new LinkedHashMap<>(hostEnv);
+    /** {@code base} (jkraft's environment, none, or an image's), then -e. */
+    private Map<String, String> guestEnvironment(Map<String, String> base) {
+        Map<String, String> result = new LinkedHashMap<>(base);
         for (String e : env) {
             int eq = e.indexOf('=');
             String name = eq < 0 ? e : e.substring(0, eq);

@@ -109,7 +109,9 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
         options.forEach(b::option);
         // jkraft run shares the working directory read-write, as DESIGN.md's default view says.
         b.shareWorkingDirectory(rootfs == null);
-        if (rootfs != null) {
+        if (rootfs != null && rootfsUpper != null) {
+            b.overlayRootfs(rootfs, rootfsUpper);
+        } else if (rootfs != null) {
             b.rootfs(rootfs);
         }
         for (Volume v : volumes) {

@@ -3,7 +3,7 @@ package dev.jkraft.image;
 import static dev.jkraft.image.ClosureSearchTest.describe;
 import static dev.jkraft.image.ClosureSearchTest.paths;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.jkraft.cli.Required.require;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class ClosureTest {
 
     @Test
     void redisServer() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
+        require(Files.isRegularFile(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
         Closure c = Closure.compute(HOST, List.of("redis-server"), List.of(), Progress.NONE);
 
         assertThat(c.programs()).containsEntry("redis-server", "/usr/bin/redis-server");
@@ -56,7 +56,7 @@ class ClosureTest {
     @Test
     void pythonWithItsStandardLibrary() throws Exception {
         Path stdlib = Path.of("/usr/lib/python3.11");
-        assumeTrue(Files.isDirectory(stdlib.resolve("lib-dynload")), "python3.11 is not installed");
+        require(Files.isDirectory(stdlib.resolve("lib-dynload")), "python3.11 is not installed");
         Closure c = Closure.compute(HOST, List.of("python3"), List.of(stdlib.toString()), Progress.NONE);
 
         assertThat(describe(c)).contains("/usr/bin/python3 -> python3.11", "/usr/bin/python3.11",
@@ -74,7 +74,7 @@ class ClosureTest {
 
     @Test
     void staticBusyboxIsJustItself() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of("/usr/bin/busybox")), "busybox is not installed");
+        require(Files.isRegularFile(Path.of("/usr/bin/busybox")), "busybox is not installed");
         Closure c = Closure.compute(HOST, List.of("/bin/busybox"), List.of(), Progress.NONE);
         assertThat(describe(c)).containsExactly("/bin -> usr/bin", "/usr/", "/usr/bin/", "/usr/bin/busybox");
         assertThat(chroot(copy(c), "/bin/busybox", "echo", "hi")).isEqualTo("hi\n");
@@ -82,7 +82,7 @@ class ClosureTest {
 
     @Test
     void muslStatic() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/musl-gcc")), "musl-gcc is not installed");
+        require(Files.isExecutable(Path.of("/usr/bin/musl-gcc")), "musl-gcc is not installed");
         Path root = tmp.resolve("root");
         Files.createDirectories(root.resolve("bin"));
         Path src = source("hello.c", "#include <stdio.h>\nint main(void) { puts(\"static hello\"); return 0; }\n");
@@ -96,9 +96,9 @@ class ClosureTest {
 
     @Test
     void muslDynamicWithOriginRpathAndRunpath() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/musl-gcc")), "musl-gcc is not installed");
+        require(Files.isExecutable(Path.of("/usr/bin/musl-gcc")), "musl-gcc is not installed");
         Path muslLibc = Path.of("/usr/lib/x86_64-linux-musl/libc.so");
-        assumeTrue(Files.isRegularFile(muslLibc), "musl's libc.so is not installed");
+        require(Files.isRegularFile(muslLibc), "musl's libc.so is not installed");
         for (String dtags : List.of("--disable-new-dtags", "--enable-new-dtags")) {
             Path root = tmp.resolve("root" + dtags);
             Files.createDirectories(root.resolve("app/bin"));
@@ -190,9 +190,9 @@ class ClosureTest {
      * executable through /proc/self/exe.
      */
     private static String chroot(Path image, String... command) throws Exception {
-        assumeTrue(isRoot(), "chroot needs root");
+        require(isRoot(), "chroot needs root");
         Files.createDirectories(image.resolve("proc"));
-        assumeTrue(canMountProc(image.resolve("proc")), "unshare cannot mount a private /proc here");
+        require(canMountProc(image.resolve("proc")), "unshare cannot mount a private /proc here");
         List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--fork", "--pid",
                 "--mount-proc=" + image.resolve("proc"), "chroot", image.toString()));
         argv.addAll(List.of(command));
