@@ -38,19 +38,21 @@ final class OptionSources {
     }
 
     /**
-     * The options set by any source, name to value and source, in the order first set. Values
+     * The options set by any source, name to value and source, in the order last set. Values
      * are not checked here; {@link #check} does that.
      */
     static Map<String, Value> merge(Map<String, String> kraftfile, List<Assignment> set, Map<String, String> env) {
         Map<String, Value> out = new LinkedHashMap<>();
         kraftfile.forEach((k, v) -> out.put(k, new Value(v, Source.KRAFTFILE, null)));
         for (Assignment a : set) {
+            out.remove(a.name()); // the order of the last assignment, which wins
             out.put(a.name(), new Value(a.value(), Source.SET, null));
         }
         if (env.keySet().stream().anyMatch(k -> k.startsWith("JKRAFT_"))) {
             for (Option<?> o : new Libraries().registry().options()) {
                 String var = variable(o.name());
                 if (env.containsKey(var)) {
+                    out.remove(o.name());
                     out.put(o.name(), new Value(env.get(var), Source.ENVIRONMENT, var));
                 }
             }

@@ -188,7 +188,7 @@ class ImagesTest {
         assertThat(jkraft("build", p.toString())).as(err).isZero();
 
         // By name: Entrypoint + Cmd, the image's environment (not jkraft's), -e on top.
-        assertThat(jkraft("run", "-e", "=\"EXTRA=1\"", "argsapp")).as(err).isZero();
+        assertThat(jkraft("run", "-e", "EXTRA=1", "argsapp")).as(err).isZero();
         assertThat(guestOut).contains("argv[0]=\"/bin/args\"", "argv[1]=\"from-cmd\"", "=\"GREETING=hello\"", "=\"EXTRA=1\"")
                 .doesNotContain("HOST_ONLY");
         // ARGS replace Cmd, as with docker run.
@@ -225,7 +225,7 @@ class ImagesTest {
         String layerName = "0123/layer.tar";
         String config = """
                 {"architecture":"amd64","os":"linux",
-                 "config":{"Entrypoint":["/bin/args"],"Cmd":["docker"],"Env":["=\"FROM=docker\""],"WorkingDir":"/"},
+                 "config":{"Entrypoint":["/bin/args"],"Cmd":["docker"],"Env":["FROM=docker"],"WorkingDir":"/"},
                  "rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}""".formatted(sha256(layer));
         String configName = sha256(config.getBytes(StandardCharsets.UTF_8)) + ".json";
         String manifest = "[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"docker-args:1\"],\"Layers\":[\"" + layerName + "\"]}]";
@@ -328,9 +328,6 @@ class ImagesTest {
         Path p = project("missing", "name: missing\ncmd: [/usr/bin/no-such-program-here]\n");
         assertThat(jkraft("build", p.toString())).isEqualTo(125);
         assertThat(err).startsWith("jkraft: ").contains("no-such-program-here");
-        Path notElf = project("notelf", "name: notelf\ncmd: [/etc/hostname]\n");
-        assertThat(jkraft("build", notElf.toString())).isEqualTo(125);
-        assertThat(err).startsWith("jkraft: ");
     }
 
     @Test

@@ -85,7 +85,7 @@ class KraftfileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             unknown key          | name: a\\ncmd: [/a]\\nimage: x                     | unknown key 'image'
             no name              | cmd: [/a]                                         | 'name' must be an image name
             upper-case name      | name: Redis\\ncmd: [/a]                            | 'name' must be an image name
