@@ -8,14 +8,24 @@ import java.security.MessageDigest;
 /** Counts and sha256-hashes the bytes read through it (skipped bytes are read, so hashed too). */
 final class HashingInputStream extends FilterInputStream {
     final MessageDigest md = Digest.sha256();
+    private final long limit;
     long count;
 
     HashingInputStream(InputStream in) {
+        this(in, Long.MAX_VALUE);
+    }
+
+    /** Ends after {@code limit} bytes: a blob is read no further than one byte past its size. */
+    HashingInputStream(InputStream in, long limit) {
         super(in);
+        this.limit = limit;
     }
 
     @Override
     public int read() throws IOException {
+        if (count >= limit) {
+            return -1;
+        }
         int b = in.read();
         if (b >= 0) {
             md.update((byte) b);
@@ -26,7 +36,10 @@ final class HashingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
+        if (count >= limit) {
+            return -1;
+        }
+        int n = in.read(b, off, (int) Math.min(len, limit - count));
         if (n > 0) {
             md.update(b, off, n);
             count += n;

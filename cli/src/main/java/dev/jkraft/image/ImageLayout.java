@@ -181,6 +181,24 @@ public final class ImageLayout implements ImageSource {
         return addImage(ref, layers, image.config(), null);
     }
 
+    /**
+     * Removes the image {@code ref} from {@code index.json}; false if there was none. Its blobs
+     * stay (other images may share them).
+     */
+    public boolean removeImage(String ref) {
+        boolean[] removed = {false};
+        updateIndex(index -> {
+            ArrayNode manifests = (ArrayNode) index.path("manifests");
+            for (int i = manifests.size() - 1; i >= 0; i--) {
+                if (ImageRef.matches(refName(manifests.get(i)), ref)) {
+                    manifests.remove(i);
+                    removed[0] = true;
+                }
+            }
+        });
+        return removed[0];
+    }
+
     @Override
     public List<String> refs() {
         List<String> refs = new ArrayList<>();

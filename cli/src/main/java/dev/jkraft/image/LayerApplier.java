@@ -63,7 +63,7 @@ final class LayerApplier {
         HashingInputStream blob = null;
         HashingInputStream tarBytes;
         try (InputStream file = Files.newInputStream(layer.blob())) {
-            blob = new HashingInputStream(new BufferedInputStream(file, 1 << 16));
+            blob = new HashingInputStream(new BufferedInputStream(file, 1 << 16), layer.descriptor().size() + 1);
             try {
                 PushbackInputStream peek = new PushbackInputStream(blob, 2);
                 byte[] magic = peek.readNBytes(2);
@@ -146,7 +146,7 @@ final class LayerApplier {
             }
         }
         boolean whiteout = name.startsWith(WHITEOUT);
-        Path parent = parentDir(parts, e.getName(), what, whiteout ? null : thisLayer);
+        Path parent = parentDir(parts, e, what, whiteout ? null : thisLayer);
         if (parent == null) {
             return; // a whiteout in a directory no lower layer made: nothing to hide
         }
@@ -210,9 +210,12 @@ final class LayerApplier {
     /**
      * The parent directory of an entry, reached without following symlinks. For an entry to make
      * ({@code thisLayer} not null) missing directories are made and counted as this layer's; for a
-     * whiteout a missing directory gives null.
+     * whiteout a missing directory gives null. Directories made up get mode 0755 and the entry's
+     * mtime.
      */
-    private Path parentDir(List<String> parts, String entry, String what, Set<String> thisLayer) throws IOException {
+    private Path parentDir(List<String> parts, TarArchiveEntry e, String what, Set<String> thisLayer)
+            throws IOException {
+        String entry = e.getName();
         Path dir = root;
         for (int i = 0; i < parts.size() - 1; i++) {
             dir = dir.resolve(parts.get(i));
@@ -225,7 +228,8 @@ final class LayerApplier {
                 return null;
             } else if (a == null) {
                 Files.createDirectory(dir);
-                dirs.putIfAbsent(rel, new long[] {0755, -1});
+                // Made up, as docker does; the entry's mtime keeps the unpacked tree the same each time.
+                dirs.putIfAbsent(rel, new long[] {0755, e.getModTime().getTime()});
             } else if (a.isSymbolicLink()) {
                 throw new ImageException(what + ": entry \"" + entry + "\" would be written through the symlink \""
                         + rel + "\"; jkraft does not follow symlinks while unpacking");

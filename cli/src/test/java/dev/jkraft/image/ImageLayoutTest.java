@@ -196,5 +196,8 @@ class ImageLayoutTest {
                 .hasMessageContaining("no oci-layout");
         assertThat(new String(Files.readAllBytes(tmp.resolve("layout/index.json")), StandardCharsets.UTF_8))
                 .doesNotContain("/old");
+        assertThat(third.removeImage("busybox:1.36")).isTrue();
+        assertThat(third.removeImage("busybox:1.36")).isFalse();
+        assertThat(ImageLayout.open(tmp.resolve("layout")).refs()).containsExactly("redis:latest");
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad layers and images: each is refused with a message that names it, and leaves nothing behind. */
@@ -113,6 +114,18 @@ class UnpackSafetyTest {
                 .isInstanceOf(ImageException.class)
                 .hasMessageContaining("layer " + layer.descriptor().digest())
                 .hasMessageContaining("corrupted");
+        assertNothingLeft();
+    }
+
+    @Test
+    @Timeout(60)
+    void endlessBlobIsReadOnlyToItsSize() throws Exception {
+        Layer layer = TestTrees.layer(layout, TestTrees.tar(file("f", "x")));
+        Image image = layout.addImage("x", List.of(layer), TestTrees.config(), null);
+        Files.delete(layer.blob());
+        Files.createSymbolicLink(layer.blob(), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> new RootfsCache(cache).unpack(image, Progress.NONE))
+                .isInstanceOf(ImageException.class).hasMessageContaining("corrupted");
         assertNothingLeft();
     }
 
