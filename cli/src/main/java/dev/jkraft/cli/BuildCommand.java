@@ -106,6 +106,10 @@ final class BuildCommand implements Callable<Integer> {
                     }
                 }
             }
+            excludeFrom(entries, kf.exclude());
+            if (kf.rootfsDir() == null && !entries.containsKey(new LayerEntry(program, Path.of("/")).guestPath())) {
+                throw new ExitException(ExitException.JKRAFT_FAILED, "the program " + program + " is excluded from the image");
+            }
             long bytes = 0;
             for (LayerEntry e : entries.values()) {
                 if (Files.isRegularFile(e.hostPath(), LinkOption.NOFOLLOW_LINKS)) {
@@ -133,6 +137,24 @@ final class BuildCommand implements Callable<Integer> {
             LayerEntry e = new LayerEntry(c.guestPath(), c.hostPath());
             entries.put(e.guestPath(), e);
         }
+    }
+
+    /** Drops entries a pattern matches, and everything under them. */
+    private static void excludeFrom(Map<String, LayerEntry> entries, List<String> globs) {
+        if (globs.isEmpty()) {
+            return;
+        }
+        List<java.nio.file.PathMatcher> matchers = globs.stream()
+                .map(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        entries.keySet().removeIf(guest -> {
+            for (Path p = Path.of("/", guest); p != null && p.getNameCount() > 0; p = p.getParent()) {
+                Path candidate = p;
+                if (matchers.stream().anyMatch(m -> m.matches(candidate))) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /** NAME or NAME:TAG, checked; latest when no tag is given. */

@@ -29,6 +29,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *   root: /                        # where programs and files are taken from
  * # rootfs: ./rootfs               # or: a directory, copied whole
  * files: [/etc/redis/redis.conf, ./app.conf:/etc/app.conf]
+ * exclude: [/usr/lib/python3.11/test, "**&#47;__pycache__"]   # globs over guest paths, whole subtrees
  * env: {LANG: C.UTF-8}
  * workdir: /data
  * volumes: [./data:/data]
@@ -46,6 +47,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param root the host directory closure programs and root-relative files come from
  * @param closure the programs whose closure the rootfs is (empty for a directory rootfs)
  * @param files extra files: {@code guest path -> host path}
+ * @param exclude glob patterns of guest paths left out of the image, with everything under them
  * @param env environment variables for the program
  * @param workdir the working directory, or null for /
  * @param volumes {@code HOST:GUEST[:ro]} with absolute host paths
@@ -56,13 +58,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param options micro-library options, name to value
  */
 record Kraftfile(Path project, String name, List<String> cmd, Path rootfsDir, Path root, List<String> closure,
-        List<ExtraFile> files, Map<String, String> env, String workdir, List<String> volumes, List<String> ports,
+        List<ExtraFile> files, List<String> exclude, Map<String, String> env, String workdir, List<String> volumes, List<String> ports,
         String memory, Integer cpus, String platform, Map<String, String> options) {
 
     /** The names a Kraftfile may have, in the order they are looked for (kraft's). */
     static final List<String> FILE_NAMES = List.of("Kraftfile", "kraftfile", "Kraftfile.yaml", "Kraftfile.yml");
 
-    private static final Set<String> KEYS = Set.of("spec", "specification", "name", "cmd", "rootfs", "files", "env",
+    private static final Set<String> KEYS = Set.of("spec", "specification", "name", "cmd", "rootfs", "files", "exclude", "env",
             "workdir", "volumes", "ports", "memory", "cpus", "platform", "options");
     private static final Pattern IMAGE_NAME = Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*");
 
@@ -158,6 +160,17 @@ record Kraftfile(Path project, String name, List<String> cmd, Path rootfsDir, Pa
         for (String f : r.words("files")) {
             files.add(r.extraFile(f));
         }
+        List<String> exclude = r.words("exclude");
+        for (String g : exclude) {
+            if (!g.startsWith("/") && !g.startsWith("*")) {
+                throw bad(where + ": exclude: '" + g + "' must be a guest path or glob from / (or start with **)");
+            }
+            try {
+                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (IllegalArgumentException e) {
+                throw bad(where + ": exclude: '" + g + "' is not a glob: " + e.getMessage());
+            }
+        }
         String workdir = r.string("workdir");
         if (workdir != null && !workdir.startsWith("/")) {
             throw bad(where + ": 'workdir' must be an absolute guest path, not '" + workdir + "'");
@@ -196,7 +209,7 @@ record Kraftfile(Path project, String name, List<String> cmd, Path rootfsDir, Pa
         if (platform != null && !Set.of("auto", "kvm", "interp").contains(platform)) {
             throw bad(where + ": 'platform' must be auto, kvm or interp, not '" + platform + "'");
         }
-        return new Kraftfile(project, name, cmd, rootfsDir, root, closure, files, r.map("env"), workdir, volumes,
+        return new Kraftfile(project, name, cmd, rootfsDir, root, closure, files, exclude, r.map("env"), workdir, volumes,
                 ports, memory, cpus, platform, r.map("options"));
     }
 

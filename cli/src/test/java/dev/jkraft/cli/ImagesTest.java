@@ -249,11 +249,18 @@ class ImagesTest {
         Path py = project("python", """
                 name: python
                 cmd: [python3, -c, "import json, hashlib; print(json.dumps(hashlib.sha256(b'jk').hexdigest()[:8]))"]
-                files: [%s]
+                files: [%1$s]
+                exclude: [%1$s/test, %1$s/idlelib, "%1$s/config-*", "**/__pycache__"]
                 """.formatted(stdlib));
         assertThat(jkraft("build", py.toString())).as(err).isZero();
+        assertThat(out).contains("root file system: ");
+        Path unpacked = dir.resolve("cache");
         assertThat(jkraft("run", "python")).as(err).isZero();
         assertThat(guestOut).isEqualTo("\"" + sha256("jk".getBytes(StandardCharsets.UTF_8)).substring(0, 8) + "\"\n");
+        // Excluded subtrees are not in the image.
+        try (Stream<Path> files = Files.walk(unpacked)) {
+            assertThat(files.map(Path::toString).filter(f -> f.endsWith("/__pycache__") || f.endsWith(stdlib + "/test")).toList()).isEmpty();
+        }
     }
 
     private static String pythonMinor() throws IOException {

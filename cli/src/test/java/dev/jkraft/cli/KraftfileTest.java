@@ -34,6 +34,7 @@ class KraftfileTest {
                   closure: [/usr/bin/redis-server, redis-cli]
                   root: /
                 files: [/etc/hostname, ./app.conf:/etc/app.conf]
+                exclude: [/usr/share/doc, "**/__pycache__"]
                 env: {LANG: C.UTF-8, EMPTY: }
                 workdir: /data
                 volumes: [./data:/data:ro]
@@ -49,6 +50,7 @@ class KraftfileTest {
         assertThat(kf.closure()).containsExactly("/usr/bin/redis-server", "redis-cli");
         assertThat(kf.files()).containsExactly(new Kraftfile.ExtraFile("/etc/hostname", null, true),
                 new Kraftfile.ExtraFile("/etc/app.conf", dir.resolve("app.conf"), false));
+        assertThat(kf.exclude()).containsExactly("/usr/share/doc", "**/__pycache__");
         assertThat(kf.env()).containsExactly(Map.entry("LANG", "C.UTF-8"), Map.entry("EMPTY", ""));
         assertThat(kf.workdir()).isEqualTo("/data");
         assertThat(kf.volumes()).containsExactly(dir.resolve("data") + ":/data:ro");
@@ -105,6 +107,8 @@ class KraftfileTest {
             missing host file    | name: a\\ncmd: [/a]\\nfiles: [./nope:/x]           | does not exist
             relative guest file  | name: a\\ncmd: [/a]\\nfiles: [./Kraftfile:x]       | the guest path must be absolute
             bad volume           | name: a\\ncmd: [/a]\\nvolumes: [./nope:/data]      | volumes:
+            relative exclude     | name: a\\ncmd: [/a]\\nexclude: [usr/share]          | must be a guest path or glob
+            bad exclude glob     | name: a\\ncmd: [/a]\\nexclude: ['/a/{b']            | is not a glob
             env not K=V          | name: a\\ncmd: [/a]\\nenv: [JUSTKEY]               | is not K=V
             not a mapping        | [1, 2]                                            | expected a YAML mapping
             invalid YAML         | name: [a                                          | not valid YAML
