@@ -8,17 +8,14 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
 # shellcheck source=../scripts/find-jdk.sh
 . scripts/find-jdk.sh
+# shellcheck source=machine.sh
+. bench/machine.sh
 ./mvnw -B -q -DskipTests package >&2
 bin=guests/target/bin
 runs=${RUNS:-3}
 ./jkraft run "$bin/hello-musl-static" >/dev/null # builds the AOT cache if needed
 
-echo "## Machine"
-echo
-echo "- $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r)"
-echo "- /dev/kvm backend: $(ls /sys/module | grep -E '^kvm_(intel|amd|pvm)$' || echo unknown)"
-echo "- $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-echo "- $(qemu-x86_64 --version | head -1)"
+machine_header
 
 # four_ways NAME WORK TRIVIAL: WORK and TRIVIAL (the same program doing nothing) natively, under
 # qemu-x86_64, ./jkraft run --platform kvm and --platform interp, in one hyperfine run; then each

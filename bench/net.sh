@@ -8,16 +8,13 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
 # shellcheck source=../scripts/find-jdk.sh
 . scripts/find-jdk.sh
+# shellcheck source=machine.sh
+. bench/machine.sh
 ./mvnw -B -q -DskipTests package >&2
 nb=guests/target/bin/netbench-musl-static
 ./jkraft run "$nb" accept 1 >/dev/null # builds the AOT cache if needed
 
-echo "## Machine"
-echo
-echo "- $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r)"
-echo "- /dev/kvm backend: $(ls /sys/module | grep -E '^kvm_(intel|amd|pvm)$' || echo unknown)"
-echo "- $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-echo "- $(qemu-x86_64 --version | head -1), $(redis-server --version | cut -d' ' -f1-3)"
+machine_header "$(redis-server --version | cut -d' ' -f1-3)"
 
 # three NAME ARGS...: `netbench ARGS` natively, under qemu-x86_64 and under ./jkraft run, one hyperfine run.
 three() {

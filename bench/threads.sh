@@ -7,17 +7,14 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
 # shellcheck source=../scripts/find-jdk.sh
 . scripts/find-jdk.sh
+# shellcheck source=machine.sh
+. bench/machine.sh
 ./mvnw -B -q -DskipTests package >&2
 bin=guests/target/bin
 tb=$bin/threadbench-musl-static
 ./jkraft run "$tb" create 0 >/dev/null # builds the AOT cache if needed
 
-echo "## Machine"
-echo
-echo "- $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r)"
-echo "- /dev/kvm backend: $(ls /sys/module | grep -E '^kvm_(intel|amd|pvm)$' || echo unknown)"
-echo "- $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-echo "- $(qemu-x86_64 --version | head -1)"
+machine_header
 echo
 echo "## A VM exit on this machine"
 echo
