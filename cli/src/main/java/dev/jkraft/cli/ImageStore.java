@@ -37,13 +37,29 @@ final class ImageStore {
 
     /** The stored image {@code ref} answers (NAME means NAME:latest), if any. */
     Optional<Image> find(String ref) {
+        String wanted = ref.contains(":") ? ref : ref + ":latest";
+        if (!mentions(wanted)) {
+            return Optional.empty();
+        }
         ImageLayout layout = layout(false);
         if (layout == null) {
             return Optional.empty();
         }
-        String wanted = ref.contains(":") ? ref : ref + ":latest";
         // A ref the index lacks is no image; a damaged image behind a ref it has is an error.
         return layout.refs().contains(wanted) ? Optional.of(layout.image(wanted)) : Optional.empty();
+    }
+
+    /**
+     * Whether the index names {@code ref} at all, read as plain text: every {@code jkraft run
+     * NAME} of a program asks, and this keeps the JSON reader off that path. Refs are JSON
+     * strings without escapes, so a ref the index holds appears verbatim in quotes.
+     */
+    private boolean mentions(String ref) {
+        try {
+            return Files.readString(dir.resolve("index.json")).contains("\"" + ref + "\"");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     List<String> refs() {

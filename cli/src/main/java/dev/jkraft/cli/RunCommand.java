@@ -2,7 +2,6 @@ package dev.jkraft.cli;
 
 import dev.jkraft.image.Image;
 import dev.jkraft.image.ImageException;
-import dev.jkraft.image.Progress;
 import dev.jkraft.image.RootfsCache;
 import dev.jkraft.kernel.config.OptionAssignments.Assignment;
 import dev.jkraft.kernel.lib.KernelLog;
@@ -223,7 +222,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Path root;
         try {
-            root = new RootfsCache(dirs.rootfsCache()).unpack(image, spec != null ? TerminalProgress.on(spec.commandLine().getErr()) : Progress.NONE).directory();
+            root = new RootfsCache(dirs.rootfsCache()).unpack(image, TerminalProgress.on(spec != null
+                    ? spec.commandLine().getErr() : new java.io.PrintWriter(System.err, true))).directory();
         } catch (ImageException e) {
             throw new ExitException(ExitException.JKRAFT_FAILED, found.display() + ": " + e.getMessage());
         }
