@@ -5,6 +5,7 @@ import dev.jkraft.cli.Instance.State;
 import dev.jkraft.kernel.lib.Size;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -175,30 +176,30 @@ final class InstanceCommands {
         @Parameters(paramLabel = "NAME", description = "The instance.")
         String name;
 
-        Logs(Map<String, String> hostEnv) {
+        /** Where the log's bytes go as they are: a PrintWriter would re-encode them. */
+        private final PrintStream rawOut;
+
+        Logs(Map<String, String> hostEnv, PrintStream rawOut) {
             super(hostEnv);
+            this.rawOut = rawOut;
         }
 
         @Override
         public Integer call() {
             Instance inst = store().get(name);
-            var sink = spec.commandLine().getOut();
+            out().flush();
             try (InputStream in = Files.exists(inst.log()) ? Files.newInputStream(inst.log()) : InputStream.nullInputStream()) {
                 byte[] buf = new byte[65536];
-                // Bytes as written, not decoded: ISO-8859-1 maps each byte to one char and back.
                 while (true) {
                     int n = in.read(buf);
                     if (n > 0) {
-                        sink.print(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+                        rawOut.write(buf, 0, n);
                         continue;
                     }
-                    sink.flush();
-                    if (!follow || inst.status().phase() == Phase.EXITED || !Files.exists(inst.dir())) {
+                    rawOut.flush();
+                    if (!follow || !Files.exists(inst.dir()) || inst.status().phase() == Phase.EXITED) {
                         // One last read: output written between the read above and the exit.
-                        int last;
-                        while ((last = in.read(buf)) > 0) {
-                            sink.print(new String(buf, 0, last, java.nio.charset.StandardCharsets.ISO_8859_1));
-                        }
+                        in.transferTo(rawOut);
                         break;
                     }
                     Supervisor.sleep(100);
@@ -206,7 +207,7 @@ final class InstanceCommands {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the log of " + name + ": " + e.getMessage(), e);
             }
-            sink.flush();
+            rawOut.flush();
             return 0;
         }
     }

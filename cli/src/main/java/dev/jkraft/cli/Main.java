@@ -77,7 +77,7 @@ public final class Main implements Callable<Integer> {
                         .addSubcommand(new ConfigCommand.ListOptions())
                         .addSubcommand(new ConfigCommand.Show(hostEnv)))
                 .addSubcommand(new InstanceCommands.Ps(hostEnv))
-                .addSubcommand(new InstanceCommands.Logs(hostEnv))
+                .addSubcommand(new InstanceCommands.Logs(hostEnv, out))
                 .addSubcommand(new InstanceCommands.Stop(hostEnv))
                 .addSubcommand(new InstanceCommands.Rm(hostEnv))
                 .addSubcommand(new InstanceCommands.Supervise())

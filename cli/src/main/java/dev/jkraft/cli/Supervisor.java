@@ -159,7 +159,7 @@ final class Supervisor {
     /** The log as text, for showing a failed start. */
     static String readLog(Instance inst) {
         try {
-            return Files.exists(inst.log()) ? Files.readString(inst.log(), StandardCharsets.ISO_8859_1) : "";
+            return Files.exists(inst.log()) ? new String(Files.readAllBytes(inst.log()), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "";
         }

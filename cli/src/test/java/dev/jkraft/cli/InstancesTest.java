@@ -171,6 +171,13 @@ class InstancesTest {
     }
 
     @Test
+    void logsAreTheGuestsBytesAsWritten() {
+        assertThat(jkraft("run", "-d", "--name", "utf", "/bin/echo", "h\u00e9llo \u2713")).as(err).isZero();
+        assertThat(jkraft("logs", "-f", "utf")).as(err).isZero();
+        assertThat(out).isEqualTo("h\u00e9llo \u2713\n");
+    }
+
+    @Test
     void rmRemovesAnInstanceWhenItExits() {
         String exitcode = GuestRun.guest("exitcode", "musl-static").toString();
         assertThat(jkraft("run", "-d", "--rm", "--name", "gone", exitcode, "0")).as(err).isZero();
