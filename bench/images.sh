@@ -47,11 +47,13 @@ echo "## Closure images (jkraft build)"
 echo
 echo "| image | program | files | unpacked | layer (gzip) | build time | Debian packages it needs, installed |"
 echo "|---|---|---|---|---|---|---|"
-# The installed size (dpkg's Installed-Size, KiB) of a package and everything it depends on.
+# The installed size (dpkg's Installed-Size, KiB) of a package and everything it depends on that
+# is installed here (of alternatives, the installed one).
 apt_closure_mb() {
     apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$1" 2>/dev/null \
         | grep -v '^ ' | grep -v '^<' | sort -u \
-        | xargs dpkg-query -W -f='${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {printf "%.1f MB", s * 1024 / 1e6}'
+        | { xargs dpkg-query -W -f='${db:Status-Abbrev} ${Installed-Size}\n' 2>/dev/null || true; } \
+        | awk '$1 == "ii" {s += $2} END {printf "%.1f MB", s * 1024 / 1e6}'
 }
 for row in "redis redis-server redis-server" "python python3 python3-minimal python3.11" "lua lua5.4 lua5.4"; do
     set -- $row

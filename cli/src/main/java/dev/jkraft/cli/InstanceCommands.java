@@ -55,6 +55,22 @@ final class InstanceCommands {
         PrintWriter err() {
             return spec.commandLine().getErr();
         }
+
+        /** Does {@code action} to each named instance, printing the names it did, as docker stop and rm. */
+        int forEach(List<String> names, java.util.function.Consumer<String> action) {
+            int status = 0;
+            for (String n : names) {
+                try {
+                    action.accept(n);
+                    out().println(n);
+                } catch (ExitException e) {
+                    err().println("jkraft: " + e.getMessage());
+                    status = e.status();
+                }
+            }
+            out().flush();
+            return status;
+        }
     }
 
     @Command(name = "ps", description = "Lists instances: running ones, or all with -a.")
@@ -230,17 +246,7 @@ final class InstanceCommands {
             if (grace < 0) {
                 throw new ExitException(ExitException.JKRAFT_FAILED, "-t must be 0 or more seconds, not " + grace);
             }
-            int status = 0;
-            for (String n : names) {
-                try {
-                    stop(store().get(n), grace);
-                    out().println(n);
-                } catch (ExitException e) {
-                    err().println("jkraft: " + e.getMessage());
-                    status = e.status();
-                }
-            }
-            return status;
+            return forEach(names, n -> stop(store().get(n), grace));
         }
     }
 
@@ -287,25 +293,17 @@ final class InstanceCommands {
 
         @Override
         public Integer call() {
-            int status = 0;
-            for (String n : names) {
-                try {
-                    Instance inst = store().get(n);
-                    if (inst.status().phase() != Phase.EXITED) {
-                        if (!force) {
-                            throw new ExitException(ExitException.JKRAFT_FAILED,
-                                    n + " is running; stop it first (jkraft stop " + n + ") or use rm -f");
-                        }
-                        stop(inst, 0);
+            return forEach(names, n -> {
+                Instance inst = store().get(n);
+                if (inst.status().phase() != Phase.EXITED) {
+                    if (!force) {
+                        throw new ExitException(ExitException.JKRAFT_FAILED,
+                                n + " is running; stop it first (jkraft stop " + n + ") or use rm -f");
                     }
-                    InstanceStore.delete(inst.dir());
-                    out().println(n);
-                } catch (ExitException e) {
-                    err().println("jkraft: " + e.getMessage());
-                    status = e.status();
+                    stop(inst, 0);
                 }
-            }
-            return status;
+                InstanceStore.delete(inst.dir());
+            });
         }
     }
 

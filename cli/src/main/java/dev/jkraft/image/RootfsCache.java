@@ -109,9 +109,9 @@ public final class RootfsCache {
 
     /**
      * Deletes a file or a tree without following symlinks, first making each directory writable
-     * (an unpacked image may have read-only directories).
+     * (an unpacked image, or a guest's writable layer, may have read-only directories).
      */
-    static void deleteTree(Path path) throws IOException {
+    public static void deleteTree(Path path) throws IOException {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

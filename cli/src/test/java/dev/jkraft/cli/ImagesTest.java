@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +32,7 @@ class ImagesTest {
     @TempDir
     Path dir;
 
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private JkraftHome home;
     private String out;
     private String err;
     private String guestOut;
@@ -42,35 +40,24 @@ class ImagesTest {
 
     @BeforeEach
     void setUp() {
-        env.put("PATH", "/usr/bin:/bin");
-        env.put("HOME", dir.toString());
-        env.put("XDG_DATA_HOME", dir.resolve("data").toString());
-        env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
-        env.put("HOST_ONLY", "not for images");
+        home = new JkraftHome(dir);
+        home.env.put("HOST_ONLY", "not for images");
     }
 
     @AfterEach
     void killLeftovers() {
-        jkraft("ps", "-q");
-        for (String name : out.split("\n")) {
-            if (!name.isBlank()) {
-                jkraft("rm", "-f", name);
-            }
-        }
+        home.removeInstances();
     }
 
     /** jkraft in this JVM; a foreground guest runs on the test's platform with its output captured. */
     private int jkraft(String... args) {
-        var o = new ByteArrayOutputStream();
-        var e = new ByteArrayOutputStream();
         var g = new ByteArrayOutputStream();
-        int status = Main.execute(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8), env, request -> {
-                    launched.add(request);
-                    return request.toBuilder(e).stdout(g).stderr(g).platform(TestPlatform.name()).build().run();
-                });
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
+        int status = home.run(request -> {
+            launched.add(request);
+            return request.toBuilder(System.err).stdout(g).stderr(g).platform(TestPlatform.name()).build().run();
+        }, args);
+        out = home.out;
+        err = home.err;
         guestOut = g.toString(StandardCharsets.ISO_8859_1);
         return status;
     }
@@ -294,7 +281,7 @@ class ImagesTest {
         byte[] bytes = Files.readAllBytes(layerBlob);
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(layerBlob, bytes);
-        env.put("XDG_CACHE_HOME", dir.resolve("cache2").toString()); // not unpacked yet
+        home.env.put("XDG_CACHE_HOME", dir.resolve("cache2").toString()); // not unpacked yet
         assertThat(jkraft("run", layout.toString())).isEqualTo(125);
         assertThat(err).startsWith("jkraft: ").containsAnyOf("digest", "corrupt", "does not match");
         try (Stream<Path> left = Files.exists(dir.resolve("cache2/rootfs")) ? Files.list(dir.resolve("cache2/rootfs")) : Stream.empty()) {

@@ -2,15 +2,10 @@ package dev.jkraft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,27 +23,19 @@ class InstancesTest {
     @TempDir
     Path dir;
 
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private JkraftHome home;
     private String out;
     private String err;
 
     @BeforeEach
     void setUp() {
         TestPlatform.require();
-        env.put("PATH", "/usr/bin:/bin");
-        env.put("HOME", dir.toString());
-        env.put("XDG_DATA_HOME", dir.resolve("data").toString());
-        env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        home = new JkraftHome(dir);
     }
 
     @AfterEach
     void killLeftovers() {
-        jkraft("ps", "-q");
-        for (String name : out.split("\n")) {
-            if (!name.isBlank()) {
-                jkraft("rm", "-f", name);
-            }
-        }
+        home.removeInstances();
     }
 
     private int jkraft(String... args) {
@@ -58,12 +45,9 @@ class InstancesTest {
     }
 
     private int jkraft(Launcher launcher, String... args) {
-        var o = new ByteArrayOutputStream();
-        var e = new ByteArrayOutputStream();
-        int status = Main.execute(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8), env, launcher);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
+        int status = home.run(launcher, args);
+        out = home.out;
+        err = home.err;
         return status;
     }
 
