@@ -40,7 +40,13 @@ final class Supervisor {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-XX:+UseSerialGC"));
+        // The jkraft script's AOT cache (the same jar): the supervisor starts as fast as jkraft run.
+        String aot = System.getProperty("jkraft.aot_cache");
+        if (aot != null && Files.isRegularFile(Path.of(aot))) {
+            command.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "supervise", inst.dir().toString()));
         Process p;
         try {
