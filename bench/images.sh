@@ -55,7 +55,7 @@ apt_closure_mb() {
         | { xargs dpkg-query -W -f='${db:Status-Abbrev} ${Installed-Size}\n' 2>/dev/null || true; } \
         | awk '$1 == "ii" {s += $2} END {printf "%.1f MB", s * 1024 / 1e6}'
 }
-for row in "redis redis-server redis-server" "python python3 python3-minimal python3.11" "lua lua5.4 lua5.4"; do
+for row in "redis redis-server redis-server" "python python3 python3" "lua lua5.4 lua5.4"; do
     set -- $row
     dir=$1 prog=$2
     shift 2

@@ -227,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (ImageException e) {
             throw new ExitException(ExitException.JKRAFT_FAILED, found.display() + ": " + e.getMessage());
         }
-        Map<String, String> guestEnv = guestEnvironment(s.env());
+        Map<String, String> guestEnv = guestEnvironment(clearEnv ? Map.of() : s.env());
         String searchPath = guestEnv.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         Path resolved = null;
         String argv0 = argv.getFirst();
