@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Images (issue #8), in one run on this machine; prints markdown. Needs hyperfine, qemu-user,
 # redis-server, python3, lua5.4, apt (dpkg-query) and a usable /dev/kvm.
-#  1. The closure images of redis-server, python3 and lua5.4 that jkraft build makes: files,
+#  1. The closure images of redis-server, python3 and lua5.4 that jkraft build makes from
+#     examples/*/Kraftfile: files,
 #     bytes unpacked, compressed layer; beside the installed size of the Debian packages the same
 #     program pulls in (apt's dependency closure, measured here) and the host root's used space.
 #  2. `jkraft run IMAGE` against `jkraft run /usr/bin/PROGRAM` (the host path), next to the
@@ -23,23 +24,11 @@ runs=${RUNS:-10}
 work=$(mktemp -d /tmp/jk-images.XXXXXX)
 trap 'XDG_DATA_HOME=$work/data ./jkraft rm -f bench-redis >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 export XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache
-py=$(python3 -c 'import sys; print(f"/usr/lib/python3.{sys.version_info.minor}")')
-
-mkdir -p "$work/redis" "$work/python" "$work/lua"
-cat > "$work/redis/Kraftfile" <<K
-name: bench-redis
-cmd: [/usr/bin/redis-server, --port, "6379", --save, "", --appendonly, "no"]
-K
-cat > "$work/python/Kraftfile" <<K
-name: bench-python
-cmd: [python3]
-files: [$py]
-exclude: [$py/test, $py/idlelib, $py/tkinter, $py/ensurepip, $py/lib2to3, "$py/config-*", "**/__pycache__"]
-K
-cat > "$work/lua/Kraftfile" <<K
-name: bench-lua
-cmd: [lua5.4]
-K
+# The README's example projects (examples/*/Kraftfile), as a user would build them.
+for ex in redis python lua; do
+    mkdir -p "$work/$ex"
+    cp "examples/$ex/Kraftfile" "$work/$ex/Kraftfile"
+done
 
 machine_header "$(redis-server --version | cut -d' ' -f1-3), $(python3 --version), $(lua5.4 -v)"
 echo
@@ -67,7 +56,7 @@ for row in "redis redis-server redis-server" "python python3 python3" "lua lua5.
     layer=$(sed -n 's/.*root file system: \([0-9]*\) files, \([0-9.]*\) MB (\([0-9.]*\) MB compressed).*/\3/p' <<<"$summary")
     debs=""
     for pkg in "$@"; do debs="$debs${debs:+ + }$pkg $(apt_closure_mb "$pkg")"; done
-    printf '| bench-%s | %s | %s | %s MB | %s MB | %.1f s | %s |\n' "$dir" "$prog" "$files" "$unpacked" "$layer" \
+    printf '| %s | %s | %s | %s MB | %s MB | %.1f s | %s |\n' "$dir" "$prog" "$files" "$unpacked" "$layer" \
         "$(echo "$end - $start" | bc)" "$debs"
 done
 echo
@@ -77,17 +66,17 @@ echo
 echo "## jkraft run of an image against the same program from the host's root (wall time, $runs runs)"
 echo
 # Unpack once outside the measurement: the first run of an image unpacks it into the cache.
-./jkraft run bench-lua -e '' >/dev/null
-./jkraft run bench-python -c pass >/dev/null
+./jkraft run lua -e '' >/dev/null
+./jkraft run python -c pass >/dev/null
 hyperfine -N --warmup 2 --runs "$runs" --export-markdown /tmp/jk-images.md \
     -n "lua native" "/usr/bin/lua5.4 -e ''" \
     -n "lua qemu-x86_64" "qemu-x86_64 /usr/bin/lua5.4 -e ''" \
     -n "lua jkraft run /usr/bin/lua5.4" "./jkraft run /usr/bin/lua5.4 -e ''" \
-    -n "lua jkraft run bench-lua (image)" "./jkraft run bench-lua -e ''" \
+    -n "lua jkraft run lua (image)" "./jkraft run lua -e ''" \
     -n "python native" "/usr/bin/python3 -c pass" \
     -n "python qemu-x86_64" "qemu-x86_64 /usr/bin/python3 -c pass" \
     -n "python jkraft run /usr/bin/python3" "./jkraft run /usr/bin/python3 -c pass" \
-    -n "python jkraft run bench-python (image)" "./jkraft run bench-python -c pass" >&2
+    -n "python jkraft run python (image)" "./jkraft run python -c pass" >&2
 cat /tmp/jk-images.md
 
 echo
@@ -99,7 +88,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 starts="" pings="" stops=""
 for i in 1 2 3 4 5; do
     t0=$(date +%s.%N)
-    ./jkraft run -d --name bench-redis -p "$port:6379" bench-redis >/dev/null
+    ./jkraft run -d --name bench-redis -p "$port:6379" redis >/dev/null
     t1=$(date +%s.%N)
     until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.01; done
     t2=$(date +%s.%N)
