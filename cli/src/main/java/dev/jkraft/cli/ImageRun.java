@@ -27,8 +27,14 @@ import java.util.Map;
 final class ImageRun {
     private ImageRun() {}
 
-    /** An image to run, and the archive to close once it is unpacked (or null). */
-    record Found(Image image, String display, AutoCloseable source) implements AutoCloseable {
+    /**
+     * An image to run, and the archive to close once it is unpacked (or null). {@code built} is
+     * true for images jkraft build made on this machine (the store, a project directory): only
+     * those may reach into the host through their settings (volumes, published ports, extra
+     * mounts); an archive or layout from elsewhere could otherwise mount the host's / into its
+     * guest just by asking.
+     */
+    record Found(Image image, String display, AutoCloseable source, boolean built) implements AutoCloseable {
         @Override
         public void close() {
             if (source != null) {
@@ -58,12 +64,12 @@ final class ImageRun {
                 String checked = BuildCommand.reference(target);
                 Image image = ImageStore.of(hostEnv).find(checked).orElseThrow(() -> new ExitException(
                         ExitException.NOT_FOUND, "no image " + checked + " (jkraft build makes images; jkraft run takes a path to an OCI layout or archive too)"));
-                return new Found(image, checked, null);
+                return new Found(image, checked, null, true);
             }
             if (!target.matches("[a-z0-9]+([._-][a-z0-9]+)*")) {
                 return null;
             }
-            return ImageStore.of(hostEnv).find(target).map(i -> new Found(i, i.ref(), null)).orElse(null);
+            return ImageStore.of(hostEnv).find(target).map(i -> new Found(i, i.ref(), null, true)).orElse(null);
         } catch (ImageException e) {
             throw new ExitException(ExitException.JKRAFT_FAILED, e.getMessage());
         }
@@ -72,7 +78,8 @@ final class ImageRun {
     private static Found fromPath(Path path, String ref, String display, Path scratch) {
         if (Files.isDirectory(path)) {
             Path layout = path;
-            if (!Files.isRegularFile(path.resolve("oci-layout"))) {
+            boolean project = !Files.isRegularFile(path.resolve("oci-layout"));
+            if (project) {
                 if (Kraftfile.FILE_NAMES.stream().noneMatch(n -> Files.isRegularFile(path.resolve(n)))) {
                     return null; // a directory: ProgramLookup says it cannot be run
                 }
@@ -85,7 +92,7 @@ final class ImageRun {
                 }
             }
             ImageLayout l = ImageLayout.open(layout);
-            return new Found(l.image(choose(l.refs(), ref, display)), display, null);
+            return new Found(l.image(choose(l.refs(), ref, display)), display, null, project);
         }
         if (!Files.isRegularFile(path) || !isArchive(path)) {
             return null;
@@ -93,7 +100,7 @@ final class ImageRun {
         ImageArchive archive = ImageArchive.open(path, scratch);
         try {
             Image image = archive.image(choose(archive.refs(), ref, display));
-            return new Found(image, display, archive);
+            return new Found(image, display, archive, false);
         } catch (RuntimeException e) {
             archive.close();
             throw e;

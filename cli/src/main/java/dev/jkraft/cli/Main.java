@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
             Launcher launcher) {
         RunCommand fast = FastRunParser.parse(args, hostEnv, launcher);
         if (fast != null) {
+            fast.stderr = err;
             try {
                 return fast.call();
             } catch (ExitException e) {

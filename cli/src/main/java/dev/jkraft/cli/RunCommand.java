@@ -134,6 +134,13 @@ final class RunCommand implements Callable<Integer> {
         this.launcher = launcher;
     }
 
+    /** jkraft's own standard error when the fast parser, not picocli, read the command line. */
+    java.io.PrintStream stderr = System.err;
+
+    private java.io.PrintWriter errWriter() {
+        return spec != null ? spec.commandLine().getErr() : new java.io.PrintWriter(stderr, true);
+    }
+
     /** Options given on the command line by the fast parser (picocli's parse result says it otherwise). */
     final java.util.Set<String> fastGiven = new java.util.HashSet<>();
 
@@ -198,6 +205,33 @@ final class RunCommand implements Callable<Integer> {
         return options;
     }
 
+    /** Options through which an image's settings would reach into the host. */
+    private static final java.util.Set<String> HOST_OPTIONS = java.util.Set.of("vfs.fstab", "inet.publish");
+
+    /**
+     * An image from an archive or a layout path: its volumes, published ports and host-reaching
+     * options are dropped, saying so; -v, -p and --set give them.
+     */
+    private ImageSettings withoutHostAccess(ImageSettings s, String display) {
+        List<String> dropped = new ArrayList<>();
+        s.volumes().forEach(v -> dropped.add("volume " + v));
+        s.publish().forEach(p -> dropped.add("port " + p));
+        Map<String, String> options = new LinkedHashMap<>(s.options());
+        for (String o : HOST_OPTIONS) {
+            if (options.remove(o) != null) {
+                dropped.add("option " + o);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            var err = errWriter();
+            err.println("jkraft: " + display + " is not an image built here: ignoring its " + String.join(", ", dropped)
+                    + " (give them with -v, -p or --set)");
+            err.flush();
+        }
+        return new ImageSettings(s.entrypoint(), s.cmd(), s.env(), s.workdir(), s.memory(), s.cpus(), s.platform(),
+                options, List.of(), List.of());
+    }
+
     /** Whether {@code option} was on the command line (rather than left at its default). */
     private boolean given(String option) {
         if (spec != null && spec.commandLine().getParseResult() != null) {
@@ -215,6 +249,9 @@ final class RunCommand implements Callable<Integer> {
     private int runImage(ImageRun.Found found, JkraftDirs dirs) {
         Image image = found.image();
         ImageSettings s = ImageSettings.of(image.config());
+        if (!found.built()) {
+            s = withoutHostAccess(s, found.display());
+        }
         List<String> argv = new ArrayList<>(s.entrypoint());
         argv.addAll(args.isEmpty() ? s.cmd() : args);
         if (argv.isEmpty()) {
@@ -222,8 +259,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path root;
         try {
-            root = new RootfsCache(dirs.rootfsCache()).unpack(image, TerminalProgress.on(spec != null
-                    ? spec.commandLine().getErr() : new java.io.PrintWriter(System.err, true))).directory();
+            root = new RootfsCache(dirs.rootfsCache()).unpack(image, TerminalProgress.on(errWriter())).directory();
         } catch (ImageException e) {
             throw new ExitException(ExitException.JKRAFT_FAILED, found.display() + ": " + e.getMessage());
         }

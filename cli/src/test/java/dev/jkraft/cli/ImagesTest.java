@@ -202,6 +202,39 @@ class ImagesTest {
     }
 
     @Test
+    void onlyImagesBuiltHereReachIntoTheHost() throws IOException {
+        Path p = project("reach", """
+                name: reach
+                cmd: [/bin/args]
+                rootfs: ./root
+                volumes: [./data:/data]
+                ports: ["18080:80"]
+                options: {vfs.fstab: "/:/host:hostfs", vmem.aslr: false}
+                """);
+        Files.createDirectories(p.resolve("data"));
+        Path bin = Files.createDirectories(p.resolve("root/bin"));
+        Files.copy(GuestRun.guest("args", "musl-static"), bin.resolve("args"));
+        assertThat(jkraft("build", p.toString())).as(err).isZero();
+        Path archive = dir.resolve("reach.tar");
+        assertThat(jkraft("pkg", "-o", archive.toString(), "reach")).as(err).isZero();
+
+        // Built here: the Kraftfile's volumes, ports and options apply.
+        assertThat(jkraft("run", "reach")).as(err).isZero();
+        RunRequest built = launched.getLast();
+        assertThat(built.volumes()).extracting(Volume::guest).containsExactly("/data");
+        assertThat(built.options()).containsEntry("inet.publish", "18080:80").containsEntry("vfs.fstab", "/:/host:hostfs");
+
+        // The same image as an archive from elsewhere: nothing that reaches the host.
+        assertThat(jkraft("run", archive.toString())).as(err).isZero();
+        RunRequest foreign = launched.getLast();
+        assertThat(foreign.volumes()).isEmpty();
+        assertThat(foreign.options()).doesNotContainKeys("inet.publish", "vfs.fstab").containsEntry("vmem.aslr", "false");
+        assertThat(err).contains("is not an image built here: ignoring its volume", "port 18080:80", "option vfs.fstab");
+        assertThat(jkraft("run", "-p", "18081:80", archive.toString())).as(err).isZero();
+        assertThat(launched.getLast().options()).containsEntry("inet.publish", "18081:80");
+    }
+
+    @Test
     void aDockerSaveArchiveRuns() throws IOException {
         TestPlatform.require();
         byte[] layer = tar(Map.of("bin/args", Files.readAllBytes(GuestRun.guest("args", "musl-static"))));
