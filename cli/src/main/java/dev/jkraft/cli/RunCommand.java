@@ -31,7 +31,7 @@ import picocli.CommandLine.TypeConversionException;
  * implemented yet fail with status 125 instead of being ignored.
  */
 @Command(name = "run",
-        description = "Runs PROGRAM, an unmodified Linux x86-64 ELF file, in a jkraft unikernel.",
+        description = "Runs PROGRAM, an unmodified Linux x86-64 ELF file, or an image's program, in a jkraft unikernel.",
         sortOptions = false,
         showEndOfOptionsDelimiterInUsageHelp = true,
         footerHeading = "%n",
@@ -120,7 +120,8 @@ final class RunCommand implements Callable<Integer> {
     KernelLog.Level logLevel;
 
     @Parameters(index = "0", paramLabel = "PROGRAM",
-            description = "The program: a path, or a name looked up in PATH.")
+            description = "The program: a path, or a name looked up in PATH. Or an image: NAME[:TAG] from jkraft build, "
+                    + "a project directory, an OCI layout, or an OCI or docker save archive (FILE[@REF]).")
     String program;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the program.")
