@@ -73,6 +73,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RunCommand(hostEnv, launcher))
                 .addSubcommand(new BuildCommand(hostEnv))
                 .addSubcommand(new PkgCommand(hostEnv))
+                .addSubcommand(new ImageCommands.Images(hostEnv))
+                .addSubcommand(new ImageCommands.Rmi(hostEnv))
                 .addSubcommand(new VersionCommand())
                 .addSubcommand(new CommandLine(new ConfigCommand())
                         .addSubcommand(new ConfigCommand.ListOptions())
@@ -104,7 +106,7 @@ public final class Main implements Callable<Integer> {
     /** {@code jkraft} without a command. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command; use run, build, pkg, ps, logs, stop, rm, config, version or help");
+        throw new ParameterException(spec.commandLine(), "missing command; use run, build, pkg, images, rmi, ps, logs, stop, rm, config, version or help");
     }
 
     private static int usageError(ParameterException e, String[] args) {

@@ -19,7 +19,7 @@ final class TerminalProgress implements Progress {
     private long done;
     private long lastDraw;
 
-    private TerminalProgress(PrintWriter err) {
+    TerminalProgress(PrintWriter err) {
         this.err = err;
     }
 

@@ -105,7 +105,7 @@ class CliTest {
     void aMissingCommandIsAUsageError() {
         assertThat(jkraft()).isEqualTo(125);
         assertThat(err).isEqualTo("""
-                jkraft: missing command; use run, build, pkg, ps, logs, stop, rm, config, version or help
+                jkraft: missing command; use run, build, pkg, images, rmi, ps, logs, stop, rm, config, version or help
                 Try 'jkraft --help' for more information.
                 """);
     }

@@ -235,6 +235,31 @@ class ImagesTest {
     }
 
     @Test
+    void imagesListsTheStoreAndRmiForgetsAnImage() throws IOException {
+        Path p = argsProject();
+        assertThat(jkraft("images")).as(err).isZero();
+        assertThat(out.lines().toList()).hasSize(1); // the header alone
+        assertThat(jkraft("build", p.toString())).as(err).isZero();
+        assertThat(jkraft("build", "-t", "argsapp:2", p.toString())).as(err).isZero();
+        assertThat(jkraft("images")).as(err).isZero();
+        assertThat(out.lines().findFirst().orElseThrow().replaceAll(" +", " ")).isEqualTo("IMAGE ID LAYERS SIZE");
+        assertThat(out).contains("argsapp:latest", "argsapp:2").containsPattern("argsapp:2 +[0-9a-f]{12} +1 +[0-9.]+ MB");
+        assertThat(jkraft("images", "-q")).isZero();
+        assertThat(out).isEqualTo("argsapp:2\nargsapp:latest\n");
+
+        assertThat(jkraft("rmi", "argsapp:2")).as(err).isZero();
+        assertThat(out).isEqualTo("argsapp:2\n");
+        assertThat(jkraft("images", "-q")).isZero();
+        assertThat(out).isEqualTo("argsapp:latest\n");
+        assertThat(jkraft("run", "argsapp:2")).isEqualTo(127);
+        assertThat(jkraft("rmi", "argsapp:2")).isEqualTo(127);
+        assertThat(err).contains("no image argsapp:2");
+        assertThat(jkraft("rmi", "Not A Ref")).isEqualTo(125);
+        // The other tag still runs.
+        assertThat(jkraft("run", "argsapp")).as(err).isZero();
+    }
+
+    @Test
     void aDockerSaveArchiveRuns() throws IOException {
         TestPlatform.require();
         byte[] layer = tar(Map.of("bin/args", Files.readAllBytes(GuestRun.guest("args", "musl-static"))));
