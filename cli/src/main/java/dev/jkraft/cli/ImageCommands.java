@@ -60,7 +60,7 @@ final class ImageCommands {
         }
     }
 
-    @Command(name = "rmi", description = "Removes images from the image store (their layers stay until nothing uses them; "
+    @Command(name = "rmi", description = "Removes images from the image store (their blobs stay: nothing collects them yet; "
             + "unpacked root file systems stay in the cache).")
     static final class Rmi implements Callable<Integer> {
         @Spec
