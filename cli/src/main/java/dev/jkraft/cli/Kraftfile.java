@@ -24,6 +24,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * spec: v0.6                       # optional, as kraft's
  * name: redis                      # the image name (tag: latest, or jkraft build -t)
  * cmd: [/usr/bin/redis-server, --port, "6379"]
+ * # or: program: /usr/bin/redis-server
+ * #     args: [--port, "6379"]
  * rootfs:                          # default: the closure of cmd[0] in the host's root
  *   closure: [/usr/bin/redis-server, /usr/bin/redis-cli]
  *   root: /                        # where programs and files are taken from
@@ -64,7 +66,7 @@ record Kraftfile(Path project, String name, List<String> cmd, Path rootfsDir, Pa
     /** The names a Kraftfile may have, in the order they are looked for (kraft's). */
     static final List<String> FILE_NAMES = List.of("Kraftfile", "kraftfile", "Kraftfile.yaml", "Kraftfile.yml");
 
-    private static final Set<String> KEYS = Set.of("spec", "specification", "name", "cmd", "rootfs", "files", "exclude", "env",
+    private static final Set<String> KEYS = Set.of("spec", "specification", "name", "cmd", "program", "args", "rootfs", "files", "exclude", "env",
             "workdir", "volumes", "ports", "memory", "cpus", "platform", "options");
     private static final Pattern IMAGE_NAME = Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*");
 
@@ -122,6 +124,17 @@ record Kraftfile(Path project, String name, List<String> cmd, Path rootfsDir, Pa
                     + (name == null ? "missing" : "'" + name + "'"));
         }
         List<String> cmd = r.words("cmd");
+        if (doc.has("program") || doc.has("args")) {
+            if (doc.has("cmd")) {
+                throw bad(where + ": give either 'cmd' or 'program' with 'args', not both");
+            }
+            String program = r.string("program");
+            if (program == null || program.isEmpty()) {
+                throw bad(where + ": 'args' needs 'program', e.g. program: /usr/bin/redis-server");
+            }
+            cmd = new ArrayList<>(List.of(program));
+            cmd.addAll(r.words("args"));
+        }
         if (cmd.isEmpty()) {
             throw bad(where + ": 'cmd' must name the program, e.g. cmd: [/usr/bin/redis-server]");
         }

@@ -73,6 +73,14 @@ class KraftfileTest {
     }
 
     @Test
+    void programAndArgsAreAnotherWayToSayCmd() throws IOException {
+        Kraftfile kf = read("name: redis\nprogram: /usr/bin/redis-server\nargs: [--port, 6379]\n");
+        assertThat(kf.cmd()).containsExactly("/usr/bin/redis-server", "--port", "6379");
+        assertThat(kf.closure()).containsExactly("/usr/bin/redis-server");
+        assertThat(read("name: a\nprogram: /bin/a\n").cmd()).containsExactly("/bin/a");
+    }
+
+    @Test
     void aDirectoryRootfsIsRelativeToTheKraftfile() throws IOException {
         Files.createDirectories(dir.resolve("root/bin"));
         assertThat(read("name: app\ncmd: [/bin/app]\nrootfs: ./root\n").rootfsDir()).isEqualTo(dir.resolve("root"));
@@ -92,6 +100,8 @@ class KraftfileTest {
             no name              | cmd: [/a]                                         | 'name' must be an image name
             upper-case name      | name: Redis\\ncmd: [/a]                            | 'name' must be an image name
             no cmd               | name: a                                           | 'cmd' must name the program
+            cmd and program      | name: a\\ncmd: [/a]\\nprogram: /b                  | either 'cmd' or 'program'
+            args without program | name: a\\nargs: [x]                            | 'args' needs 'program'
             cmd a mapping        | name: a\\ncmd: {x: 1}                              | 'cmd' must be a list
             bad port             | name: a\\ncmd: [/a]\\nports: [70000:1]             | ports:
             bad memory           | name: a\\ncmd: [/a]\\nmemory: lots                 | 'memory'
