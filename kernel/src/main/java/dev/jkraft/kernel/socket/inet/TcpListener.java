@@ -37,26 +37,38 @@ final class TcpListener {
      */
     static TcpListener open(InetStack stack, WaitQueue queue, boolean v6, InetSocketAddress host, boolean alsoV4,
             int backlog, Configure configure) throws SyscallException {
-        TcpListener l = new TcpListener(stack);
-        try {
-            ServerSocketChannel first = l.add(queue, v6, host, backlog, configure);
-            if (alsoV4) {
-                int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
-                try {
-                    l.add(queue, false, new InetSocketAddress(InetStack.loopback(false), port), backlog, configure);
-                } catch (SyscallException e) {
-                    // 127.0.0.1 at that port is taken on the host: the guest socket still has ::1.
+        // Linux picks an ephemeral port for :: that is free for IPv4 too; the host picks one for
+        // ::1 alone, so when 127.0.0.1 at that port is taken (in use, or in TIME_WAIT) take another.
+        int attempts = alsoV4 && host.getPort() == 0 ? EPHEMERAL_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            TcpListener l = new TcpListener(stack);
+            try {
+                ServerSocketChannel first = l.add(queue, v6, host, backlog, configure);
+                if (alsoV4) {
+                    int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+                    try {
+                        l.add(queue, false, new InetSocketAddress(InetStack.loopback(false), port), backlog, configure);
+                    } catch (SyscallException e) {
+                        if (attempt < attempts) {
+                            l.close();
+                            continue;
+                        }
+                        // 127.0.0.1 at the port the guest asked for is taken on the host: it still has ::1.
+                    }
                 }
+                return l;
+            } catch (IOException e) {
+                l.close();
+                throw HostErrors.of(e);
+            } catch (SyscallException e) {
+                l.close();
+                throw e;
             }
-            return l;
-        } catch (IOException e) {
-            l.close();
-            throw HostErrors.of(e);
-        } catch (SyscallException e) {
-            l.close();
-            throw e;
         }
     }
+
+    /** How many ephemeral ports a dual-stack wildcard listener tries before settling for ::1 alone. */
+    private static final int EPHEMERAL_ATTEMPTS = 16;
 
     /** Applies the guest's options to a new host channel. */
     interface Configure {
