@@ -7,12 +7,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +21,6 @@ class NetworkClientsTest {
     private static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
     private static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
 
-    private static void need(Path... tools) {
-        for (Path t : tools) {
-            if (!Files.isExecutable(t)) {
-                if ("true".equals(System.getenv("CI"))) {
-                    Assertions.fail(t + " is required in CI; .ci/run installs it");
-                }
-                Assumptions.abort("no " + t);
-            }
-        }
-    }
-
     private static GuestRun.Result underJkraft(Path program, String... args) {
         TestPlatform.require();
         return new GuestRun(program, List.of(args), new byte[0]).underJkraft();
@@ -42,7 +28,7 @@ class NetworkClientsTest {
 
     @Test
     void curlFetchesFromAHostServerByAddressAndByName() throws IOException {
-        need(CURL);
+        Required.tools(CURL);
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         byte[] body = "x".repeat(200_000).getBytes(StandardCharsets.US_ASCII);
         http.createContext("/big", ex -> {
@@ -79,7 +65,7 @@ class NetworkClientsTest {
 
     @Test
     void redisCliTalksToANativeRedisServer() throws Exception {
-        need(REDIS_SERVER, REDIS_CLI);
+        Required.tools(REDIS_SERVER, REDIS_CLI);
         int port = NetworkServersTest.freePort();
         Process server = new ProcessBuilder(REDIS_SERVER.toString(), "--port", Integer.toString(port), "--save", "",
                 "--appendonly", "no", "--bind", "127.0.0.1").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class NetworkServersTest {
 
     @Test
     void redisServerAnswersRedisCliThroughAPublishedPort() throws Exception {
-        need(REDIS_SERVER, REDIS_CLI);
+        Required.tools(REDIS_SERVER, REDIS_CLI);
         TestPlatform.require();
         int port = freePort();
         Process server = jkraft(List.of("-p", port + ":6379"), REDIS_SERVER.toString(), "--port", "6379",
@@ -60,7 +59,7 @@ class NetworkServersTest {
 
     @Test
     void pythonHttpServerAnswersCurlThroughAPublishedPort(@TempDir Path dir) throws Exception {
-        need(PYTHON, CURL);
+        Required.tools(PYTHON, CURL);
         TestPlatform.require();
         Files.writeString(dir.resolve("hello.txt"), "hello from jkraft\n");
         Files.write(dir.resolve("big.bin"), new byte[3 << 20]);
@@ -137,7 +136,7 @@ class NetworkServersTest {
 
     @Test
     void nginxInOneProcessServesFilesThroughAPublishedPort() throws Exception {
-        need(NGINX, CURL);
+        Required.tools(NGINX, CURL);
         TestPlatform.require();
         // Under the module's target/, which the guest sees (its /tmp is its own tmpfs).
         Path dir = Files.createDirectories(Path.of("target", "nginx-fixture").toAbsolutePath());
@@ -187,7 +186,7 @@ class NetworkServersTest {
 
     @Test
     void aUdpServerAnswersThroughAPublishedUdpPort() throws Exception {
-        need(PYTHON);
+        Required.tools(PYTHON);
         TestPlatform.require();
         int port;
         try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
@@ -250,17 +249,6 @@ class NetworkServersTest {
     }
 
     // ---- plumbing
-
-    private static void need(Path... tools) {
-        for (Path t : tools) {
-            if (!Files.isExecutable(t)) {
-                if ("true".equals(System.getenv("CI"))) {
-                    Assertions.fail(t + " is required in CI; .ci/run installs it");
-                }
-                Assumptions.abort("no " + t);
-            }
-        }
-    }
 
     /** A port free on the host now (bound and released). */
     static int freePort() throws IOException {

@@ -3,11 +3,8 @@ package dev.jkraft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +18,7 @@ class NoSocketFamilyTest {
 
     @Test
     void familiesWithoutADriverAreEafnosupportAndNothingIsReportedAsMissing() {
-        if (!Files.isExecutable(PYTHON)) {
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(PYTHON + " is required in CI; .ci/run installs it");
-            }
-            Assumptions.abort("no " + PYTHON);
-        }
+        Required.tools(PYTHON);
         TestPlatform.require();
         GuestRun run = new GuestRun(PYTHON, List.of("-c", """
                 import socket
