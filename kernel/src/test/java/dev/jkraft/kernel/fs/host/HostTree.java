@@ -20,7 +20,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
  * A host tree for hostfs tests: {@code top/inside} mounted as the guest's root, and beside it
  * {@code top/outside/secret}, which no guest path may reach.
  */
-final class HostTree implements AutoCloseable {
+public final class HostTree implements AutoCloseable {
     static final String SECRET = "the secret";
 
     final Path inside;
@@ -54,7 +54,7 @@ final class HostTree implements AutoCloseable {
     }
 
     /** Opens the location read-only and reads all of it. */
-    static String read(Location at) throws SyscallException {
+    public static String read(Location at) throws SyscallException {
         OpenFile f = at.node().open(at, OpenFlags.O_RDONLY).retain();
         try {
             byte[] buf = new byte[4096];

@@ -62,14 +62,7 @@ final class OverlayTree {
     }
 
     static String read(Location at) throws SyscallException {
-        OpenFile f = at.node().open(at, OpenFlags.O_RDONLY).retain();
-        try {
-            byte[] buf = new byte[4096];
-            int n = f.read(buf, 0, buf.length);
-            return new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8);
-        } finally {
-            f.release();
-        }
+        return dev.jkraft.kernel.fs.host.HostTree.read(at);
     }
 
     /** Opens for writing as the vfs does (O_TRUNC truncates first) and writes {@code s}. */
