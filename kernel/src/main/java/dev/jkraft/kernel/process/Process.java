@@ -37,7 +37,7 @@ public final class Process {
 
     private final int pid;
     private final int ppid;
-    private final Credentials credentials;
+    private volatile Credentials credentials;
     private final AddressSpace addressSpace;
     private final GuestMemory memory;
     private final FdTable files;
@@ -113,6 +113,11 @@ public final class Process {
 
     public Credentials credentials() {
         return credentials;
+    }
+
+    /** Replaces the process's credentials (the set*id calls); threads see the new ones at once. */
+    public void setCredentials(Credentials c) {
+        this.credentials = c;
     }
 
     public AddressSpace addressSpace() {
