@@ -21,6 +21,10 @@ public final class CloneFlags {
     public static final long CLONE_DETACHED = 0x00400000L;
     public static final long CLONE_UNTRACED = 0x00800000L;
     public static final long CLONE_CHILD_SETTID = 0x01000000L;
+    public static final long CLONE_NEWCGROUP = 0x02000000L;
+    public static final long CLONE_NEWUTS = 0x04000000L;
+    public static final long CLONE_NEWIPC = 0x08000000L;
+    public static final long CLONE_NEWNET = 0x40000000L;
     public static final long CLONE_NEWUSER = 0x10000000L;
     public static final long CLONE_NEWPID = 0x20000000L;
     public static final long CLONE_IO = 0x80000000L;

@@ -56,6 +56,7 @@ public final class Errno {
     public static final int ENOMSG = 42;
     public static final int EIDRM = 43;
     public static final int ENOSTR = 60;
+    public static final int ELIBBAD = 80;
     public static final int ENODATA = 61;
     public static final int ETIME = 62;
     public static final int EOVERFLOW = 75;
@@ -183,6 +184,7 @@ public final class Errno {
         NAMES[39] = "ENOTEMPTY";
         MESSAGES[39] = "Directory not empty";
         NAMES[40] = "ELOOP";
+        NAMES[80] = "ELIBBAD";
         MESSAGES[40] = "Too many levels of symbolic links";
         NAMES[42] = "ENOMSG";
         MESSAGES[42] = "No message of desired type";

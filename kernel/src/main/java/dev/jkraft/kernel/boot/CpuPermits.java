@@ -93,7 +93,7 @@ final class CpuPermits {
                 continue;
             }
             long now = System.nanoTime();
-            for (Task t : process.tasks()) {
+            for (Task t : process.table().allTasks()) {
                 Holder h = holders.get(t);
                 if (h == null) {
                     continue;

@@ -53,17 +53,20 @@ final class GuestThreads {
         hostThreads.shutdown();
     }
 
+    /** The name reports give a process: the command's for the first, the program's for the others. */
+    private String name(Process p) {
+        return p.pid() == 1 ? config.execfn() : p.executable();
+    }
+
     /** Runs one guest thread on the calling host thread until it or its group ends. */
     void run(Task task) {
         PrintStream err = config.diagnostics();
         Process process = task.process();
-        AddressSpace space = process.addressSpace();
-        Cpu cpu = task.cpu();
         Timekeeper clocks = process.clocks();
         task.attachThread();
         Thread.currentThread().setName("jkraft-guest-" + task.tid());
-        space.attach(cpu);
-        boolean first = task.tid() == process.pid();
+        process.addressSpace().attach(task.cpu());
+        boolean first = task.tid() == 1;
         try {
             for (;;) {
                 if (process.exited() || task.exited()) {
@@ -75,6 +78,14 @@ final class GuestThreads {
                 if (process.exited() || task.exited()) {
                     return;
                 }
+                if (process.stopped()) {
+                    // Job control: a stopped group runs no guest code until SIGCONT (or SIGKILL).
+                    process.awaitContinue();
+                    continue;
+                }
+                // execve gives the thread a new CPU and address space: read them afresh.
+                Cpu cpu = task.cpu();
+                AddressSpace space = process.addressSpace();
                 try {
                     permits.enterGuest(task);
                 } catch (InterruptedException e) {
@@ -94,11 +105,17 @@ final class GuestThreads {
                     case Exit.Syscall s -> {
                         clocks.tick();
                         dispatcher.dispatch(task);
+                        // A copy-on-write copy made for the kernel's own write (read(2) into a
+                        // page shared with a child) must reach every CPU before guest code reads it.
+                        process.addressSpace().flushTo(task.cpu());
                     }
                     case Exit.Fault f -> {
-                        if (f.vector() == 14 && (f.errorCode() & 0x1) == 0
+                        // Not present, or a write to a present page (copy-on-write): the address space decides.
+                        if (f.vector() == 14 && ((f.errorCode() & 0x1) == 0 || (f.errorCode() & 0x2) != 0)
                                 && space.handleFault(f.address(), (f.errorCode() & 0x2) != 0, (f.errorCode() & 0x10) != 0)) {
                             libs.pageFaults.increment();
+                            // A copy-on-write copy replaced a frame other CPUs may still read.
+                            space.flushTo(cpu);
                             continue;
                         }
                         if (libs.vsyscall.get() && Vsyscall.isCall(f, task.regs().get(Reg.RIP))
@@ -111,11 +128,11 @@ final class GuestThreads {
                         if (SignalDelivery.force(task, info, f.vector(), f.errorCode(), f.vector() == 14 ? f.address() : 0)) {
                             continue;
                         }
-                        err.println(FaultReport.describe(f, rip, space, config.execfn()));
+                        err.println(FaultReport.describe(f, rip, space, name(process)));
                         process.kill(sig);
                     }
                     case Exit.Halt h -> {
-                        err.println("jkraft: " + config.execfn() + ": the virtual machine stopped: " + h.reason());
+                        err.println("jkraft: " + name(process) + ": the virtual machine stopped: " + h.reason());
                         process.exit(Kernel.STATUS_FAILED);
                     }
                     case Exit.Kicked k -> {
@@ -124,7 +141,7 @@ final class GuestThreads {
                 }
             }
         } catch (OutOfFramesException e) {
-            err.println("jkraft: " + config.execfn() + ": killed: " + e.getMessage());
+            err.println("jkraft: " + name(process) + ": killed: " + e.getMessage());
             process.kill(dev.jkraft.kernel.abi.Signals.SIGKILL);
         } catch (RuntimeException | Error e) {
             // A Java exception escaping a handler is a kernel bug: stop the guest, say so, and keep the host alive.

@@ -70,14 +70,11 @@ import java.util.Map;
 public final class Kernel {
     /** Exit statuses jkraft itself uses, as docker does. */
     public static final int STATUS_FAILED = 125;
-    /** What Linux's setup_arg_pages maps below the arguments for the stack to start with. */
-    private static final long STACK_EXPAND = 128L << 10;
     public static final int STATUS_NOT_EXECUTABLE = 126;
     public static final int STATUS_NOT_FOUND = 127;
 
     /** Largest program file jkraft reads. */
     private static final long MAX_PROGRAM_BYTES = 1L << 31;
-    private static final int CLOCK_TICKS = 100;
 
     /**
      * What to run and how.
@@ -120,6 +117,9 @@ public final class Kernel {
     private CpuPermits permits;
     private Dispatcher dispatcher;
     private GuestThreads threads;
+    private ProgramLoader loader;
+    /** Every process of the guest. */
+    private final dev.jkraft.kernel.process.ProcessTable table = new dev.jkraft.kernel.process.ProcessTable();
 
     public Kernel(Platform platform, Config config) {
         this.platform = platform;
@@ -217,108 +217,27 @@ public final class Kernel {
         PrintStream err = config.diagnostics();
         KernelLog log = config.log();
         FrameAllocator frames = new FrameAllocator(machine.ram());
-        AddressSpace space;
         Task task;
         try {
-            space = new AddressSpace(frames, libs.faultAroundPages.get());
             long stackSize = libs.stackSize.get();
-            long guardBelow = libs.stackGuardBottom.get() * AddressSpace.PAGE;
-            Layout layout = Layout.of(libs.aslr.get(), stackSize, guardBelow, SysRandom.generator()::nextLong);
-            space.setMmapBase(layout.mmapBase());
             String programName = realPath(config.program());
-            long bias = 0;
-            if (image.type() == ElfImage.Type.DYN) {
-                // Linux's load_elf_binary: a PIE with an interpreter goes to ELF_ET_DYN_BASE; a
-                // static PIE goes where mmap would put it, top-down, like an interpreter.
-                bias = interpreter != null ? layout.pieBase() - (image.minVaddr() & -AddressSpace.PAGE)
-                        : placeTopDown(space, image, programName);
-            }
-            long[] id = fileId(config.program());
-            ElfLoader.Loaded loaded = ElfLoader.load(image, space, bias, programName, id[0], id[1]);
-            // Linux 5.18+ gives a static PIE its brk at ELF_ET_DYN_BASE, clear of the image.
-            long brk = image.type() == ElfImage.Type.DYN && interpreter == null ? Layout.ELF_ET_DYN_BASE : loaded.end();
-            space.setBrkStart(brk + layout.brkShift());
-            long interpBias = 0;
-            long entry = image.entry() + bias;
-            if (interpreter != null) {
-                String interpName = realPath(Path.of(image.interpreter().orElseThrow()));
-                interpBias = placeTopDown(space, interpreter, interpName);
-                long[] iid = fileId(Path.of(interpName));
-                ElfLoader.load(interpreter, space, interpBias, interpName, iid[0], iid[1]);
-                entry = interpreter.entry() + interpBias;
-            }
             Vvar vvar = null;
-            long vdsoBase = 0;
+            long[] vdso = {0, 0};
             if (libs.vdso.get()) {
-                // Linux's arch_setup_additional_pages: [vvar] then [vdso], top-down after the interpreter.
-                long at = space.findTopDown((VdsoImage.VVAR_PAGES + 1) * AddressSpace.PAGE);
-                long vvarPa = frames.allocate();
-                long vdsoPa = frames.allocate();
-                MemorySegment ram = machine.ram().segment();
-                MemorySegment.copy(MemorySegment.ofArray(VdsoImage.forRelease(libs.release.get()).bytes()), 0, ram,
-                        vdsoPa, VdsoImage.SIZE);
-                space.mapFrames(at, new long[] {vvarPa}, Mman.PROT_READ, "[vvar]");
-                vdsoBase = at + AddressSpace.PAGE * VdsoImage.VVAR_PAGES;
-                space.mapFrames(vdsoBase, new long[] {vdsoPa}, Mman.PROT_READ | Mman.PROT_EXEC, "[vdso]");
-                vvar = new Vvar(ram.asSlice(vvarPa, AddressSpace.PAGE));
+                vdso = ProgramLoader.vdsoFrames(frames, libs.release.get());
+                vvar = new Vvar(machine.ram().segment().asSlice(vdso[0], AddressSpace.PAGE));
                 // With one CPU __vdso_getcpu answers from the page; with more, through getcpu(2).
                 vvar.singleCpu(guestCpus() == 1, 0);
             }
-            if (libs.vsyscall.get()) {
-                space.setGateLine(Vsyscall.MAPS_LINE);
-            }
-            long stackTop = layout.stackTop();
-            space.map(stackTop - stackSize, stackSize, Mman.PROT_READ | Mman.PROT_WRITE, true, false,
-                    Vma.Kind.STACK, "[stack]");
-            space.reserveGuard(stackTop - stackSize - guardBelow, stackTop - stackSize, "stack guard gap");
-            space.reserveGuard(stackTop,
-                    Math.min(AddressSpace.TASK_SIZE, stackTop + libs.stackGuardTop.get() * AddressSpace.PAGE),
-                    "stack guard page above the stack");
-
-            phase("image mapped");
+            loader = new ProgramLoader(libs, frames, machine.cpuid(1, 0)[3] & 0xFFFFFFFFL, vdso[0], vdso[1]);
             Credentials creds = hostCredentials();
-            byte[] random = new byte[16];
-            SysRandom.generator().nextBytes(random);
-            phase("random bytes");
-            int[] cpuid1 = machine.cpuid(1, 0);
-            InitialStack.Builder stack = InitialStack.builder()
-                    .stackTop(stackTop)
-                    .alignShift(layout.alignShift())
-                    .argv(config.argv())
-                    .envp(config.envp())
-                    .execfn(config.execfn())
-                    .platform("x86_64")
-                    .random(random);
-            if (vdsoBase != 0) {
-                stack.aux(Auxv.AT_SYSINFO_EHDR, vdsoBase);
-            }
-            stack.aux(Auxv.AT_HWCAP, cpuid1[3] & 0xFFFFFFFFL)
-                    .aux(Auxv.AT_PAGESZ, AddressSpace.PAGE)
-                    .aux(Auxv.AT_CLKTCK, CLOCK_TICKS)
-                    .aux(Auxv.AT_PHDR, image.phdrVaddr() + bias)
-                    .aux(Auxv.AT_PHENT, image.phentsize())
-                    .aux(Auxv.AT_PHNUM, image.phnum())
-                    .aux(Auxv.AT_BASE, interpreter != null ? interpBias + interpreter.minVaddr() : 0)
-                    .aux(Auxv.AT_FLAGS, 0)
-                    .aux(Auxv.AT_ENTRY, image.entry() + bias)
-                    .aux(Auxv.AT_UID, creds.uid())
-                    .aux(Auxv.AT_EUID, creds.euid())
-                    .aux(Auxv.AT_GID, creds.gid())
-                    .aux(Auxv.AT_EGID, creds.egid())
-                    .aux(Auxv.AT_SECURE, 0)
-                    .aux(Auxv.AT_RANDOM, 0)
-                    .aux(Auxv.AT_HWCAP2, 0)
-                    .aux(Auxv.AT_EXECFN, 0)
-                    .aux(Auxv.AT_PLATFORM, 0);
-            StackImage si = stack.build();
-            space.poke(si.base(), si.bytes(), 0, si.bytes().length);
-            // As setup_arg_pages: the stack area starts 128 KiB below the arguments and grows on
-            // demand down to RLIMIT_STACK below its top.
-            long initialStart = Math.max(stackTop - stackSize, (si.base() & -AddressSpace.PAGE) - STACK_EXPAND);
-            if (initialStart > stackTop - stackSize) {
-                space.unmap(stackTop - stackSize, initialStart - (stackTop - stackSize));
-            }
-            space.setStackLimit(stackTop, stackSize, guardBelow);
+            long[] id = fileId(config.program());
+            String interpName = interpreter != null ? realPath(Path.of(image.interpreter().orElseThrow())) : null;
+            long[] iid = interpreter != null ? fileId(Path.of(interpName)) : new long[2];
+            Process.NewImage loaded = loader.load(new Process.Program(image, interpreter, programName, id[0], id[1],
+                    interpName, iid[0], iid[1], config.argv(), config.envp(), config.execfn(), creds), stackSize);
+            AddressSpace space = loaded.space();
+            phase("image mapped");
 
             FdTable files = new FdTable();
             files.setLimit(libs.nofile.get());
@@ -328,23 +247,22 @@ public final class Kernel {
             }
             SysInfo.setUts(new SysInfo.Uts("Linux", nodename(), libs.release.get(), "#1 SMP jkraft", "x86_64",
                     "(none)"));
-            CpuState initial = CpuState.initial(entry, si.sp(), space.pageTables().root());
+            CpuState initial = CpuState.initial(loaded.entry(), loaded.sp(), space.pageTables().root());
             Cpu cpu = machine.newCpu(initial);
             Timekeeper clocks = new Timekeeper(machine.tsc(), vvar != null ? vvar : (m, b, x, y) -> {});
             FsContext view;
-            java.util.concurrent.atomic.AtomicReference<Task> current = new java.util.concurrent.atomic.AtomicReference<>();
             try {
-                view = fileView(frames, current);
+                view = fileView(frames);
             } catch (SyscallException | IllegalArgumentException e) {
+                space.destroy();
                 err.println("jkraft: " + config.execfn() + ": cannot set up the guest's files: " + e.getMessage());
                 return STATUS_FAILED;
             }
-            Process process = new Process(1, 0, creds, space, new GuestMemory(space, machine.ram().segment()), files,
-                    programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()), frames,
-                    clocks, view);
+            Process process = Process.first(table, 1, creds, space, new GuestMemory(space, machine.ram().segment()),
+                    files, programName, config.argv(), config.envp(), defaultRlimits(stackSize, libs.nofile.get()),
+                    frames, clocks, view);
             phase("process built");
             task = new Task(1, process, cpu);
-            current.set(task);
             int cpus = guestCpus();
             permits = new CpuPermits(cpus, libs.slice.get());
             process.setThreadHost(new Process.ThreadHost() {
@@ -362,11 +280,26 @@ public final class Kernel {
                 public int maxThreads() {
                     return libs.maxThreads.get();
                 }
+
+                @Override
+                public Process.NewImage load(Process.Program program, long stack)
+                        throws SyscallException, OutOfFramesException {
+                    return loader.load(program, stack);
+                }
             }, cpus);
             process.addTask(task);
             this.process = process;
             process.setPollYield(libs.pollYield.get());
             process.setNetwork(network());
+            // The first process's end ends the guest: every other process is killed, as when a
+            // container's init (a pid namespace's reaper) exits.
+            process.setEndListener(p -> {
+                for (Process other : table.processes()) {
+                    if (other != p) {
+                        other.kill(dev.jkraft.kernel.abi.Signals.SIGKILL);
+                    }
+                }
+            });
             log.info("boot", "running " + programName + " on " + platform.name() + " with "
                     + (config.ramBytes() >> 20) + " MiB");
         } catch (SyscallException e) {
@@ -405,14 +338,6 @@ public final class Kernel {
         }
     }
 
-    /** A load bias that puts the image where a top-down mmap of its span would go. */
-    private static long placeTopDown(AddressSpace space, ElfImage image, String name) throws SyscallException {
-        long span = image.maxVaddr() - image.minVaddr();
-        long at = space.map(0, span, Mman.PROT_NONE, false, false, Vma.Kind.IMAGE, name);
-        space.unmap(at, span);
-        return at - image.minVaddr();
-    }
-
     /** The address families of this kernel's network (posix-socket's driver registrations). */
     private Network network() {
         Network net = new Network();
@@ -444,7 +369,6 @@ public final class Kernel {
 
     private int loop(Task main) {
         Process process = main.process();
-        AddressSpace space = process.addressSpace();
         dispatcher = new Dispatcher(config.log(), config.strace(), libs.syscalls, libs.enosys);
         threads = new GuestThreads(config, libs, permits, dispatcher, () -> phase("first exit"));
         readyNanos = System.nanoTime() - startNanos;
@@ -453,6 +377,7 @@ public final class Kernel {
         try {
             threads.run(main);
             process.awaitThreads();
+            table.awaitAllEnded();
             if (config.strace() != null) {
                 config.strace().println(process.killedBy() != 0
                         ? "+++ killed by " + dev.jkraft.kernel.abi.Signals.name(process.killedBy()) + " +++"
@@ -463,9 +388,7 @@ public final class Kernel {
             ticker.interrupt();
             threads.shutdown();
             libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
-            process.files().closeAll();
             process.network().close();
-            space.destroy();
             phase("guest ended");
             if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
                 libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
@@ -510,15 +433,11 @@ public final class Kernel {
      * working directory. Host directories are mounted only from the configuration, never by the
      * guest's own mount(2).
      */
-    private FsContext fileView(FrameAllocator frames, java.util.concurrent.atomic.AtomicReference<Task> current)
-            throws SyscallException {
+    private FsContext fileView(FrameAllocator frames) throws SyscallException {
         long tmpfsDefault = libs.tmpfsSize.get() > 0 ? libs.tmpfsSize.get() : config.ramBytes() / 2;
         // What the guest's own mount(2) may make; the fstab may also mount host directories.
         int cpus = guestCpus();
-        ProcFs proc = new ProcFs(ProcessDirectory.single(() -> {
-            Task caller = Task.current();
-            return caller != null ? caller : current.get();
-        }), cpus, SysRandom.generator());
+        ProcFs proc = new ProcFs(ProcessDirectory.of(table), cpus, SysRandom.generator());
         Map<String, FileSystemFactory> mountable = Map.of(
                 "tmpfs", options -> tmpfs(frames, options, tmpfsDefault),
                 "ramfs", options -> tmpfs(frames, options, tmpfsDefault),

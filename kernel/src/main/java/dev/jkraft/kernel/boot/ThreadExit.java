@@ -39,9 +39,10 @@ final class ThreadExit {
         } finally {
             p.addressSpace().detach(t.cpu());
             t.detachThread();
-            t.cpu().close();
-            // Last: the group's end (when this is its last thread) lets the kernel tear down.
+            // The group's end (when this is its last thread) tears the process down, using this
+            // thread's CPU one last time to retire the address space; then the CPU goes back.
             p.taskExited(t);
+            t.cpu().close();
             Thread.interrupted();
         }
     }

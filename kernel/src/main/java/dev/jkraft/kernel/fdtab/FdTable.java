@@ -158,6 +158,55 @@ public final class FdTable {
         this.limit = limit;
     }
 
+    /** Processes using this table: more than one after clone(CLONE_FILES) without CLONE_THREAD. */
+    private int users = 1;
+
+    /** One more process uses this table (CLONE_FILES). */
+    public synchronized FdTable share() {
+        users++;
+        return this;
+    }
+
+    /** A process is done with this table; the last one closes every descriptor. */
+    public void release() {
+        synchronized (this) {
+            if (--users > 0) {
+                return;
+            }
+        }
+        closeAll();
+    }
+
+    /** A copy for a forked child: the same open files, each with one more reference, and the same flags. */
+    public synchronized FdTable copy() {
+        FdTable c = new FdTable();
+        c.files = new OpenFile[files.length];
+        c.cloexec = cloexec.clone();
+        c.limit = limit;
+        c.maxFds = maxFds;
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) {
+                c.files[fd] = files[fd].retain();
+            }
+        }
+        return c;
+    }
+
+    /** execve: closes every close-on-exec descriptor. */
+    public void closeOnExec() {
+        java.util.List<OpenFile> closed = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (int fd = 0; fd < files.length; fd++) {
+                if (files[fd] != null && cloexec[fd]) {
+                    closed.add(files[fd]);
+                    files[fd] = null;
+                    cloexec[fd] = false;
+                }
+            }
+        }
+        closed.forEach(OpenFile::release);
+    }
+
     /** Closes everything (process exit). */
     public void closeAll() {
         closeRange(0, Integer.MAX_VALUE, false);

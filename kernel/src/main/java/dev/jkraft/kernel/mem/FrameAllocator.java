@@ -17,6 +17,8 @@ public final class FrameAllocator {
     private final int frameCount;
     private final BitSet used;
     private final BitSet dirty;
+    /** How many page-table entries (or other owners) hold each frame; a frame is free at 0. */
+    private final int[] refs;
     private int next = 1;
     private int inUse;
     private int peak;
@@ -27,6 +29,7 @@ public final class FrameAllocator {
         this.frameCount = (int) (usableBytes / FRAME_SIZE);
         this.used = new BitSet(frameCount);
         this.dirty = new BitSet(frameCount);
+        this.refs = new int[frameCount];
         used.set(0);
     }
 
@@ -40,6 +43,7 @@ public final class FrameAllocator {
             }
         }
         used.set(f);
+        refs[f] = 1;
         next = f + 1;
         inUse++;
         peak = Math.max(peak, inUse);
@@ -52,17 +56,38 @@ public final class FrameAllocator {
         return pa;
     }
 
-    /** Returns a frame; freeing a frame twice is a kernel bug. */
+    /**
+     * Drops one reference to a frame (see {@link #share}); the last one returns it to the pool.
+     * Freeing a frame that is not allocated is a kernel bug.
+     */
     public synchronized void free(long pa) {
-        int f = (int) (pa / FRAME_SIZE);
-        if (pa % FRAME_SIZE != 0 || f <= 0 || f >= frameCount || !used.get(f)) {
-            throw new IllegalStateException("freeing a frame that is not allocated: 0x" + Long.toHexString(pa));
+        int f = checked(pa);
+        if (--refs[f] > 0) {
+            return;
         }
         used.clear(f);
         inUse--;
         if (f < next) {
             next = f;
         }
+    }
+
+    /** One more owner of an allocated frame: a page shared copy-on-write by fork. */
+    public synchronized void share(long pa) {
+        refs[checked(pa)]++;
+    }
+
+    /** How many owners an allocated frame has. */
+    public synchronized int owners(long pa) {
+        return refs[checked(pa)];
+    }
+
+    private int checked(long pa) {
+        int f = (int) (pa / FRAME_SIZE);
+        if (pa % FRAME_SIZE != 0 || f <= 0 || f >= frameCount || !used.get(f)) {
+            throw new IllegalStateException("frame not allocated: 0x" + Long.toHexString(pa));
+        }
+        return f;
     }
 
     public synchronized int framesInUse() {

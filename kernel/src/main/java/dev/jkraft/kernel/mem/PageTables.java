@@ -193,6 +193,46 @@ public final class PageTables {
         }
     }
 
+    /**
+     * Clears every table entry of the lower half (the leaf entries must be gone already) and
+     * returns {@code [entry addresses cleared..., table frames...]} split at {@code [0]}: element 0
+     * is how many entry addresses follow. The table frames (root included) are not freed: a
+     * shadow-paging hypervisor must first see the cleared entries rewritten by the guest, or it
+     * would keep using its stale copy of a table whose frame is later reused.
+     */
+    public long[] clearTables() {
+        java.util.List<Long> entries = new java.util.ArrayList<>();
+        java.util.List<Long> tables = new java.util.ArrayList<>();
+        clearLevel(root, 3, 256, entries, tables);
+        tables.add(root);
+        long[] out = new long[1 + entries.size() + tables.size()];
+        out[0] = entries.size();
+        int i = 1;
+        for (long e : entries) {
+            out[i++] = e;
+        }
+        for (long t : tables) {
+            out[i++] = t;
+        }
+        return out;
+    }
+
+    private void clearLevel(long table, int level, int count, java.util.List<Long> entries, java.util.List<Long> tables) {
+        for (int i = 0; i < count; i++) {
+            long slot = table + i * 8L;
+            long e = ram.get(ENTRY, slot);
+            if ((e & PRESENT) != 0) {
+                long child = e & ADDRESS_MASK;
+                if (level > 1) {
+                    clearLevel(child, level - 1, 512, entries, tables);
+                }
+                ram.set(ENTRY, slot, 0L);
+                entries.add(slot);
+                tables.add(child);
+            }
+        }
+    }
+
     /** Frees every table page of the lower half (not the mapped frames). */
     public void freeTables() {
         freeLevel(root, 3, 256);

@@ -11,6 +11,7 @@ import dev.jkraft.kernel.signal.PendingSignals;
 import dev.jkraft.kernel.time.Timekeeper;
 import dev.jkraft.kernel.vfs.FsContext;
 import dev.jkraft.kernel.vmem.AddressSpace;
+import dev.jkraft.kernel.abi.Signals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -33,22 +34,62 @@ public final class Process {
 
         /** Most threads a group may have at once. */
         int maxThreads();
+
+        /** A new address space with {@code program} loaded and its initial stack built (execve). */
+        NewImage load(Program program, long stackSize)
+                throws dev.jkraft.kernel.syscall.SyscallException, dev.jkraft.kernel.mem.OutOfFramesException;
     }
+
+    /**
+     * A program to load: the parsed image and interpreter (null for a static program), where they
+     * came from (path, device and inode for /proc/PID/maps), and its arguments and environment.
+     */
+    public record Program(dev.jkraft.kernel.elf.ElfImage image, dev.jkraft.kernel.elf.ElfImage interpreter,
+            String path, long device, long inode, String interpreterPath, long interpreterDevice,
+            long interpreterInode, List<String> argv, List<String> envp, String execfn, Credentials credentials) {}
+
+    /** A loaded program: its address space, entry point and initial stack pointer. */
+    public record NewImage(AddressSpace space, long entry, long sp) {}
 
     private final int pid;
     private final int ppid;
+    private final ProcessTable table;
+    /** The parent (null for the first process); changes when an orphan is re-parented. Guarded by the table. */
+    private Process parent;
+    /** Children not yet reaped. Guarded by the table. */
+    private final List<Process> children = new ArrayList<>();
+    private volatile int pgid;
+    private volatile int sid;
+    /** The signal the parent gets when this process ends (SIGCHLD for fork, 0 for none). */
+    private final int exitSignal;
+    /** Ended and waiting to be reaped (or reaped): the threads are gone and the memory released. */
+    private volatile boolean zombie;
+    private boolean reaped;
+    /** Whether the process has called execve (setpgid on it by its parent is then EACCES). */
+    private volatile boolean execed;
+    /** Woken when a child changes state (ends, stops, continues): what wait4 sleeps on. */
+    private final dev.jkraft.kernel.file.WaitQueue childEvents = new dev.jkraft.kernel.file.WaitQueue();
+    /** Woken when the process ends (pidfds poll on it). */
+    private final dev.jkraft.kernel.file.WaitQueue exitEvents = new dev.jkraft.kernel.file.WaitQueue();
+    /** A vfork parent waiting for this child to exec or end; counted down once. */
+    private final java.util.concurrent.CountDownLatch vforkDone;
     private volatile Credentials credentials;
-    private final AddressSpace addressSpace;
-    private final GuestMemory memory;
+    private volatile AddressSpace addressSpace;
+    private volatile GuestMemory memory;
     private final FdTable files;
-    private final String executable;
-    private final List<String> argv;
-    private final List<String> envp;
+    private volatile String executable;
+    private volatile List<String> argv;
+    private volatile List<String> envp;
     private final long[][] rlimits;
     private final FrameAllocator frames;
     private final Timekeeper clocks;
     private final FsContext fs;
-    private final SignalActions signalActions = new SignalActions();
+    private final SignalActions signalActions;
+    // Job control: guarded by the signal lock.
+    private boolean stopped;
+    private int stopSignal;
+    /** A stop or continue the parent has not yet collected with wait: 0, or the wait status to report. */
+    private int pendingJobStatus;
     private final Object signalLock = new Object();
     private final PendingSignals sharedPending = new PendingSignals();
     private final FutexTable futexes = new FutexTable();
@@ -68,15 +109,40 @@ public final class Process {
     private volatile int killedBy;
     private int leaderExitCode;
 
+    /** A lone process in a table of its own (tests, and the kernel's first process before it had a table). */
     public Process(int pid, int ppid, Credentials credentials, AddressSpace addressSpace, GuestMemory memory,
             FdTable files, String executable, List<String> argv, List<String> envp, long[][] rlimits,
             FrameAllocator frames, Timekeeper clocks, FsContext fs) {
+        this(new ProcessTable(), pid, ppid, null, Signals.SIGCHLD, credentials, addressSpace, memory, files,
+                executable, argv, envp, rlimits, frames, clocks, fs, new SignalActions(), false);
+        table.add(this);
+    }
+
+    /** The first process of {@code table}: its own group and session, as a container's init. */
+    public static Process first(ProcessTable table, int pid, Credentials credentials, AddressSpace addressSpace,
+            GuestMemory memory, FdTable files, String executable, List<String> argv, List<String> envp,
+            long[][] rlimits, FrameAllocator frames, Timekeeper clocks, FsContext fs) {
+        Process p = new Process(table, pid, 0, null, Signals.SIGCHLD, credentials, addressSpace, memory, files,
+                executable, argv, envp, rlimits, frames, clocks, fs, new SignalActions(), false);
+        table.add(p);
+        return p;
+    }
+
+    private Process(ProcessTable table, int pid, int ppid, Process parent, int exitSignal, Credentials credentials,
+            AddressSpace addressSpace, GuestMemory memory, FdTable files, String executable, List<String> argv,
+            List<String> envp, long[][] rlimits, FrameAllocator frames, Timekeeper clocks, FsContext fs,
+            SignalActions actions, boolean vfork) {
+        this.table = table;
         this.fs = fs;
         this.frames = frames;
         this.clocks = clocks;
         this.pid = pid;
         this.nextTid = pid + 1;
         this.ppid = ppid;
+        this.parent = parent;
+        this.pgid = parent != null ? parent.pgid : pid;
+        this.sid = parent != null ? parent.sid : pid;
+        this.exitSignal = exitSignal;
         this.credentials = credentials;
         this.addressSpace = addressSpace;
         this.memory = memory;
@@ -85,7 +151,37 @@ public final class Process {
         this.argv = List.copyOf(argv);
         this.envp = List.copyOf(envp);
         this.rlimits = rlimits;
+        this.signalActions = actions;
+        this.vforkDone = new java.util.concurrent.CountDownLatch(vfork ? 1 : 0);
         this.startTime = clocks == null ? 0 : clocks.nanos(dev.jkraft.kernel.abi.Clocks.CLOCK_BOOTTIME);
+    }
+
+    /**
+     * A child of this process (fork, vfork, clone without CLONE_THREAD): the given memory, files
+     * and fs view, a copy of everything else a child inherits (ids, credentials, limits,
+     * dispositions unless shared), and a place in the tree. The caller gives it its first thread.
+     */
+    public Process fork(int childPid, int exitSignal, AddressSpace space, GuestMemory mem, FdTable childFiles,
+            FsContext childFs, boolean shareSignalActions, boolean vfork) {
+        long[][] limits = new long[rlimits.length][];
+        synchronized (this) {
+            for (int i = 0; i < limits.length; i++) {
+                limits[i] = rlimits[i].clone();
+            }
+        }
+        Process c = new Process(table, childPid, pid, this, exitSignal, credentials, space, mem, childFiles,
+                executable, argv, envp, limits, frames, clocks, childFs,
+                shareSignalActions ? signalActions : signalActions.copy(), vfork);
+        c.network = network;
+        c.pollYield = pollYield;
+        c.threadHost = threadHost;
+        c.cpus = cpus;
+        c.execed = false;
+        synchronized (table) {
+            children.add(c);
+            table.add(c);
+        }
+        return c;
     }
 
     /** CLOCK_BOOTTIME when the process was made, in nanoseconds (/proc/PID/stat's starttime). */
@@ -107,8 +203,230 @@ public final class Process {
         return pid;
     }
 
+    /** A child whose first thread could not be made: it leaves no trace. */
+    public void abandon() {
+        synchronized (table) {
+            if (parent != null) {
+                parent.children.remove(this);
+            }
+            zombie = true;
+            reaped = true;
+            table.remove(this);
+        }
+        files.release();
+        addressSpace.release(null);
+        vforkRelease();
+    }
+
+    /** The parent's pid, as getppid(2) answers: 0 for the first process. */
     public int ppid() {
-        return ppid;
+        synchronized (table) {
+            return parent != null ? parent.pid : ppid;
+        }
+    }
+
+    public Process parent() {
+        synchronized (table) {
+            return parent;
+        }
+    }
+
+    public ProcessTable table() {
+        return table;
+    }
+
+    /** Children not yet reaped. */
+    public List<Process> children() {
+        synchronized (table) {
+            return new ArrayList<>(children);
+        }
+    }
+
+    public int pgid() {
+        return pgid;
+    }
+
+    public int sid() {
+        return sid;
+    }
+
+    /** setpgid/setsid: callers hold the table's lock and have checked Linux's rules. */
+    public void setGroup(int pgid, int sid) {
+        this.pgid = pgid;
+        this.sid = sid;
+    }
+
+    public boolean execed() {
+        return execed;
+    }
+
+    public int exitSignal() {
+        return exitSignal;
+    }
+
+    /** Woken when a child ends, stops or continues. */
+    public dev.jkraft.kernel.file.WaitQueue childEvents() {
+        return childEvents;
+    }
+
+    /** Woken (POLLIN) when this process ends. */
+    public dev.jkraft.kernel.file.WaitQueue exitEvents() {
+        return exitEvents;
+    }
+
+    /** Whether the process has ended: its threads are gone and only its status is left. */
+    public boolean zombie() {
+        return zombie;
+    }
+
+    /** Whether a parent's wait has collected this zombie. */
+    public boolean reaped() {
+        synchronized (table) {
+            return reaped;
+        }
+    }
+
+    /**
+     * The parent collects this zombie (wait without WNOWAIT): it leaves the tree and the table.
+     * False if someone else was first.
+     */
+    public boolean reap() {
+        synchronized (table) {
+            if (!zombie || reaped) {
+                return false;
+            }
+            reaped = true;
+            if (parent != null) {
+                parent.children.remove(this);
+            }
+            table.remove(this);
+            return true;
+        }
+    }
+
+    /** The wait(2) status of an ended process: exit code << 8, or the killing signal. */
+    public int waitStatus() {
+        return killedBy != 0 ? killedBy : (exitStatus & 0xFF) << 8;
+    }
+
+    /** Waits (only SIGKILL of the caller's group ends it early) until a vfork child execs or ends. */
+    public void awaitVforkDone(Process waiter) {
+        while (vforkDone.getCount() > 0 && !waiter.exited()) {
+            try {
+                vforkDone.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // vfork waits are killable only
+            }
+        }
+    }
+
+    /** The child has exec'd or ended: its vfork parent goes on. */
+    public void vforkRelease() {
+        vforkDone.countDown();
+    }
+
+    /**
+     * execve's point of no return: the new image's memory, name and arguments. The old address
+     * space is released (freed unless a vfork parent still uses it).
+     */
+    public void replaceImage(AddressSpace space, GuestMemory mem, String exe, List<String> newArgv,
+            List<String> newEnvp, Cpu oldCpu) {
+        AddressSpace old = this.addressSpace;
+        this.addressSpace = space;
+        this.memory = mem;
+        this.executable = exe;
+        this.argv = List.copyOf(newArgv);
+        this.envp = List.copyOf(newEnvp);
+        this.execed = true;
+        signalActions.resetForExec();
+        vforkRelease();
+        if (old != null) {
+            old.release(oldCpu);
+        }
+    }
+
+    // ---- job control (guarded by the signal lock) ----
+
+    /** Whether a stop signal has stopped the group (threads wait before guest code until SIGCONT). */
+    public boolean stopped() {
+        synchronized (signalLock) {
+            return stopped;
+        }
+    }
+
+    /** A stop signal's default action: the group stops; the parent may hear of it. */
+    public boolean stop(int sig) {
+        synchronized (signalLock) {
+            if (stopped || exited()) {
+                return false;
+            }
+            stopped = true;
+            stopSignal = sig;
+            pendingJobStatus = (sig << 8) | 0x7F;
+        }
+        return true;
+    }
+
+    /** SIGCONT sent: the group runs again; true if it was stopped. */
+    public boolean resume() {
+        synchronized (signalLock) {
+            if (!stopped) {
+                return false;
+            }
+            stopped = false;
+            pendingJobStatus = 0xFFFF;
+            signalLock.notifyAll();
+        }
+        for (Task t : tasks.values()) {
+            t.wake();
+        }
+        return true;
+    }
+
+    /** Tells the parent the group stopped or continued (CLD_STOPPED, CLD_CONTINUED), unless it asked not to hear (SA_NOCLDSTOP). */
+    public void notifyParentJob(int code, int status) {
+        Process notify = parent();
+        if (notify == null) {
+            return;
+        }
+        SignalActions.Action a = notify.signalActions.action(Signals.SIGCHLD);
+        if ((a.flags() & dev.jkraft.kernel.abi.Sigaction.SA_NOCLDSTOP) == 0) {
+            dev.jkraft.kernel.signal.SignalDelivery.sendToProcess(notify,
+                    dev.jkraft.kernel.signal.SigInfo.child(Signals.SIGCHLD, code, pid, credentials.uid(), status));
+        }
+        notify.childEvents.wake(1);
+    }
+
+    public int stopSignal() {
+        synchronized (signalLock) {
+            return stopSignal;
+        }
+    }
+
+    /** The stop (0x7f | sig << 8) or continue (0xffff) status no wait has collected, or 0. */
+    public int pendingJobStatus() {
+        synchronized (signalLock) {
+            return pendingJobStatus;
+        }
+    }
+
+    public void clearJobStatus() {
+        synchronized (signalLock) {
+            pendingJobStatus = 0;
+        }
+    }
+
+    /** A thread of a stopped group waits here before running guest code, until SIGCONT or SIGKILL. */
+    public void awaitContinue() {
+        synchronized (signalLock) {
+            while (stopped && !exited()) {
+                try {
+                    signalLock.wait(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     public Credentials credentials() {
@@ -261,12 +579,13 @@ public final class Process {
     }
 
     /** A fresh thread id, from the same numbers as process ids. */
-    public synchronized int allocateTid() {
-        return nextTid++;
+    public int allocateTid() {
+        return table.allocateId();
     }
 
     public void addTask(Task t) {
         tasks.put(t.tid(), t);
+        table.addTask(t);
     }
 
     /** The live threads, by thread id (the main thread first). */
@@ -293,13 +612,97 @@ public final class Process {
                 leaderExitCode = t.exitCode();
             }
             tasks.remove(t.tid());
-            if (tasks.isEmpty()) {
-                if (exitStatus < 0) {
-                    exitStatus = leaderExitCode;
-                }
-                tasks.notifyAll();
+            table.removeTask(t);
+            if (!tasks.isEmpty()) {
+                return;
+            }
+            if (exitStatus < 0) {
+                exitStatus = leaderExitCode;
             }
         }
+        ended(t.cpu());
+        synchronized (tasks) {
+            tasks.notifyAll();
+        }
+    }
+
+    /** Listeners the kernel registers for a process's end (the first process's end stops the guest). */
+    public interface EndListener {
+        void ended(Process p);
+    }
+
+    private volatile EndListener endListener;
+
+    public void setEndListener(EndListener l) {
+        this.endListener = l;
+    }
+
+    /**
+     * The last thread is gone (exit_notify): memory and files are released, children go to the
+     * first process, and the parent hears of it (its exit signal, its wait queue) or, when it
+     * ignores SIGCHLD, the process is reaped at once.
+     */
+    private void ended(Cpu lastCpu) {
+        files.release();
+        AddressSpace space = addressSpace;
+        if (space != null) {
+            space.release(lastCpu);
+        }
+        vforkRelease();
+        Process init = table.process(1);
+        Process notify;
+        boolean autoreap = false;
+        synchronized (table) {
+            for (Process c : children) {
+                if (init != null && init != this && !init.zombie) {
+                    c.parent = init;
+                    init.children.add(c);
+                } else {
+                    c.parent = null;
+                }
+            }
+            boolean zombiesMoved = children.stream().anyMatch(c -> c.zombie);
+            children.clear();
+            zombie = true;
+            notify = parent;
+            if (notify != null) {
+                SignalActions.Action a = notify.signalActions.action(Signals.SIGCHLD);
+                autoreap = a.handler() == dev.jkraft.kernel.abi.Sigaction.SIG_IGN
+                        || (a.flags() & dev.jkraft.kernel.abi.Sigaction.SA_NOCLDWAIT) != 0;
+                if (autoreap) {
+                    reaped = true;
+                    notify.children.remove(this);
+                    table.remove(this);
+                }
+            } else {
+                reaped = true;
+                table.remove(this);
+            }
+            if (zombiesMoved && init != null) {
+                init.childEvents.wake(1);
+            }
+            table.changed();
+        }
+        exitEvents.wake(1);
+        if (notify != null) {
+            SignalActions.Action a = notify.signalActions.action(Signals.SIGCHLD);
+            boolean ignored = a.handler() == dev.jkraft.kernel.abi.Sigaction.SIG_IGN && exitSignal == Signals.SIGCHLD;
+            if (exitSignal != 0 && !ignored) {
+                dev.jkraft.kernel.signal.SignalDelivery.sendToProcess(notify, childInfo(exitSignal));
+            }
+            notify.childEvents.wake(1);
+        }
+        EndListener l = endListener;
+        if (l != null) {
+            l.ended(this);
+        }
+    }
+
+    /** The siginfo of SIGCHLD for this process's end (CLD_EXITED or CLD_KILLED). */
+    public dev.jkraft.kernel.signal.SigInfo childInfo(int signo) {
+        int code = killedBy != 0 ? dev.jkraft.kernel.abi.Wait.CLD_KILLED : dev.jkraft.kernel.abi.Wait.CLD_EXITED;
+        int status = killedBy != 0 ? killedBy : exitStatus & 0xFF;
+        return dev.jkraft.kernel.signal.SigInfo.child(signo, code, pid, credentials.uid(), status);
     }
 
     /** Waits until every thread has ended. */

@@ -36,6 +36,27 @@ public final class SignalActions {
         return new Action(b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24));
     }
 
+    /** A copy for a forked child. */
+    public synchronized SignalActions copy() {
+        SignalActions c = new SignalActions();
+        for (int i = 0; i < actions.length; i++) {
+            c.actions[i] = actions[i] == null ? null : actions[i].clone();
+        }
+        return c;
+    }
+
+    /**
+     * execve's flush_signal_handlers: every caught signal goes back to SIG_DFL with no flags or
+     * mask; ignored ones stay ignored.
+     */
+    public synchronized void resetForExec() {
+        for (int i = 0; i < actions.length; i++) {
+            if (actions[i] != null && action(i).handler() != 1) {
+                actions[i] = null;
+            }
+        }
+    }
+
     /** SA_RESETHAND's reset: back to SIG_DFL (flags and mask as they were, as Linux leaves them). */
     public synchronized void resetHandler(int sig) {
         if (actions[sig] != null) {

@@ -14,7 +14,7 @@ public final class Task {
 
     private final int tid;
     private final Process process;
-    private final Cpu cpu;
+    private volatile Cpu cpu;
     private volatile Thread thread;
     private long clearChildTid;
     private long robustList;
@@ -120,6 +120,23 @@ public final class Task {
 
     public Cpu cpu() {
         return cpu;
+    }
+
+    /** execve: the thread goes on on a CPU that starts the new image; the old one is closed by the caller. */
+    public void replaceCpu(Cpu next) {
+        this.cpu = next;
+    }
+
+    /** execve: no alternate signal stack, no robust list, no rseq area, as a new program starts. */
+    public void resetForExec() {
+        sigaltstackSp = 0;
+        sigaltstackSize = 0;
+        sigaltstackFlags = 2;
+        robustList = 0;
+        robustListLength = 0;
+        rseqArea = 0;
+        rseqLength = 0;
+        clearChildTid = 0;
     }
 
     public Registers regs() {

@@ -76,6 +76,11 @@ public final class SigInfo {
         return new SigInfo(fresh(signo, code).putLong(16, address).array());
     }
 
+    /** SIGCHLD's: the child's pid and uid, what happened (CLD_*) and its status; times zero. */
+    public static SigInfo child(int signo, int code, int pid, int uid, int status) {
+        return new SigInfo(fresh(signo, code).putInt(16, pid).putInt(20, uid).putInt(24, status).array());
+    }
+
     /** A POSIX timer's expiry: timer id, overrun count and the sigev_value. */
     public static SigInfo timer(int signo, int timerId, int overrun, long value) {
         return new SigInfo(fresh(signo, SI_TIMER).putInt(16, timerId).putInt(20, overrun).putLong(24, value).array());

@@ -53,10 +53,36 @@ public final class SignalDelivery {
         if (h == Sigaction.SIG_IGN) {
             return true;
         }
-        // Stop signals are not ignored by default on Linux, but jkraft has no job control yet
-        // (issue #9): a stop would be a no-op, and so is dropping it.
-        return h == Sigaction.SIG_DFL && (defaultAction(sig) == Default.IGNORE || defaultAction(sig) == Default.CONTINUE
-                || defaultAction(sig) == Default.STOP);
+        return h == Sigaction.SIG_DFL && (defaultAction(sig) == Default.IGNORE || defaultAction(sig) == Default.CONTINUE);
+    }
+
+    private static final long STOP_SIGNALS = PendingSignals.bit(Signals.SIGSTOP) | PendingSignals.bit(Signals.SIGTSTP)
+            | PendingSignals.bit(Signals.SIGTTIN) | PendingSignals.bit(Signals.SIGTTOU);
+
+    /**
+     * What sending a signal does before it is queued (Linux's prepare_signal): a stop signal
+     * discards a pending SIGCONT; SIGCONT discards pending stop signals and resumes a stopped
+     * group at once, whatever its handler, telling the parent (CLD_CONTINUED).
+     */
+    private static void prepare(Process p, int sig) {
+        boolean stop = (STOP_SIGNALS & PendingSignals.bit(sig)) != 0;
+        if (!stop && sig != Signals.SIGCONT) {
+            return;
+        }
+        long discard = stop ? PendingSignals.bit(Signals.SIGCONT) : STOP_SIGNALS;
+        synchronized (p.signalLock()) {
+            for (int s = 1; s <= 64; s++) {
+                if ((discard & PendingSignals.bit(s)) != 0) {
+                    p.sharedPending().discard(s);
+                    for (Task t : p.tasks()) {
+                        t.pending().discard(s);
+                    }
+                }
+            }
+        }
+        if (sig == Signals.SIGCONT && p.resume()) {
+            p.notifyParentJob(dev.jkraft.kernel.abi.Wait.CLD_CONTINUED, Signals.SIGCONT);
+        }
     }
 
     /**
@@ -67,6 +93,7 @@ public final class SignalDelivery {
     public static boolean sendToThread(Task t, SigInfo info) {
         Process p = t.process();
         int sig = info.signo();
+        prepare(p, sig);
         if (sig == Signals.SIGKILL) {
             p.kill(sig);
             return false;
@@ -97,6 +124,10 @@ public final class SignalDelivery {
      */
     public static boolean sendToProcess(Process p, SigInfo info) {
         int sig = info.signo();
+        if (p.zombie()) {
+            return false;
+        }
+        prepare(p, sig);
         if (sig == Signals.SIGKILL) {
             p.kill(sig);
             return false;
@@ -189,8 +220,22 @@ public final class SignalDelivery {
             }
             if (action.handler() == Sigaction.SIG_DFL) {
                 switch (defaultAction(sig)) {
-                    case IGNORE, CONTINUE, STOP -> {
+                    case IGNORE, CONTINUE -> {
                         continue;
+                    }
+                    case STOP -> {
+                        // do_signal_stop: the group stops; the caller's loop waits for SIGCONT,
+                        // and an interrupted call is settled after it.
+                        if (p.stop(sig)) {
+                            for (Task other : p.tasks()) {
+                                if (other != t) {
+                                    other.wake();
+                                }
+                            }
+                            p.notifyParentJob(dev.jkraft.kernel.abi.Wait.CLD_STOPPED, sig);
+                        }
+                        t.setRestart(restart);
+                        return;
                     }
                     default -> {
                         p.kill(sig);

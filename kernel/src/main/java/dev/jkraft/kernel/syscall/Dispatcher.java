@@ -44,7 +44,9 @@ public final class Dispatcher {
         int nr = nrRaw < 0 || nrRaw > Integer.MAX_VALUE ? -1 : (int) nrRaw;
         SyscallHandler h = nr < 0 ? null : SyscallTable.handler(nr);
         boolean noReturn = nr == 60 || nr == 231;
-        if (strace != null && noReturn) {
+        // execve's arguments are gone once it succeeds: its line is printed before it runs.
+        boolean exec = nr == 59 || nr == 322;
+        if (strace != null && (noReturn || exec)) {
             strace.println(Strace.formatEntry(nr, new long[] {a0, a1, a2, a3, a4, a5}, t.memory()));
         }
         long result;
@@ -65,8 +67,9 @@ public final class Dispatcher {
             // Interrupted by a signal: delivery decides between a restart and EINTR.
             t.setRestart((int) -result);
         }
-        r.set(Reg.RAX, result);
-        if (strace != null) {
+        // execve has given the task a new CPU: the result goes to its registers.
+        t.regs().set(Reg.RAX, result);
+        if (strace != null && !(exec && result == 0)) {
             strace.println(Strace.format(nr, new long[] {a0, a1, a2, a3, a4, a5}, result, t.memory()));
         }
     }

@@ -18,6 +18,17 @@ public final class FsContext {
         this.cwd = root;
     }
 
+    /** A copy for a forked child (no CLONE_FS): the same mounts, root, working directory and umask. */
+    public FsContext copy() {
+        FsContext c = new FsContext(mounts);
+        c.root = root;
+        c.cwd = cwd;
+        c.umask = umask;
+        c.anonymous = anonymous;
+        c.mountable = mountable;
+        return c;
+    }
+
     public MountTable mounts() {
         return mounts;
     }

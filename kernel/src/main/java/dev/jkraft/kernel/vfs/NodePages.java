@@ -53,6 +53,11 @@ final class NodePages implements PageSource {
     }
 
     @Override
+    public void retain() {
+        node.mappings(1);
+    }
+
+    @Override
     public void release() {
         node.mappings(-1);
     }

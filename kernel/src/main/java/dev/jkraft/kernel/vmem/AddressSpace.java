@@ -32,6 +32,12 @@ public final class AddressSpace {
     private static final long KEPT = 1L << 9;
     /** A frame the kernel owns (the vDSO's): unmapping the page does not free it. */
     private static final long PINNED = 1L << 10;
+    /**
+     * A private page whose frame fork left shared between address spaces: mapped read-only
+     * whatever the area allows, copied on the first write (or taken over when no other space
+     * holds it any more).
+     */
+    private static final long COW = 1L << 11;
 
     private final FrameAllocator frames;
     private final PageTables tables;
@@ -52,6 +58,8 @@ public final class AddressSpace {
     private long stackTop;
     private long stackLimit;
     private long stackGuardGap = 256 * PAGE;
+    /** Processes using this address space: more than one between vfork and the child's exec or exit. */
+    private int users = 1;
 
     public AddressSpace(FrameAllocator frames, int faultAroundPages) throws OutOfFramesException {
         this.frames = frames;
@@ -59,6 +67,81 @@ public final class AddressSpace {
         this.ram = frames.ram();
         this.faultAroundPages = Math.max(1, faultAroundPages);
         this.mmapBase = TASK_SIZE;
+    }
+
+    /**
+     * A copy for a forked child (dup_mmap): the same areas (without memory locks, as Linux's
+     * child), shared mappings sharing their frames, and every private frame shared copy-on-write:
+     * its entry in both spaces loses the right to write until one of them writes. The caller
+     * must {@link #flushTo} this space afterwards (its writable entries were narrowed).
+     */
+    public synchronized AddressSpace fork() throws OutOfFramesException {
+        AddressSpace child = new AddressSpace(frames, faultAroundPages);
+        child.mmapBase = mmapBase;
+        child.brkStart = brkStart;
+        child.brk = brk;
+        child.gateLine = gateLine;
+        child.stackTop = stackTop;
+        child.stackLimit = stackLimit;
+        child.stackGuardGap = stackGuardGap;
+        for (Vma v : vmas.list()) {
+            child.vmas.insert(v.withFlags(v.flags() & ~Vma.LOCK_FLAGS));
+        }
+        for (PageSource p : sources) {
+            p.retain();
+            child.sources.add(p);
+        }
+        OutOfFramesException[] failure = new OutOfFramesException[1];
+        tables.forEachEntry(0, TASK_SIZE, (va, e) -> {
+            if (failure[0] != null) {
+                return;
+            }
+            long copy = e;
+            if ((e & PINNED) == 0) {
+                frames.share(e & PageTables.ADDRESS_MASK);
+                copy = (e & ~PageTables.WRITABLE) | COW;
+                if (copy != e) {
+                    tables.setEntry(va, copy);
+                    if ((e & PageTables.WRITABLE) != 0) {
+                        noteChanged(va);
+                    }
+                }
+            }
+            try {
+                child.tables.mapRaw(va, copy);
+            } catch (OutOfFramesException full) {
+                frames.free(e & PageTables.ADDRESS_MASK);
+                failure[0] = full;
+            }
+        });
+        if (failure[0] != null) {
+            child.destroy();
+            throw failure[0];
+        }
+        return child;
+    }
+
+    /** One more process uses this address space (a vfork child). */
+    public synchronized void retain() {
+        users++;
+    }
+
+    /**
+     * A process is done with this address space; the last one frees it. {@code lastCpu}, the CPU
+     * that ran it last (or null if none did), retires it first (see {@link #destroy(Cpu)}).
+     */
+    public void release(Cpu lastCpu) {
+        synchronized (this) {
+            if (--users > 0) {
+                return;
+            }
+        }
+        destroy(lastCpu);
+    }
+
+    /** Guest RAM, for a {@code GuestMemory} over this space. */
+    public MemorySegment ram() {
+        return ram;
     }
 
     public PageTables pageTables() {
@@ -581,7 +664,14 @@ public final class AddressSpace {
         long page = address & ~(PAGE - 1);
         long e = tables.entry(page);
         if ((e & PageTables.PRESENT) != 0) {
-            // Present with the right rights: a stale translation the CPU has since dropped.
+            if (write && (e & COW) != 0) {
+                breakCow(page, e, v);
+            } else if (write && (e & PageTables.WRITABLE) == 0) {
+                // A write the area allows to a page mapped read-only without being shared: it
+                // was never meant to happen; the area's rights are the truth.
+                return false;
+            }
+            // Else present with the right rights: a stale translation the CPU has since dropped.
             return true;
         }
         if (!populate(page, v)) {
@@ -606,6 +696,24 @@ public final class AddressSpace {
             }
         }
         return true;
+    }
+
+    /**
+     * The first write to a copy-on-write page: a frame no other space holds any more is simply
+     * made writable again; else the page gets a copy of its own and the old frame loses an owner.
+     */
+    private void breakCow(long page, long e, Vma v) throws OutOfFramesException {
+        long pa = e & PageTables.ADDRESS_MASK;
+        if (frames.owners(pa) == 1) {
+            tables.setEntry(page, pa | pteFlags(v.prot()) | PageTables.PRESENT);
+            return;
+        }
+        long copy = frames.allocate();
+        MemorySegment.copy(ram, pa, ram, copy, PAGE);
+        tables.setEntry(page, copy | pteFlags(v.prot()) | PageTables.PRESENT);
+        // Other CPUs of this space may still read the old frame through a stale translation.
+        noteChanged(page);
+        frames.free(pa);
     }
 
     /**
@@ -698,13 +806,45 @@ public final class AddressSpace {
         }
     }
 
-    /** Frees every frame and table (process exit). */
-    public synchronized void destroy() {
-        removeRange(0, TASK_SIZE);
-        tables.freeTables();
-        changedCount = 0;
-        sources.forEach(PageSource::release);
-        sources.clear();
+    /** Frees every frame and table (no CPU ever ran this space, or none will run again). */
+    public void destroy() {
+        destroy(null);
+    }
+
+    /**
+     * Frees every frame and table (process exit, execve). Before the page-table frames go back to
+     * the pool, {@code lastCpu} (the CPU that ran this space, idle now) runs once more: through
+     * the platform's flush of every cleared entry, then to address 0, which faults at once. A
+     * shadow-paging hypervisor (PVM) learns of the cleared tables only from such guest writes; a
+     * table frame reused without them would keep the dead process's translations.
+     */
+    public void destroy(Cpu lastCpu) {
+        long[] cleared;
+        long[] entries;
+        int count;
+        synchronized (this) {
+            removeRange(0, TASK_SIZE);
+            cleared = tables.clearTables();
+            int n = (int) cleared[0];
+            entries = Arrays.copyOf(changed, changedCount + n);
+            System.arraycopy(cleared, 1, entries, changedCount, n);
+            count = changedCount + n;
+            changedCount = 0;
+            sources.forEach(PageSource::release);
+            sources.clear();
+        }
+        if (lastCpu != null && count > 0) {
+            lastCpu.invalidate(entries, count);
+            lastCpu.regs().set(dev.jkraft.kernel.platform.Reg.RIP, 0);
+            for (int i = 0; i < 8; i++) {
+                if (!(lastCpu.run() instanceof dev.jkraft.kernel.platform.Exit.Kicked)) {
+                    break;
+                }
+            }
+        }
+        for (int i = 1 + (int) cleared[0]; i < cleared.length; i++) {
+            frames.free(cleared[i]);
+        }
     }
 
     public synchronized long brkStart() {
@@ -768,8 +908,11 @@ public final class AddressSpace {
 
     private void reprotect(long va, long e, int newProt) {
         long pa = e & PageTables.ADDRESS_MASK;
-        long pinned = e & PINNED;
-        long newEntry = (newProt == Mman.PROT_NONE ? pa | KEPT : pa | pteFlags(newProt) | PageTables.PRESENT) | pinned;
+        long kept = e & (PINNED | COW);
+        long newEntry = (newProt == Mman.PROT_NONE ? pa | KEPT : pa | pteFlags(newProt) | PageTables.PRESENT) | kept;
+        if ((e & COW) != 0) {
+            newEntry &= ~PageTables.WRITABLE;
+        }
         tables.setEntry(va, newEntry);
         boolean narrowed = (e & PageTables.PRESENT) != 0
                 && (newProt == Mman.PROT_NONE

@@ -35,6 +35,9 @@ public interface PageSource {
     /** The file's size now, in bytes (mincore counts the pages below it as cached). */
     long size();
 
+    /** One more address space maps this source (fork); each calls {@link #release} once. */
+    void retain();
+
     /** Gives back what the source holds (a host descriptor) once no area uses it. */
     void release();
 }

@@ -189,6 +189,9 @@ class FileMappingTest {
         }
 
         @Override
+        public void retain() {}
+
+        @Override
         public void release() {
             released = true;
         }

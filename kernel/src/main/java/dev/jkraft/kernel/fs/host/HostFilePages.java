@@ -19,6 +19,8 @@ final class HostFilePages implements PageSource {
 
     private final int hostFd;
     private boolean released;
+    /** Address spaces mapping this source. */
+    private int users = 1;
 
     private HostFilePages(int hostFd) {
         this.hostFd = hostFd;
@@ -63,8 +65,13 @@ final class HostFilePages implements PageSource {
     }
 
     @Override
+    public synchronized void retain() {
+        users++;
+    }
+
+    @Override
     public synchronized void release() {
-        if (!released) {
+        if (!released && --users == 0) {
             released = true;
             HostSys.close(hostFd);
         }

@@ -22,6 +22,37 @@ public interface ProcessDirectory {
     /** The last process id handed out (/proc/loadavg's last column). */
     int lastPid();
 
+    /** Every process of {@code table}, zombies too (they keep their /proc directory until reaped, as on Linux). */
+    static ProcessDirectory of(dev.jkraft.kernel.process.ProcessTable table) {
+        return new ProcessDirectory() {
+            @Override
+            public Task current() {
+                Task t = Task.current();
+                return t != null ? t : table.task(1);
+            }
+
+            @Override
+            public Process process(int pid) {
+                return table.process(pid);
+            }
+
+            @Override
+            public List<Integer> pids() {
+                return table.processes().stream().map(Process::pid).toList();
+            }
+
+            @Override
+            public List<Task> threads(Process p) {
+                return p.tasks();
+            }
+
+            @Override
+            public int lastPid() {
+                return table.lastId();
+            }
+        };
+    }
+
     /**
      * A machine running one process, whose calling thread {@code current} gives (read at each
      * lookup, so it may be set after procfs is mounted). Its threads are the one asking.

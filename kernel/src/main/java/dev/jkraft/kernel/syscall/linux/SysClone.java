@@ -15,8 +15,8 @@ import dev.jkraft.kernel.vmem.AddressSpace;
 /**
  * clone(2) and clone3(2) for threads: the flags pthread_create (musl, glibc) and Go's runtime
  * pass. A new thread shares the address space, files, fs context and signal handlers, gets its
- * own CPU and host thread, and starts where its parent called, with rax 0. Anything else (a new
- * process, namespaces, pidfds) waits for fork in issue #9 and answers ENOSYS.
+ * own CPU and host thread, and starts where its parent called, with rax 0. A clone without
+ * CLONE_THREAD makes a new process ({@link Fork}); namespaces are refused (EPERM).
  */
 public final class SysClone {
     private SysClone() {}
@@ -26,6 +26,13 @@ public final class SysClone {
     private static final long THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
             | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID
             | CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CLONE_PTRACE;
+    /** What a new process (fork, vfork, posix_spawn) may ask for. */
+    private static final long PROCESS_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK
+            | CLONE_PARENT | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID
+            | CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CLONE_PTRACE | CLONE_SYSVSEM | CLONE_PIDFD
+            | CLONE_CLEAR_SIGHAND;
+    private static final long NAMESPACES = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER
+            | CLONE_NEWPID | CLONE_NEWNET;
     private static final int CLONE_ARGS_SIZE_VER0 = 64;
     private static final int CLONE_ARGS_MAX = 4096;
     private static final long MAX_PID_NS_LEVEL = 32;
@@ -34,7 +41,11 @@ public final class SysClone {
     public static long clone(Task t, long flags, long stack, long parentTid, long childTid, long tls, long a5)
             throws SyscallException {
         // Legacy clone ignores CLONE_DETACHED's old meaning and the high flag bits do not exist for it.
-        return create(t, flags & 0xFFFFFFFFL & ~CSIGNAL, flags & CSIGNAL, stack, parentTid, childTid, tls);
+        if ((flags & CLONE_PIDFD) != 0 && (flags & CLONE_PARENT_SETTID) != 0) {
+            // Both would be written to parent_tid.
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return create(t, flags & 0xFFFFFFFFL & ~CSIGNAL, flags & CSIGNAL, stack, parentTid, childTid, tls, parentTid);
     }
 
     /** clone3(struct clone_args *, size). */
@@ -84,11 +95,11 @@ public final class SysClone {
             throw new SyscallException(Errno.EINVAL);
         }
         long sp = stack == 0 ? 0 : stack + stackSize;
-        return create(t, flags, exitSignal, sp, parentTid, childTid, tls);
+        return create(t, flags, exitSignal, sp, parentTid, childTid, tls, b.getLong(8));
     }
 
-    private static long create(Task t, long flags, long exitSignal, long stack, long parentTid, long childTid, long tls)
-            throws SyscallException {
+    private static long create(Task t, long flags, long exitSignal, long stack, long parentTid, long childTid, long tls,
+            long pidfd) throws SyscallException {
         // copy_process's checks, in its order.
         if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS)) {
             throw new SyscallException(Errno.EINVAL);
@@ -102,8 +113,11 @@ public final class SysClone {
         boolean thread = (flags & (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)) == (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
                 && (flags & ~THREAD_FLAGS) == 0 && (flags & (CLONE_FS | CLONE_FILES)) == (CLONE_FS | CLONE_FILES);
         if (!thread) {
-            // New processes (fork, vfork, posix_spawn's CLONE_VM|CLONE_VFORK) come with issue #9.
-            throw new SyscallException(Errno.ENOSYS);
+            if ((flags & CLONE_THREAD) != 0 || (flags & ~PROCESS_FLAGS) != 0) {
+                // Namespaces, CLONE_NEWPID and the like: not offered.
+                throw new SyscallException((flags & NAMESPACES) != 0 ? Errno.EPERM : Errno.EINVAL);
+            }
+            return Fork.process(t, flags, (int) exitSignal, stack, parentTid, childTid, tls, pidfd);
         }
         if ((flags & CLONE_SETTLS) != 0 && Long.compareUnsigned(tls, AddressSpace.TASK_SIZE) >= 0) {
             throw new SyscallException(Errno.EPERM);

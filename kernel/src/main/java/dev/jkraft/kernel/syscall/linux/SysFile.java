@@ -57,7 +57,8 @@ public final class SysFile {
                 return 0;
             }
             default -> {
-                return f.ioctl(t.memory(), (int) request, arg);
+                Long job = SysProcess.terminalIoctl(t, f, (int) request, arg);
+                return job != null ? job : f.ioctl(t.memory(), (int) request, arg);
             }
         }
     }

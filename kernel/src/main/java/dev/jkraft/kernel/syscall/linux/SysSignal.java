@@ -82,26 +82,8 @@ public final class SysSignal {
     }
 
     /** kill(2): the only process is this one; pid 0, -1 and -pid name it too. */
-    public static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) throws SyscallException {
-        if (sig < 0 || sig > SignalActions.NSIG) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        int ipid = (int) pid;
-        Process p = t.process();
-        if (ipid == Integer.MIN_VALUE) {
-            throw new SyscallException(Errno.ESRCH);
-        }
-        if (ipid != p.pid() && ipid != 0 && ipid != -1 && ipid != -p.pid()) {
-            throw new SyscallException(Errno.ESRCH);
-        }
-        if (sig != 0) {
-            SignalDelivery.sendToProcess(p, fromUser(t, sig, SigInfo.SI_USER));
-        }
-        return 0;
-    }
-
     private static Task thread(Task t, long tid) throws SyscallException {
-        Task target = t.process().task((int) tid);
+        Task target = t.process().table().task((int) tid);
         if (target == null || target.exited()) {
             throw new SyscallException(Errno.ESRCH);
         }
@@ -112,10 +94,10 @@ public final class SysSignal {
         if ((int) tgid <= 0 || (int) tid <= 0 || sig < 0 || sig > SignalActions.NSIG) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (tgid != t.process().pid()) {
+        Task target = thread(t, tid);
+        if (tgid != target.process().pid()) {
             throw new SyscallException(Errno.ESRCH);
         }
-        Task target = thread(t, tid);
         if (sig != 0) {
             SignalDelivery.sendToThread(target, fromUser(t, sig, SigInfo.SI_TKILL));
         }
