@@ -608,10 +608,10 @@ static void t_clone(void) {
         reap(c, "clone3");
     }
     /* Exit signal other than SIGCHLD: waitpid sees it only with __WALL or __WCLONE. */
+    signal(SIGUSR1, SIG_IGN);  /* the child's exit signal */
     fflush(stdout);
     c = syscall(SYS_clone, SIGUSR1, 0, 0, 0, 0);
     if (c == 0) syscall(SYS_exit_group, 14);
-    signal(SIGUSR1, SIG_IGN);
     int st;
     siginfo_t si;
     memset(&si, 0, sizeof si);
