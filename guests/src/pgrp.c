@@ -196,7 +196,12 @@ static void t_kill(void) {
     reap(x, "kill: the group leader");
     reap(y, "kill: the other member");
     SAY("kill: kill(-group, SIGTERM) of a group with no one left", kill(-x, SIGTERM));
-    SAY("kill: kill(-pid) of a process not a group leader", kill(-getppid(), 0));
+    /* A child left in this leader's group: no group has its pid as id. (Not this leader's parent:
+     * under jkraft that is pid 1, and kill(-1) means every process.) */
+    pid_t m = sleeper(0, 0);
+    SAY("kill: kill(-pid) of a process not a group leader", kill(-m, 0));
+    kill(m, SIGKILL);
+    reap(m, "kill: that child");
     SAY("kill: kill of a bad signal", kill(getpid(), 1000));
 
     /* kill(0, sig) in a child's own group reaches it and its own child, not this leader. */
