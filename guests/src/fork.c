@@ -3,7 +3,7 @@
  * SIGCHLD and its siginfo, SIGCHLD ignored (children reaped by the kernel), copy-on-write of
  * globals, heap and private mappings, MAP_SHARED pages shared, pipes and file offsets inherited,
  * an orphan re-parented, vfork, raw clone and clone3 without CLONE_VM, fork in a multithreaded
- * process, /proc/<pid> of a zombie. Only the first process prints; children answer through exit
+ * process, /proc/<pid> of a running child and of a zombie. Only the first process prints; children answer through exit
  * statuses, pipes and shared pages, so the output does not depend on scheduling.
  * "fork NAME" runs one sub-test; no argument runs them all.
  * Orphans: the test makes itself a child subreaper (PR_SET_CHILD_SUBREAPER), so that natively
@@ -194,6 +194,62 @@ static void t_waitid(void) {
     int st;
     pid_t w = waitpid(-1, &st, 0x100);
     printf("waitpid: bad option: %ld %s\n", (long)w, rc_name(w));
+}
+
+/* ---- /proc/<pid> of a running child ---- */
+static int read_file(const char *path, char *buf, size_t size) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, size - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return n > 0 ? (int)n : 0;
+}
+
+static long status_field(const char *text, const char *name) {
+    const char *p = strstr(text, name);
+    return p ? atol(p + strlen(name)) : -1;
+}
+
+static void t_proc(void) {
+    int p[2];
+    pipe(p);
+    pid_t c = fork_();
+    if (c == 0) {
+        char b;
+        close(p[1]);
+        read(p[0], &b, 1);
+        _exit(0);
+    }
+    close(p[0]);
+    char path[64], buf[4096], mine[4096];
+    snprintf(path, sizeof path, "/proc/%d", (int)c);
+    DIR *d = opendir("/proc");
+    int listed = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) listed |= atoi(e->d_name) == c;
+    if (d) closedir(d);
+    printf("proc: /proc lists the child: %s, /proc/<child> exists %s\n", yes(listed), yes(access(path, F_OK) == 0));
+    char state;
+    long ppid;
+    proc_stat(c, &state, &ppid);
+    printf("proc: /proc/<child>/stat: state %s, ppid is this process %s\n", state == 'S' || state == 'R' ? "running or sleeping" : "other",
+           yes(ppid == getpid()));
+    snprintf(path, sizeof path, "/proc/%d/status", (int)c);
+    read_file(path, buf, sizeof buf);
+    printf("proc: /proc/<child>/status: Tgid %s, Pid %s, PPid %s, Threads %ld\n", yes(status_field(buf, "Tgid:") == c),
+           yes(status_field(buf, "\nPid:") == c), yes(status_field(buf, "PPid:") == getpid()), status_field(buf, "Threads:"));
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)c);
+    int n = read_file(path, buf, sizeof buf);
+    int m = read_file("/proc/self/cmdline", mine, sizeof mine);
+    printf("proc: /proc/<child>/cmdline is this process's: %s\n", yes(n > 0 && n == m && memcmp(buf, mine, n) == 0));
+    snprintf(path, sizeof path, "/proc/%d/task/%d", (int)c, (int)c);
+    printf("proc: /proc/<child>/task/<child> exists: %s\n", yes(access(path, F_OK) == 0));
+    /* /proc/self is the caller, in the child as well. */
+    read_file("/proc/self/stat", buf, sizeof buf);
+    printf("proc: /proc/self/stat starts with this pid: %s\n", yes(atol(buf) == getpid()));
+    close(p[1]);
+    reap(c, "proc");
 }
 
 /* ---- children killed by signals ---- */
@@ -690,7 +746,7 @@ static const struct {
     void (*run)(void);
 } tests[] = {
     {"basic", t_basic},   {"nohang", t_nohang}, {"waitid", t_waitid},   {"killed", t_killed},
-    {"echild", t_echild}, {"sigchld", t_sigchld}, {"cow", t_cow},       {"shared", t_shared},
+    {"echild", t_echild}, {"proc", t_proc}, {"sigchld", t_sigchld}, {"cow", t_cow},       {"shared", t_shared},
     {"fds", t_fds},       {"orphan", t_orphan}, {"vfork", t_vfork},     {"clone", t_clone},
     {"threads", t_threads},
 };
