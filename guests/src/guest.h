@@ -54,6 +54,7 @@ static inline const char *errname(int e) {
     case ENODATA: return "ENODATA";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case E2BIG: return "E2BIG";
+    case ENOEXEC: return "ENOEXEC";
     case ECHILD: return "ECHILD";
     case EDOM: return "EDOM";
     default: {
