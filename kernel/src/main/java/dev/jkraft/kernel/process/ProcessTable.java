@@ -21,6 +21,8 @@ public final class ProcessTable {
     private final TreeMap<Integer, Process> processes = new TreeMap<>();
     private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
     private int last;
+    /** Futexes in memory processes share, keyed by physical address. */
+    private final dev.jkraft.kernel.futex.FutexTable sharedFutexes = new dev.jkraft.kernel.futex.FutexTable();
     /** The terminal's foreground process group (tcsetpgrp); the terminal belongs to the first process's session. */
     private volatile int foreground = 1;
 
@@ -47,6 +49,10 @@ public final class ProcessTable {
             }
         }
         return false;
+    }
+
+    public dev.jkraft.kernel.futex.FutexTable sharedFutexes() {
+        return sharedFutexes;
     }
 
     public int foregroundGroup() {

@@ -47,7 +47,7 @@ public final class Dispatcher {
         // execve's arguments are gone once it succeeds: its line is printed before it runs.
         boolean exec = nr == 59 || nr == 322;
         if (strace != null && (noReturn || exec)) {
-            strace.println(Strace.formatEntry(nr, new long[] {a0, a1, a2, a3, a4, a5}, t.memory()));
+            strace.println(who(t) + Strace.formatEntry(nr, new long[] {a0, a1, a2, a3, a4, a5}, t.memory()));
         }
         long result;
         if (h == null) {
@@ -70,8 +70,13 @@ public final class Dispatcher {
         // execve has given the task a new CPU: the result goes to its registers.
         t.regs().set(Reg.RAX, result);
         if (strace != null && !(exec && result == 0)) {
-            strace.println(Strace.format(nr, new long[] {a0, a1, a2, a3, a4, a5}, result, t.memory()));
+            strace.println(who(t) + Strace.format(nr, new long[] {a0, a1, a2, a3, a4, a5}, result, t.memory()));
         }
+    }
+
+    /** strace -f's prefix: lines of any thread but the first process's main one name their thread. */
+    private static String who(Task t) {
+        return t.tid() == 1 ? "" : "[pid " + t.tid() + "] ";
     }
 
     private synchronized void reportUnimplemented(int nr, long raw) {

@@ -33,6 +33,20 @@ public final class SysFutex {
             throw new SyscallException(Errno.EINVAL);
         }
         FutexTable table = t.process().futexes();
+        dev.jkraft.kernel.nofault.UserMemory mem = t.memory();
+        if (((int) op & Futex.FUTEX_PRIVATE_FLAG) == 0) {
+            long pa = sharedKey(t, uaddr);
+            if (pa >= 0) {
+                // A futex in a shared mapping: processes meet at its physical address.
+                table = t.process().table().sharedFutexes();
+                mem = new dev.jkraft.kernel.futex.PhysicalWords(t.process().addressSpace().ram());
+                long pa2 = uaddr2 == 0 ? -1 : sharedKey(t, uaddr2);
+                uaddr = pa;
+                if (pa2 >= 0) {
+                    uaddr2 = pa2;
+                }
+            }
+        }
         switch (cmd) {
             case Futex.FUTEX_WAKE, Futex.FUTEX_WAKE_BITSET -> {
                 int bitset = cmd == Futex.FUTEX_WAKE_BITSET ? (int) val3 : -1;
@@ -57,7 +71,7 @@ public final class SysFutex {
                     deadline = System.nanoTime() + Math.max(0, Math.min(nanos, Long.MAX_VALUE / 4));
                 }
                 try {
-                    table.await(t.memory(), uaddr, (int) val, bitset, deadline);
+                    table.await(mem, uaddr, (int) val, bitset, deadline);
                 } catch (SyscallException e) {
                     if (e.errno() == Errno.EINTR) {
                         // A handler runs, then the wait is restarted with SA_RESTART (without a
@@ -78,14 +92,24 @@ public final class SysFutex {
                 if ((uaddr2 & 3) != 0) {
                     throw new SyscallException(Errno.EINVAL);
                 }
-                return table.requeue(t.memory(), uaddr, nWake, uaddr2, nRequeue, cmd == Futex.FUTEX_CMP_REQUEUE,
+                return table.requeue(mem, uaddr, nWake, uaddr2, nRequeue, cmd == Futex.FUTEX_CMP_REQUEUE,
                         (int) val3);
             }
             case Futex.FUTEX_WAKE_OP -> {
-                return table.wakeOp(t.memory(), uaddr, wakeCount(val), uaddr2, wakeCount(timeout), (int) val3);
+                return table.wakeOp(mem, uaddr, wakeCount(val), uaddr2, wakeCount(timeout), (int) val3);
             }
             default -> throw new SyscallException(Errno.ENOSYS);
         }
+    }
+
+    /** The physical address of a futex word in a MAP_SHARED area (faulted in), or -1 for private memory. */
+    private static long sharedKey(Task t, long uaddr) {
+        var space = t.process().addressSpace();
+        var v = space.find(uaddr);
+        if (v == null || (v.flags() & dev.jkraft.kernel.vmem.Vma.VM_SHARED) == 0) {
+            return -1;
+        }
+        return space.translateForKernel(uaddr, false);
     }
 
     /**

@@ -42,7 +42,10 @@ public final class SysMmap {
         }
         p &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
         if ((f & Mman.MAP_ANONYMOUS) == 0) {
-            return mapFile(t, addr, length, p, f, (int) fd, offset);
+            return mapFile(t, addr, length, p, f, t.process().files().get((int) fd), offset, null);
+        }
+        if (type != Mman.MAP_PRIVATE) {
+            return mapSharedAnonymous(t, addr, length, p, f);
         }
         SysMlock.checkMapLocked(t, f, length);
         boolean fixed = (f & Mman.MAP_FIXED) != 0;
@@ -78,9 +81,33 @@ public final class SysMmap {
      * are the process's own copies; a shared one may not be writable (nothing can write the file),
      * so it needs no write-back either.
      */
-    private static long mapFile(Task t, long addr, long length, int prot, int flags, int fd, long offset)
+    /**
+     * MAP_SHARED|MAP_ANONYMOUS: as Linux's shmem_zero_setup, the pages of an unlinked tmpfs file
+     * ("/dev/zero (deleted)" in /proc/PID/maps), so that a forked child shares them.
+     */
+    private static long mapSharedAnonymous(Task t, long addr, long length, int prot, int flags)
             throws SyscallException {
-        OpenFile file = t.process().files().get(fd);
+        dev.jkraft.kernel.vfs.Mount m = t.process().fs().anonymous();
+        if (m == null) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        dev.jkraft.kernel.vfs.Location root = m.rootLocation();
+        String internal = "shmem-" + SHMEM_SEQ.incrementAndGet();
+        dev.jkraft.kernel.vfs.Vnode node = root.node().create(internal, 0600, 0, 0);
+        root.node().unlink(internal);
+        node.truncate(pageAlign(length));
+        OpenFile file = node.open(root.child(node, "/dev/zero (deleted)"), OpenFlags.O_RDWR);
+        try {
+            return mapFile(t, addr, length, prot, flags & ~Mman.MAP_ANONYMOUS, file, 0, "/dev/zero (deleted)");
+        } finally {
+            file.abandon();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong SHMEM_SEQ = new java.util.concurrent.atomic.AtomicLong();
+
+    private static long mapFile(Task t, long addr, long length, int prot, int flags, OpenFile file, long offset,
+            String name) throws SyscallException {
         if ((file.statusFlags() & OpenFlags.O_PATH) != 0) {
             throw new SyscallException(Errno.EBADF);
         }
@@ -118,7 +145,7 @@ public final class SysMmap {
         long start;
         try {
             start = as.map(addr, length, prot, (flags & Mman.MAP_FIXED) != 0, (flags & Mman.MAP_FIXED_NOREPLACE) != 0,
-                    Vma.Kind.FILE, file.describe(), false,
+                    Vma.Kind.FILE, name != null ? name : file.describe(), false,
                     new Vma.Origin(offset, st.getLong(Stat.ST_DEV_OFFSET), st.getLong(Stat.ST_INO_OFFSET), pages,
                             type != Mman.MAP_PRIVATE));
         } catch (SyscallException e) {
