@@ -73,9 +73,11 @@ static int image(int argc, char **argv) {
     snprintf(ppid, sizeof ppid, "%d", getppid());
     for (int i = 0; i < argc; i++) {
         printf("  argv[%d] [", i);
-        /* Pids differ from run to run: said by name. */
-        if (strcmp(argv[i], pid) == 0) printf("<pid>");
-        else if (strcmp(argv[i], ppid) == 0) printf("<ppid>");
+        /* Pids differ from run to run: said by name (not in the fds image, whose numbers are
+         * descriptors that a small pid may equal). */
+        int numbers = strcmp(what, "fds") != 0;
+        if (numbers && strcmp(argv[i], pid) == 0) printf("<pid>");
+        else if (numbers && strcmp(argv[i], ppid) == 0) printf("<ppid>");
         else print_path(argv[i]);
         printf("]\n");
     }

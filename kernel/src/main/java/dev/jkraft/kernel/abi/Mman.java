@@ -44,6 +44,10 @@ public final class Mman {
     public static final int MADV_WILLNEED = 3;
     public static final int MADV_DONTNEED = 4;
     public static final int MADV_FREE = 8;
+    public static final int MADV_DONTFORK = 10;
+    public static final int MADV_DOFORK = 11;
+    public static final int MADV_WIPEONFORK = 18;
+    public static final int MADV_KEEPONFORK = 19;
 
     public static final int MS_ASYNC = 1;
     public static final int MS_INVALIDATE = 2;

@@ -397,6 +397,22 @@ public final class Process {
         notify.childEvents.wake(1);
     }
 
+    /**
+     * Whether this process's group is orphaned (will_become_orphaned_pgrp): no member has a
+     * parent in another group of the same session.
+     */
+    public boolean orphanedGroup() {
+        synchronized (table) {
+            for (Process q : table.group(pgid)) {
+                Process up = q.parent;
+                if (up != null && up.pgid != q.pgid && up.sid == q.sid) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     public int stopSignal() {
         synchronized (signalLock) {
             return stopSignal;

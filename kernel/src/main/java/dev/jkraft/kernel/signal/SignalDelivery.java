@@ -224,6 +224,10 @@ public final class SignalDelivery {
                         continue;
                     }
                     case STOP -> {
+                        if (sig != Signals.SIGSTOP && p.orphanedGroup()) {
+                            // A terminal stop in an orphaned process group is discarded: no one could continue it.
+                            continue;
+                        }
                         // do_signal_stop: the group stops; the caller's loop waits for SIGCONT,
                         // and an interrupted call is settled after it.
                         if (p.stop(sig)) {

@@ -85,7 +85,9 @@ public final class AddressSpace {
         child.stackLimit = stackLimit;
         child.stackGuardGap = stackGuardGap;
         for (Vma v : vmas.list()) {
-            child.vmas.insert(v.withFlags(v.flags() & ~Vma.LOCK_FLAGS));
+            if ((v.flags() & Vma.VM_DONTCOPY) == 0) {
+                child.vmas.insert(v.withFlags(v.flags() & ~Vma.LOCK_FLAGS));
+            }
         }
         for (PageSource p : sources) {
             p.retain();
@@ -94,6 +96,11 @@ public final class AddressSpace {
         OutOfFramesException[] failure = new OutOfFramesException[1];
         tables.forEachEntry(0, TASK_SIZE, (va, e) -> {
             if (failure[0] != null) {
+                return;
+            }
+            Vma area = vmas.find(va);
+            if (area == null || (area.flags() & (Vma.VM_DONTCOPY | Vma.VM_WIPEONFORK)) != 0) {
+                // Not copied, or copied empty: the child faults in fresh zero pages.
                 return;
             }
             long copy = e;
@@ -119,6 +126,31 @@ public final class AddressSpace {
             throw failure[0];
         }
         return child;
+    }
+
+    /**
+     * madvise's fork advice over {@code [addr, addr+length)}: MADV_DONTFORK/DOFORK and
+     * MADV_WIPEONFORK/KEEPONFORK (only for private anonymous memory: EINVAL otherwise). ENOMEM for
+     * a hole, as madvise answers.
+     */
+    public synchronized void adviseFork(long addr, long length, int flag, boolean on) throws SyscallException {
+        long end = addr + pageAlign(length);
+        if (Long.compareUnsigned(end, addr) < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (flag == Vma.VM_WIPEONFORK && on) {
+            for (Vma v : vmas.list()) {
+                boolean inRange = v.end() > addr && v.start() < end && v.kind() != Vma.Kind.GUARD;
+                if (inRange && ((v.flags() & Vma.VM_SHARED) != 0 || v.pages() != null || v.kind() == Vma.Kind.SPECIAL)) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+            }
+        }
+        long covered = vmas.mappedUpTo(addr, end);
+        vmas.setFlag(addr, covered, flag, on);
+        if (covered < end) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
     }
 
     /** One more process uses this address space (a vfork child). */

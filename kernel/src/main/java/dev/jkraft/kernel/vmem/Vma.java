@@ -22,6 +22,10 @@ public record Vma(long start, long end, int prot, Kind kind, String name, long f
     /** Locked as pages are faulted in (mlock2 MLOCK_ONFAULT, mlockall MCL_ONFAULT): nothing populated. */
     public static final int VM_LOCKONFAULT = 4;
     public static final int LOCK_FLAGS = VM_LOCKED | VM_LOCKONFAULT;
+    /** MADV_DONTFORK: a forked child does not get this area (Linux's VM_DONTCOPY). */
+    public static final int VM_DONTCOPY = 8;
+    /** MADV_WIPEONFORK: a forked child gets this area empty (zero-filled on touch). */
+    public static final int VM_WIPEONFORK = 16;
 
     /** An area backed by no file. */
     public Vma(long start, long end, int prot, Kind kind, String name) {

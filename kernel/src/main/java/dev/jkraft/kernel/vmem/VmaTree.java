@@ -242,6 +242,15 @@ final class VmaTree {
         mergeAround(start, end, true);
     }
 
+    /** Sets or clears {@code flag} on every area of {@code [start, end)} (madvise's fork advice), splitting at the ends. */
+    void setFlag(long start, long end, int flag, boolean on) {
+        splitAt(start);
+        splitAt(end);
+        for (Vma v : startingIn(start, end)) {
+            replace(v.withFlags(on ? v.flags() | flag : v.flags() & ~flag));
+        }
+    }
+
     /** Bytes of locked areas inside {@code [start, end)} (Linux's locked_vm, or a part of it). */
     long lockedBytes(long start, long end) {
         long n = 0;

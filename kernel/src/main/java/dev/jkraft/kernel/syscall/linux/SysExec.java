@@ -79,13 +79,19 @@ public final class SysExec {
             // Linux 5.18+: an empty argv gets an empty argv[0], so argc is never 0.
             args = new ArrayList<>(List.of(""));
         }
-        return exec(t, at, filename, args, env, 0);
+        // BINPRM_FLAGS_PATH_INACCESSIBLE: a script reached through a close-on-exec descriptor
+        // could not be opened by its interpreter as /dev/fd/N.
+        boolean inaccessible = filename.startsWith("/dev/fd/") && t.process().files().closeOnExec(fd);
+        return exec(t, at, filename, args, env, inaccessible ? -1 : 0);
     }
 
     private static long exec(Task t, Location at, String filename, List<String> args, List<String> env, int depth)
             throws SyscallException {
         byte[] file = readExecutable(t, at);
         if (file.length >= 2 && file[0] == '#' && file[1] == '!') {
+            if (depth < 0) {
+                throw new SyscallException(Errno.ENOENT);
+            }
             if (depth >= MAX_INTERP_DEPTH) {
                 throw new SyscallException(Errno.ELOOP);
             }
@@ -186,6 +192,10 @@ public final class SysExec {
     /** The whole file, if the caller may execute it: a regular file with execute permission. */
     private static byte[] readExecutable(Task t, Location at) throws SyscallException {
         Attrs a = at.attrs();
+        if (a.isSymlink()) {
+            // AT_SYMLINK_NOFOLLOW named a link: open_exec's O_NOFOLLOW answer.
+            throw new SyscallException(Errno.ELOOP);
+        }
         if (!a.isRegular()) {
             throw new SyscallException(Errno.EACCES);
         }

@@ -238,6 +238,14 @@ public final class SysMmap {
                 }
                 return 0;
             }
+            case Mman.MADV_DONTFORK, Mman.MADV_DOFORK -> {
+                as.adviseFork(addr, length, Vma.VM_DONTCOPY, advice == Mman.MADV_DONTFORK);
+                return 0;
+            }
+            case Mman.MADV_WIPEONFORK, Mman.MADV_KEEPONFORK -> {
+                as.adviseFork(addr, length, Vma.VM_WIPEONFORK, advice == Mman.MADV_WIPEONFORK);
+                return 0;
+            }
             default -> throw new SyscallException(Errno.EINVAL);
         }
     }

@@ -56,7 +56,8 @@ public final class SysProcess {
         ProcessTable table = self.table();
         int p = (int) pid;
         int g = (int) pgid;
-        if (g < 0) {
+        // Linux: pid 0 is the caller, pgid 0 the pid; then a negative pgid is EINVAL.
+        if ((g == 0 ? (p == 0 ? self.pid() : p) : g) < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         synchronized (table) {

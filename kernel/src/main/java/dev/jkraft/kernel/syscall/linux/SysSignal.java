@@ -249,7 +249,7 @@ public final class SysSignal {
             t.saveMask(t.blocked());
             t.setBlocked(wanted & ~UNBLOCKABLE);
         }
-        while (!SignalDelivery.deliverable(t) && !t.process().exited()) {
+        while (!SignalDelivery.deliverable(t) && !t.process().exited() && !t.exited()) {
             sleepUntilInterrupted(Long.MAX_VALUE);
             Thread.interrupted();
         }
@@ -257,7 +257,7 @@ public final class SysSignal {
     }
 
     public static long pause(Task t, long a0, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
-        while (!SignalDelivery.deliverable(t) && !t.process().exited()) {
+        while (!SignalDelivery.deliverable(t) && !t.process().exited() && !t.exited()) {
             sleepUntilInterrupted(Long.MAX_VALUE);
             Thread.interrupted();
         }

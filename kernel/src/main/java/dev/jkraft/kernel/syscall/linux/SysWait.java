@@ -90,7 +90,7 @@ public final class SysWait {
             case P_PIDFD -> {
                 OpenFile f = t.process().files().get(i);
                 if (!(f instanceof PidFd pf)) {
-                    throw new SyscallException(Errno.EINVAL);
+                    throw new SyscallException(Errno.EBADF);
                 }
                 Process target = pf.process();
                 which = c -> c == target;
@@ -133,7 +133,9 @@ public final class SysWait {
     private static Found find(Process self, Predicate<Process> which, int opts) throws SyscallException {
         boolean any = false;
         for (Process c : self.children()) {
-            if (!which.test(c)) {
+            // eligible_child: a clone child (exit signal not SIGCHLD) only with __WCLONE, each kind with __WALL.
+            boolean cloneChild = c.exitSignal() != Signals.SIGCHLD;
+            if (!which.test(c) || (opts & WALL) == 0 && cloneChild != ((opts & WCLONE) != 0)) {
                 continue;
             }
             any = true;
