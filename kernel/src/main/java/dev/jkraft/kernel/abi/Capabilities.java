@@ -56,7 +56,7 @@ public final class Capabilities {
      * restores to the effective set.
      */
     public static final long FS_SET = bit(CAP_CHOWN) | bit(CAP_DAC_OVERRIDE) | bit(CAP_DAC_READ_SEARCH)
-            | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_LINUX_IMMUTABLE) | bit(CAP_MAC_OVERRIDE);
+            | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_MKNOD) | bit(CAP_LINUX_IMMUTABLE) | bit(CAP_MAC_OVERRIDE);
 
     /** struct __user_cap_header_struct versions; v1 carries one 32-bit data struct, v2 and v3 two. */
     public static final int LINUX_CAPABILITY_VERSION_1 = 0x19980330;
