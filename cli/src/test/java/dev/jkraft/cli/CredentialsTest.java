@@ -101,6 +101,11 @@ class CredentialsTest {
         assertThat(guest("run", "--user", "1000:1000", BUSYBOX.toString(), "id", "-u")).isEqualTo(new Run(0, "1000\n", ""));
         assertThat(guest("run", "--user", "1000:1000", BUSYBOX.toString(), "id", "-g")).isEqualTo(new Run(0, "1000\n", ""));
         assertThat(guest("run", "--user", "0:44", BUSYBOX.toString(), "id", "-G")).isEqualTo(new Run(0, "44\n", ""));
+        // The largest id: unsigned everywhere (the call's result, /proc).
+        assertThat(guest("run", "--user", "4294967294:4294967294", BUSYBOX.toString(), "id", "-u"))
+                .isEqualTo(new Run(0, "4294967294\n", ""));
+        assertThat(guest("run", "--user", "4294967294:7", BUSYBOX.toString(), "cat", "/proc/self/status").out())
+                .contains("\nUid:\t4294967294\t4294967294\t4294967294\t4294967294\n");
         Run status = guest("run", "--user", "1000:1000", BUSYBOX.toString(), "cat", "/proc/self/status");
         assertThat(status.out()).contains("\nUid:\t1000\t1000\t1000\t1000\n", "\nGid:\t1000\t1000\t1000\t1000\n",
                 "\nCapPrm:\t0000000000000000\n", "\nCapEff:\t0000000000000000\n");

@@ -310,10 +310,10 @@ public final class Kernel {
                     .aux(Auxv.AT_BASE, interpreter != null ? interpBias + interpreter.minVaddr() : 0)
                     .aux(Auxv.AT_FLAGS, 0)
                     .aux(Auxv.AT_ENTRY, image.entry() + bias)
-                    .aux(Auxv.AT_UID, creds.uid())
-                    .aux(Auxv.AT_EUID, creds.euid())
-                    .aux(Auxv.AT_GID, creds.gid())
-                    .aux(Auxv.AT_EGID, creds.egid())
+                    .aux(Auxv.AT_UID, Integer.toUnsignedLong(creds.uid()))
+                    .aux(Auxv.AT_EUID, Integer.toUnsignedLong(creds.euid()))
+                    .aux(Auxv.AT_GID, Integer.toUnsignedLong(creds.gid()))
+                    .aux(Auxv.AT_EGID, Integer.toUnsignedLong(creds.egid()))
                     .aux(Auxv.AT_SECURE, 0)
                     .aux(Auxv.AT_RANDOM, 0)
                     .aux(Auxv.AT_HWCAP2, 0)
@@ -507,11 +507,11 @@ public final class Kernel {
                     status.put(line.substring(0, colon), line.substring(colon + 1).strip());
                 }
             }
-            int[] u = java.util.Arrays.stream(status.get("Uid").split("\\s+")).mapToInt(Integer::parseInt).toArray();
-            int[] g = java.util.Arrays.stream(status.get("Gid").split("\\s+")).mapToInt(Integer::parseInt).toArray();
+            int[] u = java.util.Arrays.stream(status.get("Uid").split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
+            int[] g = java.util.Arrays.stream(status.get("Gid").split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
             String groupLine = status.getOrDefault("Groups", "");
             List<Integer> groups = groupLine.isEmpty() ? List.of()
-                    : java.util.Arrays.stream(groupLine.split("\\s+")).map(Integer::valueOf).toList();
+                    : java.util.Arrays.stream(groupLine.split("\\s+")).map(Integer::parseUnsignedInt).toList();
             Credentials exec = Credentials.atExec(u[0], u[1], g[0], g[1], groups);
             return new Credentials(u[0], u[1], u[2], u[3], g[0], g[1], g[2], g[3], exec.groups(),
                     hostCaps(status, "CapEff"), hostCaps(status, "CapPrm"), hostCaps(status, "CapInh"),

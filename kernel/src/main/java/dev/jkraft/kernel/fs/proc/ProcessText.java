@@ -156,8 +156,8 @@ final class ProcessText {
         line(b, "Pid", t.tid());
         line(b, "PPid", p.ppid());
         line(b, "TracerPid", 0);
-        line(b, "Uid", c.uid() + "\t" + c.euid() + "\t" + c.suid() + "\t" + c.fsuid());
-        line(b, "Gid", c.gid() + "\t" + c.egid() + "\t" + c.sgid() + "\t" + c.fsgid());
+        line(b, "Uid", ids(c.uid(), c.euid(), c.suid(), c.fsuid()));
+        line(b, "Gid", ids(c.gid(), c.egid(), c.sgid(), c.fsgid()));
         line(b, "FDSize", fdSize(p));
         StringBuilder groups = new StringBuilder();
         c.groups().forEach(g -> groups.append(Integer.toUnsignedString(g)).append(' '));
@@ -222,6 +222,12 @@ final class ProcessText {
             size <<= 1;
         }
         return size;
+    }
+
+    /** Four ids, unsigned, tab-separated. */
+    private static String ids(int r, int e, int s, int fs) {
+        return Integer.toUnsignedString(r) + "\t" + Integer.toUnsignedString(e) + "\t" + Integer.toUnsignedString(s)
+                + "\t" + Integer.toUnsignedString(fs);
     }
 
     private static void line(StringBuilder b, String key, Object value) {

@@ -19,20 +19,22 @@ import java.util.List;
 public final class SysCred {
     private SysCred() {}
 
+    // Ids are uid_t/gid_t: returned zero-extended, so 4294967294 is not read as an errno.
+
     public static long getuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().uid();
+        return Integer.toUnsignedLong(t.process().credentials().uid());
     }
 
     public static long geteuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().euid();
+        return Integer.toUnsignedLong(t.process().credentials().euid());
     }
 
     public static long getgid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().gid();
+        return Integer.toUnsignedLong(t.process().credentials().gid());
     }
 
     public static long getegid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().egid();
+        return Integer.toUnsignedLong(t.process().credentials().egid());
     }
 
     /** getresuid(2): three put_users in order; the first bad pointer is EFAULT. */
@@ -74,7 +76,7 @@ public final class SysCred {
     public static long setfsuid(Task t, long id, long a1, long a2, long a3, long a4, long a5) {
         Credentials c = t.process().credentials();
         t.process().setCredentials(c.setfsuid((int) id));
-        return c.fsuid();
+        return Integer.toUnsignedLong(c.fsuid());
     }
 
     public static long setgid(Task t, long id, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
@@ -98,7 +100,7 @@ public final class SysCred {
     public static long setfsgid(Task t, long id, long a1, long a2, long a3, long a4, long a5) {
         Credentials c = t.process().credentials();
         t.process().setCredentials(c.setfsgid((int) id));
-        return c.fsgid();
+        return Integer.toUnsignedLong(c.fsgid());
     }
 
     /** getgroups(2): size 0 asks for the count; a smaller size than the count is EINVAL. */
