@@ -4,6 +4,7 @@
  * subset rules, PR_SET_KEEPCAPS, then a drop to uid 1000 and EPERM for the way back. Capability
  * masks are printed as read (a container's root lacks some); the same host gives both runs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 #include "guest.h"
 
 #define BAD ((void *)8)
+#define SYS_faccessat2_ 439
+#ifndef AT_EACCESS
+#define AT_EACCESS 0x200
+#endif
 #define V1 0x19980330u
 #define V2 0x20071026u
 #define V3 0x20080522u
@@ -128,6 +133,11 @@ int main(void) {
         printf("not root: nothing to check\n");
         return 0;
     }
+    char dir[] = "/tmp/credsXXXXXX";
+    if (enter_scratch(dir) != 0 || chmod(".", 0755) != 0) return 1;
+    int fd = open("f", O_CREAT | O_WRONLY, 0600);
+    if (fd < 0) return 1;
+    close(fd);
     resuid("start");
     resgid("start");
     show_caps("start");
@@ -192,9 +202,16 @@ int main(void) {
     report("setreuid(-1, 1000)", syscall(SYS_setreuid, -1, 1000));
     resuid("  ");
     show_caps("  euid 1000");
+    /* access(2) checks with the real ids (root, with its permitted set); AT_EACCESS and open with the effective. */
+    report("access(root's 0600 file, R_OK)", syscall(SYS_access, "f", R_OK));
+    report("faccessat2(AT_EACCESS)", syscall(SYS_faccessat2_, AT_FDCWD, "f", R_OK, AT_EACCESS));
+    report("open(root's 0600 file)", syscall(SYS_openat, AT_FDCWD, "f", O_RDONLY));
     report("setreuid(-1, 0)", syscall(SYS_setreuid, -1, 0));
     resuid("  ");
     show_caps("  euid 0");
+    unlink("f");
+    chdir("/");
+    rmdir(dir);
     report("setresuid(-1, -1, 0)", syscall(SYS_setresuid, -1, -1, 0));
     resuid("  ");
     report("setresuid(-1, 2000, -1)", syscall(SYS_setresuid, -1, 2000, -1));

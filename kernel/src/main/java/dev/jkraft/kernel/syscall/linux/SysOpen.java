@@ -344,6 +344,11 @@ public final class SysOpen {
             throw new SyscallException(Errno.EINVAL);
         }
         String p = Paths.read(t, path);
+        // access_override_creds: without AT_EACCESS the walk and the check use the real ids.
+        Credentials c = t.process().credentials();
+        if ((flags & OpenFlags.AT_EACCESS) == 0) {
+            c = c.forAccess();
+        }
         Location l;
         if (p.isEmpty() && (flags & OpenFlags.AT_EMPTY_PATH) != 0) {
             l = Paths.emptyPathLocation(t, (int) dirfd);
@@ -351,17 +356,16 @@ public final class SysOpen {
                 return 0;
             }
         } else {
-            l = Paths.resolve(t, (int) dirfd, p, (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0);
+            l = new PathWalk(t.process().fs(), c).resolve(Paths.start(t, (int) dirfd, p), p,
+                    (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0 ? PathWalk.FOLLOW : 0);
         }
-        Credentials c = t.process().credentials();
-        boolean effective = (flags & OpenFlags.AT_EACCESS) != 0;
         Attrs a = l.attrs();
         if ((mode & FileModes.W_OK) != 0 && (a.isRegular() || a.isDirectory() || a.isSymlink())) {
             Paths.notReadOnly(l);
         }
         int mask = ((mode & FileModes.R_OK) != 0 ? Access.MAY_READ : 0) | ((mode & FileModes.W_OK) != 0 ? Access.MAY_WRITE : 0)
                 | ((mode & FileModes.X_OK) != 0 ? Access.MAY_EXEC : 0);
-        Access.check(a, effective ? c : c.forAccess(), mask);
+        Access.check(a, c, mask);
         return 0;
     }
 
