@@ -264,6 +264,17 @@ static void name_checks(void) {
     CHECK(syscall(SYS_getgroups, -1, NULL));
     CHECK(syscall(SYS_getgroups, 0, BAD) >= 0);
     CHECK(syscall(SYS_getgroups, 65536, BAD) == -1 ? -1 : 0);
+    CHECK(syscall(SYS_setgroups, 1, BAD));
+    CHECK(syscall(SYS_getresuid, BAD, BAD, BAD));
+    CHECK(syscall(SYS_getresgid, BAD, BAD, BAD));
+    {
+        /* _LINUX_CAPABILITY_VERSION_3, this process. */
+        unsigned hdr[2] = {0x20080522u, 0};
+        CHECK(syscall(SYS_capget, BAD, BAD));
+        CHECK(syscall(SYS_capget, hdr, BAD));
+        CHECK(syscall(SYS_capset, BAD, NULL));
+        CHECK(syscall(SYS_capset, hdr, BAD));
+    }
 }
 
 /* The pointer arguments of the time, process and signal calls. */

@@ -57,6 +57,8 @@ public final class Jkraft {
         Path rootfsUpper;
         boolean shareCwd;
         String workdir;
+        /** {@link #user}: uid and gid, or null for jkraft's own credentials. */
+        int[] user;
         final List<MountSpec> volumes = new ArrayList<>();
 
         Builder() {}
@@ -217,6 +219,20 @@ public final class Jkraft {
         /** The guest's working directory, a guest path ({@code jkraft run -w}). */
         public Builder workdir(String guestPath) {
             this.workdir = guestPath;
+            return this;
+        }
+
+        /**
+         * Runs the guest as user {@code uid} and group {@code gid} in every id (real, effective,
+         * saved, filesystem), with no supplementary groups and the capabilities Linux gives such a
+         * process at exec: all for uid 0, none otherwise ({@code jkraft run --user}). Ids are
+         * unsigned; -1 is no id. Default: jkraft's own credentials.
+         */
+        public Builder user(int uid, int gid) {
+            if (uid == -1 || gid == -1) {
+                throw new IllegalArgumentException("user(" + uid + ", " + gid + "): -1 is not an id");
+            }
+            this.user = new int[] {uid, gid};
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.file.StreamFile;
 import dev.jkraft.kernel.lib.KernelLog;
 import dev.jkraft.kernel.platform.Platform;
+import dev.jkraft.kernel.process.Credentials;
 import dev.jkraft.kernel.vfs.MountSpec;
 import dev.jkraft.plat.interp.InterpPlatform;
 import dev.jkraft.plat.kvm.KvmPlatform;
@@ -58,7 +59,8 @@ public final class Unikernel {
                 : null;
         Kernel.Config cfg = new Kernel.Config(config.program,
                 config.execName != null ? config.execName : config.program.toString(), argv, envp, stdio(),
-                config.memory, Map.copyOf(config.options), log, strace, diagnostics, mounts(), config.workdir);
+                config.memory, Map.copyOf(config.options), log, strace, diagnostics, mounts(), config.workdir,
+                config.user == null ? null : Credentials.user(config.user[0], config.user[1]));
         try {
             kernel = new Kernel(platform, cfg);
             return kernel.run();

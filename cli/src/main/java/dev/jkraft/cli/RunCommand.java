@@ -96,6 +96,10 @@ final class RunCommand implements Callable<Integer> {
             description = "The guest's working directory (a guest path). Default: jkraft's own when the guest sees it, else /.")
     String workdir;
 
+    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]",
+            description = "Run the guest as numeric user UID and group GID (default 0), with no supplementary groups and, unless UID is 0, no capabilities. Default: jkraft's own ids.")
+    String user;
+
     @Option(names = {"-d", "--detach"},
             description = "Run in the background as an instance (jkraft ps, logs, stop, rm); print its name and return.")
     boolean detach;
@@ -174,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunRequest request = new RunRequest(resolved, program, args, guestEnv, memory, platform,
                 options, strace, logLevel.label(), rootfs == null ? null : Path.of(rootfs).toAbsolutePath().normalize(),
-                vols, workdir);
+                vols, workdir).withUser(guestUser());
         if (!detach && name == null) {
             return launcher.launch(request);
         }
@@ -300,7 +304,7 @@ final class RunCommand implements Callable<Integer> {
                 Files.createDirectories(dirs.rootfsCache());
                 upper = Files.createTempDirectory(dirs.rootfsCache(), "upper-");
                 return launcher.launch(new RunRequest(resolved, argv0, argv.subList(1, argv.size()), guestEnv, mem, plat,
-                        options, strace, logLevel.label(), root, vols, wd, upper));
+                        options, strace, logLevel.label(), root, vols, wd, upper).withUser(guestUser()));
             } catch (java.io.IOException e) {
                 throw new ExitException(ExitException.JKRAFT_FAILED, "cannot make the guest's writable layer under " + dirs.rootfsCache() + ": " + e.getMessage());
             } finally {
@@ -313,7 +317,7 @@ final class RunCommand implements Callable<Integer> {
         String base = found.display().replaceAll(".*/", "").replaceAll("[:@].*", "");
         Instance inst = store.create(name != null ? name : store.freshName(base));
         RunRequest request = new RunRequest(resolved, argv0, argv.subList(1, argv.size()), guestEnv, mem, plat,
-                options, strace, logLevel.label(), root, vols, wd, inst.upper());
+                options, strace, logLevel.label(), root, vols, wd, inst.upper()).withUser(guestUser());
         return asInstance(inst, new Instance.Record(inst.name(), found.display(), System.currentTimeMillis(), removeOnExit, request));
     }
 
@@ -353,6 +357,11 @@ final class RunCommand implements Callable<Integer> {
         return false;
     }
 
+    /** --user parsed, or null without it. */
+    private GuestUser guestUser() {
+        return user == null ? null : GuestUser.parse(user);
+    }
+
     /** Whether a failure should be reported with its stack trace. */
     boolean debugging() {
         return logLevel != null && logLevel.compareTo(KernelLog.Level.DEBUG) >= 0;
@@ -379,6 +388,7 @@ final class RunCommand implements Callable<Integer> {
         if (removeOnExit && !detach && name == null) {
             throw new ParameterException(spec.commandLine(), "--rm applies to instances: use it with -d or --name");
         }
+        guestUser();
         if (workdir != null && !workdir.startsWith("/")) {
             throw new ParameterException(spec.commandLine(), "-w " + workdir + ": the working directory must be an absolute guest path");
         }

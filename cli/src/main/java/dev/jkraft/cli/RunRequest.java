@@ -30,10 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  * @param workdir {@code -w}, or null
  * @param rootfsUpper for an image: the writable directory laid over the read-only unpacked
  *     {@code rootfs} (an overlay), or null when {@code rootfs} itself is the writable root
+ * @param user {@code --user}, or null for jkraft's own ids
  */
 record RunRequest(Path program, String argv0, List<String> args, Map<String, String> env, long memory,
         String platform, Map<String, String> options, boolean strace, String logLevel, Path rootfs,
-        List<Volume> volumes, String workdir, Path rootfsUpper) {
+        List<Volume> volumes, String workdir, Path rootfsUpper, GuestUser user) {
     RunRequest {
         volumes = List.copyOf(volumes);
         args = List.copyOf(args);
@@ -44,6 +45,19 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
     RunRequest(Path program, String argv0, List<String> args, Map<String, String> env, long memory, String platform,
             Map<String, String> options, boolean strace, String logLevel, Path rootfs, List<Volume> volumes, String workdir) {
         this(program, argv0, args, env, memory, platform, options, strace, logLevel, rootfs, volumes, workdir, null);
+    }
+
+    RunRequest(Path program, String argv0, List<String> args, Map<String, String> env, long memory, String platform,
+            Map<String, String> options, boolean strace, String logLevel, Path rootfs, List<Volume> volumes, String workdir,
+            Path rootfsUpper) {
+        this(program, argv0, args, env, memory, platform, options, strace, logLevel, rootfs, volumes, workdir,
+                rootfsUpper, null);
+    }
+
+    /** This request with {@code --user} {@code u} (null: jkraft's own ids). */
+    RunRequest withUser(GuestUser u) {
+        return new RunRequest(program, argv0, args, env, memory, platform, options, strace, logLevel, rootfs, volumes,
+                workdir, rootfsUpper, u);
     }
 
     /** This request as JSON, for a supervisor process to run it ({@link #fromJson}). */
@@ -67,6 +81,7 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
             vols.addObject().put("host", v.host().toString()).put("guest", v.guest()).put("readOnly", v.readOnly());
         }
         o.put("workdir", workdir);
+        o.put("user", user == null ? null : user.toString());
         return o;
     }
 
@@ -82,7 +97,8 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
                 v.get("readOnly").asBoolean())));
         return new RunRequest(Path.of(o.get("program").asString()), o.get("argv0").asString(), args, env,
                 o.get("memory").asLong(), o.get("platform").asString(), options, o.get("strace").asBoolean(),
-                o.get("logLevel").asString(), path(o.get("rootfs")), volumes, text(o.get("workdir")), path(o.get("rootfsUpper")));
+                o.get("logLevel").asString(), path(o.get("rootfs")), volumes, text(o.get("workdir")), path(o.get("rootfsUpper")),
+                text(o.get("user")) == null ? null : GuestUser.parse(text(o.get("user"))));
     }
 
     private static String text(JsonNode n) {
@@ -122,6 +138,9 @@ record RunRequest(Path program, String argv0, List<String> args, Map<String, Str
         }
         if (strace) {
             b.strace(straceOut);
+        }
+        if (user != null) {
+            b.user(user.uid(), user.gid());
         }
         return b;
     }

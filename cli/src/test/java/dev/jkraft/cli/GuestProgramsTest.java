@@ -95,6 +95,9 @@ class GuestProgramsTest {
                 Case.of("shm", 0),
                 // Affinity, policies, priorities, times and getrusage, with their errors.
                 Case.of("sched", 0),
+                // posix-user as root: getres*id, set*id and the saved-id rules, setfsuid, groups,
+                // capget/capset (version probing, subset rules, PR_SET_KEEPCAPS), a drop to 1000, EPERM back.
+                Case.of("creds", 0),
                 // openat2's RESOLVE_* restrictions, O_TMPFILE and linkat, memfd seals, with their errors.
                 Case.of("resolve", 0),
                 // MADV_DONTNEED, PROT_NONE and back, MAP_POPULATE, the edges of brk.

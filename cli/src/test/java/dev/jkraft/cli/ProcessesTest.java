@@ -308,8 +308,11 @@ class ProcessesTest {
         NetworkServersTest.awaitConnectable(port, server);
         awaitLog(log, server, "start worker process", 2);
         String url = "http://127.0.0.1:" + port + "/";
-        assertThat(NetworkServersTest.run(CURL.toString(), "-sS", url)).isEqualTo("hello from nginx workers\n");
-        assertThat(NetworkServersTest.run(CURL.toString(), "-sS", url)).isEqualTo("hello from nginx workers\n");
+        assertThat(Files.readString(log)).as("nginx's log").doesNotContain("[alert]", "[emerg]");
+        // A bounded wait: with no live worker nobody would ever answer.
+        String limit = INTERP ? "120" : "30";
+        assertThat(NetworkServersTest.run(CURL.toString(), "-sS", "-m", limit, url)).isEqualTo("hello from nginx workers\n");
+        assertThat(NetworkServersTest.run(CURL.toString(), "-sS", "-m", limit, url)).isEqualTo("hello from nginx workers\n");
         server.destroy(); // SIGTERM: nginx's fast shutdown
         assertThat(server.waitFor(INTERP ? 120 : 20, TimeUnit.SECONDS)).as("nginx ended after SIGTERM").isTrue();
         String text = Files.readString(log);

@@ -92,10 +92,19 @@ public final class Kernel {
      * @param mounts the guest's fstab, "/" first ({@link MountSpec#defaults} for the default view)
      * @param workdir the guest's working directory; null for the host's own when the guest can see
      *     it, else "/"
+     * @param user the guest's credentials (--user); null for the host process's own
      */
     public record Config(Path program, String execfn, List<String> argv, List<String> envp, OpenFile[] stdio,
             long ramBytes, Map<String, String> options, KernelLog log, PrintStream strace, PrintStream diagnostics,
-            List<MountSpec> mounts, String workdir) {
+            List<MountSpec> mounts, String workdir, Credentials user) {
+
+        /** The host process's own credentials. */
+        public Config(Path program, String execfn, List<String> argv, List<String> envp, OpenFile[] stdio,
+                long ramBytes, Map<String, String> options, KernelLog log, PrintStream strace,
+                PrintStream diagnostics, List<MountSpec> mounts, String workdir) {
+            this(program, execfn, argv, envp, stdio, ramBytes, options, log, strace, diagnostics, mounts, workdir,
+                    null);
+        }
 
         /** The default view of the files ({@link MountSpec#defaults}) and the host's working directory. */
         public Config(Path program, String execfn, List<String> argv, List<String> envp, OpenFile[] stdio,
@@ -230,7 +239,7 @@ public final class Kernel {
                 vvar.singleCpu(guestCpus() == 1, 0);
             }
             loader = new ProgramLoader(libs, frames, machine.cpuid(1, 0)[3] & 0xFFFFFFFFL, vdso[0], vdso[1]);
-            Credentials creds = hostCredentials();
+            Credentials creds = config.user() != null ? config.user() : hostCredentials();
             long[] id = fileId(config.program());
             String interpName = interpreter != null ? realPath(Path.of(image.interpreter().orElseThrow())) : null;
             long[] iid = interpreter != null ? fileId(Path.of(interpName)) : new long[2];
@@ -408,24 +417,35 @@ public final class Kernel {
         }
     }
 
-    /** The host process's own ids, as a container without a user namespace reports them. */
+    /**
+     * The host process's own ids, groups and capabilities, as a container without a user namespace
+     * reports them; root with every capability when there is no /proc to read.
+     */
     private static Credentials hostCredentials() {
+        Map<String, String> status = new java.util.HashMap<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                String[] f = line.split("\\s+");
-                if (line.startsWith("Uid:")) {
-                    int ruid = Integer.parseInt(f[1]);
-                    int euid = Integer.parseInt(f[2]);
-                    List<String> gidLine = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                            .filter(l -> l.startsWith("Gid:")).toList();
-                    String[] g = gidLine.get(0).split("\\s+");
-                    return new Credentials(ruid, euid, Integer.parseInt(g[1]), Integer.parseInt(g[2]));
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    status.put(line.substring(0, colon), line.substring(colon + 1).strip());
                 }
             }
+            int[] u = java.util.Arrays.stream(status.get("Uid").split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
+            int[] g = java.util.Arrays.stream(status.get("Gid").split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
+            String groupLine = status.getOrDefault("Groups", "");
+            List<Integer> groups = groupLine.isEmpty() ? List.of()
+                    : java.util.Arrays.stream(groupLine.split("\\s+")).map(Integer::parseUnsignedInt).toList();
+            Credentials exec = Credentials.atExec(u[0], u[1], g[0], g[1], groups);
+            return new Credentials(u[0], u[1], u[2], u[3], g[0], g[1], g[2], g[3], exec.groups(),
+                    hostCaps(status, "CapEff"), hostCaps(status, "CapPrm"), hostCaps(status, "CapInh"),
+                    hostCaps(status, "CapBnd"), hostCaps(status, "CapAmb"));
         } catch (IOException | RuntimeException e) {
-            // fall through
+            return Credentials.user(0, 0);
         }
-        return new Credentials(0, 0, 0, 0);
+    }
+
+    private static long hostCaps(Map<String, String> status, String key) {
+        return Long.parseUnsignedLong(status.get(key), 16) & dev.jkraft.kernel.abi.Capabilities.ALL;
     }
 
     /**

@@ -40,17 +40,20 @@ public final class PathWalk {
     public record Parent(Location dir, String name, boolean trailingSlash) {}
 
     private final FsContext ctx;
-    private final int uid;
-    private final int gid;
+    private final Subject who;
     private int links;
     /** The current call's restriction flags and its root: the namespace's, or the start when scoped. */
     private int restrict;
     private Location root;
 
     public PathWalk(FsContext ctx, int uid, int gid) {
+        this(ctx, Subject.of(uid, gid));
+    }
+
+    /** A walk that checks search permission as {@code who}. */
+    public PathWalk(FsContext ctx, Subject who) {
         this.ctx = ctx;
-        this.uid = uid;
-        this.gid = gid;
+        this.who = who;
     }
 
     /** The location {@code path} names, relative to {@code start} unless absolute. */
@@ -160,7 +163,7 @@ public final class PathWalk {
         if (!a.isDirectory()) {
             throw new SyscallException(Errno.ENOTDIR);
         }
-        Access.check(a, uid, gid, Access.MAY_EXEC);
+        Access.check(a, who, Access.MAY_EXEC);
         if (name.equals(".")) {
             return dir;
         }

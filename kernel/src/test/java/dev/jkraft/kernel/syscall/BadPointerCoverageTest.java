@@ -22,6 +22,8 @@ class BadPointerCoverageTest {
             "close", "lseek", "dup", "dup2", "dup3", "getpid", "getppid", "gettid", "getuid", "getgid",
             "geteuid", "getegid", "exit", "exit_group", "kill", "tkill", "tgkill", "fadvise64",
             "alarm", "timer_getoverrun", "timer_delete",
+            // Credentials set from numbers (getresuid, setgroups, capget and capset have cases).
+            "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid",
             // Address-space calls take page addresses, never dereferenced; their range errors are
             // compared by badptr.c, madv.c and remap.c all the same.
             "mmap", "munmap", "mprotect", "mremap", "madvise", "brk", "msync", "mlock", "munlock",

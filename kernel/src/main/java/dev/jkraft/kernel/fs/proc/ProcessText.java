@@ -156,10 +156,12 @@ final class ProcessText {
         line(b, "Pid", t.tid());
         line(b, "PPid", p.ppid());
         line(b, "TracerPid", 0);
-        line(b, "Uid", c.uid() + "\t" + c.euid() + "\t" + c.euid() + "\t" + c.euid());
-        line(b, "Gid", c.gid() + "\t" + c.egid() + "\t" + c.egid() + "\t" + c.egid());
+        line(b, "Uid", ids(c.uid(), c.euid(), c.suid(), c.fsuid()));
+        line(b, "Gid", ids(c.gid(), c.egid(), c.sgid(), c.fsgid()));
         line(b, "FDSize", fdSize(p));
-        line(b, "Groups", "");
+        StringBuilder groups = new StringBuilder();
+        c.groups().forEach(g -> groups.append(Integer.toUnsignedString(g)).append(' '));
+        line(b, "Groups", groups.toString());
         line(b, "NStgid", p.pid());
         line(b, "NSpid", t.tid());
         line(b, "NSpgid", p.pid());
@@ -192,13 +194,11 @@ final class ProcessText {
         line(b, "SigBlk", hex(t.blocked()));
         line(b, "SigIgn", hex(ignCgt[0]));
         line(b, "SigCgt", hex(ignCgt[1]));
-        // Capabilities: a guest running as root has them all (40 of them up to CAP_CHECKPOINT_RESTORE).
-        String caps = hex(c.euid() == 0 ? (1L << 41) - 1 : 0);
-        line(b, "CapInh", hex(0));
-        line(b, "CapPrm", caps);
-        line(b, "CapEff", caps);
-        line(b, "CapBnd", hex((1L << 41) - 1));
-        line(b, "CapAmb", hex(0));
+        line(b, "CapInh", hex(c.inheritable()));
+        line(b, "CapPrm", hex(c.permitted()));
+        line(b, "CapEff", hex(c.effective()));
+        line(b, "CapBnd", hex(c.bounding()));
+        line(b, "CapAmb", hex(c.ambient()));
         line(b, "NoNewPrivs", 0);
         line(b, "Seccomp", 0);
         line(b, "Seccomp_filters", 0);
@@ -222,6 +222,12 @@ final class ProcessText {
             size <<= 1;
         }
         return size;
+    }
+
+    /** Four ids, unsigned, tab-separated. */
+    private static String ids(int r, int e, int s, int fs) {
+        return Integer.toUnsignedString(r) + "\t" + Integer.toUnsignedString(e) + "\t" + Integer.toUnsignedString(s)
+                + "\t" + Integer.toUnsignedString(fs);
     }
 
     private static void line(StringBuilder b, String key, Object value) {

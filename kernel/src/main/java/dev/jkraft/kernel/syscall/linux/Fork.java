@@ -45,8 +45,9 @@ public final class Fork {
         }
         Credentials c = p.credentials();
         long nproc = p.rlimit(Rlimits.RLIMIT_NPROC)[0];
-        // copy_process: over RLIMIT_NPROC is EAGAIN, except for root (INIT_USER or the capabilities).
-        if (nproc >= 0 && c.uid() != 0 && c.euid() != 0 && p.table().tasksOf(c.uid()) >= nproc) {
+        // copy_process: over RLIMIT_NPROC is EAGAIN, except for root (INIT_USER) or with the capabilities.
+        if (nproc >= 0 && c.uid() != 0 && !c.capable(dev.jkraft.kernel.abi.Capabilities.CAP_SYS_RESOURCE)
+                && !c.capable(dev.jkraft.kernel.abi.Capabilities.CAP_SYS_ADMIN) && p.table().tasksOf(c.uid()) >= nproc) {
             throw new SyscallException(Errno.EAGAIN);
         }
         if (p.table().allTasks().size() >= host.maxThreads()) {

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.Limits;
@@ -43,7 +44,7 @@ final class Paths {
 
     static PathWalk walk(Task t) {
         Credentials c = t.process().credentials();
-        return new PathWalk(t.process().fs(), c.euid(), c.egid());
+        return new PathWalk(t.process().fs(), c);
     }
 
     /** Where a relative path starts: the working directory for AT_FDCWD, else the directory {@code dirfd} names. */
@@ -107,25 +108,28 @@ final class Paths {
     static void mayCreateIn(Task t, Location dir) throws SyscallException {
         notReadOnly(dir);
         Credentials c = t.process().credentials();
-        Access.check(dir.attrs(), c.euid(), c.egid(), Access.MAY_WRITE | Access.MAY_EXEC);
+        Access.check(dir.attrs(), c, Access.MAY_WRITE | Access.MAY_EXEC);
     }
 
-    /** may_delete: as may_create, and with the sticky bit only the owner of the entry or of the directory (or root). */
+    /** may_delete: as may_create, and with the sticky bit only the owner of the entry or of the directory (or CAP_FOWNER). */
     static void mayDeleteFrom(Task t, Location dir, Vnode victim) throws SyscallException {
         mayCreateIn(t, dir);
         Credentials c = t.process().credentials();
         Attrs d = dir.attrs();
-        if ((d.mode() & FileModes.S_ISVTX) != 0 && c.euid() != 0 && c.euid() != d.uid()
-                && c.euid() != victim.fs().attrs(victim).uid()) {
+        if ((d.mode() & FileModes.S_ISVTX) != 0 && c.fsuid() != d.uid()
+                && c.fsuid() != victim.fs().attrs(victim).uid() && !c.capable(Capabilities.CAP_FOWNER)) {
             throw new SyscallException(Errno.EPERM);
         }
     }
 
-    /** The owner check of chmod, chown and explicit utimes: the owner or root. */
-    static void ownerOrRoot(Task t, Attrs a) throws SyscallException {
-        int euid = t.process().credentials().euid();
-        if (euid != 0 && euid != a.uid()) {
+    /** inode_owner_or_capable, the owner check of chmod and explicit utimes: the fsuid owns it, or CAP_FOWNER. */
+    static void ownerOrCapable(Task t, Attrs a) throws SyscallException {
+        if (!isOwnerOrCapable(t.process().credentials(), a)) {
             throw new SyscallException(Errno.EPERM);
         }
+    }
+
+    static boolean isOwnerOrCapable(Credentials c, Attrs a) {
+        return c.fsuid() == a.uid() || c.capable(Capabilities.CAP_FOWNER);
     }
 }

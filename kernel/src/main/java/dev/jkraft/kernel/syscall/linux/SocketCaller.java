@@ -44,14 +44,14 @@ final class SocketCaller implements Caller {
         }
         Paths.mayCreateIn(t, at.dir());
         int perm = 0777 & ~t.process().fs().umask();
-        return at.dir().node().mknod(at.name(), FileModes.S_IFSOCK | perm, 0, c.euid(), c.egid());
+        return at.dir().node().mknod(at.name(), FileModes.S_IFSOCK | perm, 0, c.fsuid(), c.fsgid());
     }
 
     @Override
     public Vnode connectNode(String path) throws SyscallException {
         Location l = Paths.resolve(t, OpenFlags.AT_FDCWD, path, true);
         Credentials c = t.process().credentials();
-        Access.check(l.attrs(), c.euid(), c.egid(), Access.MAY_WRITE);
+        Access.check(l.attrs(), c, Access.MAY_WRITE);
         if ((l.attrs().mode() & FileModes.S_IFMT) != FileModes.S_IFSOCK) {
             throw new SyscallException(Errno.ECONNREFUSED);
         }

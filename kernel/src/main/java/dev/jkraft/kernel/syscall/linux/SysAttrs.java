@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FcntlCmds;
@@ -81,11 +82,11 @@ public final class SysAttrs {
     private static long chmodAt(Task t, Location l, long mode) throws SyscallException {
         Attrs a = l.attrs();
         Paths.notReadOnly(l);
-        Paths.ownerOrRoot(t, a);
+        Paths.ownerOrCapable(t, a);
         int m = (int) mode & 07777;
         Credentials c = t.process().credentials();
-        if (c.euid() != 0 && c.egid() != a.gid()) {
-            // Only a member of the file's group may keep its set-group-ID bit.
+        if (!c.inGroup(a.gid()) && !c.capable(Capabilities.CAP_FSETID)) {
+            // Only a member of the file's group (or CAP_FSETID) may keep its set-group-ID bit.
             m &= ~02000;
         }
         l.node().chmod(m);
@@ -114,16 +115,16 @@ public final class SysAttrs {
         return chownAt(t, at(t, dirfd, path, (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0, flags), uid, gid);
     }
 
-    /** chown_ok: root changes anything; an owner may only "change" to the ids it has and its own group. */
+    /** chown_ok, chgrp_ok: CAP_CHOWN changes anything; an owner may only "change" to its uid and to a group it is in. */
     private static long chownAt(Task t, Location l, long uid, long gid) throws SyscallException {
         int u = (int) uid;
         int g = (int) gid;
         Attrs a = l.attrs();
         Paths.notReadOnly(l);
         Credentials c = t.process().credentials();
-        if (c.euid() != 0) {
-            boolean uidOk = u == -1 || (u == a.uid() && c.euid() == a.uid());
-            boolean gidOk = g == -1 || (c.euid() == a.uid() && (g == a.gid() || g == c.egid()));
+        if (!c.capable(Capabilities.CAP_CHOWN)) {
+            boolean uidOk = u == -1 || (u == a.uid() && c.fsuid() == a.uid());
+            boolean gidOk = g == -1 || (c.fsuid() == a.uid() && (g == a.gid() || c.inGroup(g)));
             if (!uidOk || !gidOk) {
                 throw new SyscallException(Errno.EPERM);
             }
@@ -205,17 +206,17 @@ public final class SysAttrs {
         return sec * NANOS + nsec;
     }
 
-    /** Explicit times need the owner (or root); "now" for both is enough with write permission. */
+    /** Explicit times need the owner (or CAP_FOWNER); "now" for both is enough with write permission. */
     private static long setTimes(Task t, Location l, long at, long mt) throws SyscallException {
         Attrs a = l.attrs();
         Paths.notReadOnly(l);
         Credentials c = t.process().credentials();
-        boolean owner = c.euid() == 0 || c.euid() == a.uid();
+        boolean owner = Paths.isOwnerOrCapable(c, a);
         if (!owner) {
             if (at != UTIME_NOW && at != UTIME_OMIT || mt != UTIME_NOW && mt != UTIME_OMIT) {
                 throw new SyscallException(Errno.EPERM);
             }
-            Access.check(a, c.euid(), c.egid(), Access.MAY_WRITE);
+            Access.check(a, c, Access.MAY_WRITE);
         }
         long[] ts = SysTime.now(t, Clocks.CLOCK_REALTIME);
         long now = ts[0] * NANOS + ts[1];
@@ -239,7 +240,7 @@ public final class SysAttrs {
             throw new SyscallException(Errno.EINVAL);
         }
         Credentials c = t.process().credentials();
-        Access.check(a, c.euid(), c.egid(), Access.MAY_WRITE);
+        Access.check(a, c, Access.MAY_WRITE);
         Paths.notReadOnly(l);
         l.node().truncate(length);
         return 0;

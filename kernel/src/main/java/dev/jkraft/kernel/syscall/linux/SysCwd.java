@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.file.OpenFile;
@@ -35,7 +36,7 @@ public final class SysCwd {
 
     private static void enter(Task t, Location l) throws SyscallException {
         Credentials c = t.process().credentials();
-        Access.check(l.attrs(), c.euid(), c.egid(), Access.MAY_EXEC);
+        Access.check(l.attrs(), c, Access.MAY_EXEC);
     }
 
     /** getcwd(2): the path and its NUL; ERANGE if {@code size} cannot hold them. */
@@ -52,12 +53,12 @@ public final class SysCwd {
         return t.process().fs().setUmask((int) mask);
     }
 
-    /** chroot(2): root only; the new root must be a searchable directory. */
+    /** chroot(2): CAP_SYS_CHROOT only; the new root must be a searchable directory. */
     public static long chroot(Task t, long path, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
         String p = Paths.read(t, path);
         Location l = Paths.walk(t).resolve(Paths.start(t, OpenFlags.AT_FDCWD, p), p, PathWalk.FOLLOW | PathWalk.DIRECTORY);
         enter(t, l);
-        if (t.process().credentials().euid() != 0) {
+        if (!t.process().credentials().capable(Capabilities.CAP_SYS_CHROOT)) {
             throw new SyscallException(Errno.EPERM);
         }
         t.process().fs().setRoot(l);

@@ -132,7 +132,7 @@ public final class SysExec {
         String comm = filename.substring(filename.lastIndexOf('/') + 1);
         Process.Program program = new Process.Program(image, interpreter, at.path(), a.dev(), a.ino(),
                 interpAt != null ? interpAt.path() : null, ia != null ? ia.dev() : 0, ia != null ? ia.ino() : 0,
-                args, env, pathText(filename), p.credentials());
+                args, env, pathText(filename), execCredentials(p.credentials()));
         long stack = p.rlimit(Rlimits.RLIMIT_STACK)[0];
         if (stack < 0 || stack > (1L << 32)) {
             stack = 8L << 20;
@@ -152,7 +152,23 @@ public final class SysExec {
             throw new SyscallException(Errno.EAGAIN);
         }
         pointOfNoReturn(t, loaded.space(), cpu, at.path(), args, env, comm);
+        p.setCredentials(program.credentials());
         return 0;
+    }
+
+    /**
+     * The credentials a program runs with after exec, without set-id bits or file capabilities
+     * (cap_bprm_creds_from_file): saved and filesystem ids follow the effective ones; a real or
+     * effective root gets bounding | inheritable as permitted (effective too when euid is 0),
+     * anyone else the ambient set.
+     */
+    static dev.jkraft.kernel.process.Credentials execCredentials(dev.jkraft.kernel.process.Credentials c) {
+        boolean root = c.uid() == 0 || c.euid() == 0;
+        long permitted = root ? c.bounding() | c.inheritable() : c.ambient();
+        long effective = c.euid() == 0 ? permitted : root ? 0 : c.ambient();
+        return new dev.jkraft.kernel.process.Credentials(c.uid(), c.euid(), c.euid(), c.euid(), c.gid(), c.egid(),
+                c.egid(), c.egid(), c.groups(), effective, permitted, c.inheritable(), c.bounding(),
+                root ? 0 : c.ambient());
     }
 
     /** The old image goes and the new one takes the thread: nothing may fail from here on. */

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Rlimits;
 import dev.jkraft.kernel.process.Process;
@@ -55,7 +56,7 @@ public final class SysInfo {
     }
 
     private static String utsName(Task t, long name, long len) throws SyscallException {
-        if (t.process().credentials().euid() != 0) {
+        if (!t.process().credentials().capable(Capabilities.CAP_SYS_ADMIN)) {
             throw new SyscallException(Errno.EPERM);
         }
         if (len < 0 || len > UTS_NAME_MAX) {

@@ -55,7 +55,7 @@ public final class SysMemfd {
         Location root = m.rootLocation();
         Credentials c = t.process().credentials();
         String internal = "memfd-" + SEQ.incrementAndGet();
-        Vnode node = root.node().create(internal, (f & MFD_NOEXEC_SEAL) != 0 ? 0666 : 0777, c.euid(), c.egid());
+        Vnode node = root.node().create(internal, (f & MFD_NOEXEC_SEAL) != 0 ? 0666 : 0777, c.fsuid(), c.fsgid());
         root.node().unlink(internal);
         if ((f & MFD_NOEXEC_SEAL) != 0) {
             node.initSeals(FcntlCmds.F_SEAL_EXEC);

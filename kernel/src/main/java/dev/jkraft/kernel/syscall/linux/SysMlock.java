@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Mman;
 import dev.jkraft.kernel.abi.Rlimits;
@@ -132,8 +133,7 @@ public final class SysMlock {
         return soft == -1 ? -1 : soft & ~(Mman.PAGE_SIZE - 1);
     }
 
-    /** jkraft has no capability sets yet: effective uid 0 holds them all, as root does on Linux. */
     private static boolean capIpcLock(Task t) {
-        return t.process().credentials().euid() == 0;
+        return t.process().credentials().capable(Capabilities.CAP_IPC_LOCK);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
 import dev.jkraft.kernel.lib.Size;
@@ -36,7 +37,7 @@ public final class SysMount {
         String opts = data == 0 ? "" : Paths.read(t, data);
         String tgt = Paths.read(t, target);
         Location at = Paths.walk(t).resolve(Paths.start(t, OpenFlags.AT_FDCWD, tgt), tgt, PathWalk.FOLLOW);
-        if (t.process().credentials().euid() != 0) {
+        if (!t.process().credentials().capable(Capabilities.CAP_SYS_ADMIN)) {
             throw new SyscallException(Errno.EPERM);
         }
         if ((flags & (MS_REMOUNT | MS_BIND | MS_MOVE)) != 0) {
@@ -63,7 +64,7 @@ public final class SysMount {
         String tgt = Paths.read(t, target);
         Location at = Paths.walk(t).resolve(Paths.start(t, OpenFlags.AT_FDCWD, tgt), tgt,
                 (flags & UMOUNT_NOFOLLOW) != 0 ? 0 : PathWalk.FOLLOW);
-        if (t.process().credentials().euid() != 0) {
+        if (!t.process().credentials().capable(Capabilities.CAP_SYS_ADMIN)) {
             throw new SyscallException(Errno.EPERM);
         }
         Location cwd = t.process().fs().cwd();

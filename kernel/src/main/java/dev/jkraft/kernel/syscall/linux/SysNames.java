@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.FileModes;
 import dev.jkraft.kernel.abi.OpenFlags;
@@ -57,7 +58,7 @@ public final class SysNames {
         }
         Paths.mayCreateIn(t, at.dir());
         Credentials c = t.process().credentials();
-        at.dir().node().mkdir(at.name(), (int) mode & 07777 & ~t.process().fs().umask(), c.euid(), c.egid());
+        at.dir().node().mkdir(at.name(), (int) mode & 07777 & ~t.process().fs().umask(), c.fsuid(), c.fsgid());
         return 0;
     }
 
@@ -73,7 +74,7 @@ public final class SysNames {
         switch (type) {
             case 0, FileModes.S_IFREG, FileModes.S_IFIFO, FileModes.S_IFSOCK -> { }
             case FileModes.S_IFCHR, FileModes.S_IFBLK -> {
-                if (c.euid() != 0) {
+                if (!c.capable(Capabilities.CAP_MKNOD)) {
                     throw new SyscallException(Errno.EPERM);
                 }
             }
@@ -88,9 +89,9 @@ public final class SysNames {
         Paths.mayCreateIn(t, at.dir());
         int perm = m & 07777 & ~t.process().fs().umask();
         if (type == 0 || type == FileModes.S_IFREG) {
-            at.dir().node().create(at.name(), perm, c.euid(), c.egid());
+            at.dir().node().create(at.name(), perm, c.fsuid(), c.fsgid());
         } else {
-            at.dir().node().mknod(at.name(), type | perm, dev & 0xFFFFFFFFL, c.euid(), c.egid());
+            at.dir().node().mknod(at.name(), type | perm, dev & 0xFFFFFFFFL, c.fsuid(), c.fsgid());
         }
         return 0;
     }
@@ -270,7 +271,7 @@ public final class SysNames {
         }
         Paths.mayCreateIn(t, at.dir());
         Credentials c = t.process().credentials();
-        at.dir().node().symlink(at.name(), tgt, c.euid(), c.egid());
+        at.dir().node().symlink(at.name(), tgt, c.fsuid(), c.fsgid());
         return 0;
     }
 }

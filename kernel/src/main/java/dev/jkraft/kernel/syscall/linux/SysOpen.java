@@ -82,7 +82,7 @@ public final class SysOpen {
         Location dir = Paths.walk(t).resolve(startOf(t, dirfd, path, restrict), path, restrict | follow | PathWalk.DIRECTORY);
         Paths.mayCreateIn(t, dir);
         Credentials c = t.process().credentials();
-        Vnode n = dir.node().tmpfile(mode & ~t.process().fs().umask(), c.euid(), c.egid(),
+        Vnode n = dir.node().tmpfile(mode & ~t.process().fs().umask(), c.fsuid(), c.fsgid(),
                 (flags & OpenFlags.O_EXCL) == 0);
         // d_tmpfile's name, never hashed: /proc/self/fd shows it "(deleted)" even once linked.
         return n.open(dir.child(n, "#" + n.ino() + " (deleted)"), flags & ~(OpenFlags.O_TMPFILE | OpenFlags.O_EXCL));
@@ -185,7 +185,7 @@ public final class SysOpen {
             if (existing == null) {
                 Paths.mayCreateIn(t, p.dir());
                 Credentials c = t.process().credentials();
-                Vnode n = p.dir().node().create(p.name(), mode & ~t.process().fs().umask(), c.euid(), c.egid());
+                Vnode n = p.dir().node().create(p.name(), mode & ~t.process().fs().umask(), c.fsuid(), c.fsgid());
                 l = t.process().fs().mounts().crossDown(p.dir().child(n, p.name()));
                 created = true;
             } else {
@@ -224,7 +224,7 @@ public final class SysOpen {
             Credentials c = t.process().credentials();
             int mask = (acc == OpenFlags.O_RDONLY || acc == OpenFlags.O_RDWR ? Access.MAY_READ : 0)
                     | (wantsWrite ? Access.MAY_WRITE : 0) | ((flags & OpenFlags.O_TRUNC) != 0 ? Access.MAY_WRITE : 0);
-            Access.check(a, c.euid(), c.egid(), mask);
+            Access.check(a, c, mask);
             if ((wantsWrite || (flags & OpenFlags.O_TRUNC) != 0) && (a.isRegular() || a.isDirectory())) {
                 Paths.notReadOnly(l);
             }
@@ -344,6 +344,11 @@ public final class SysOpen {
             throw new SyscallException(Errno.EINVAL);
         }
         String p = Paths.read(t, path);
+        // access_override_creds: without AT_EACCESS the walk and the check use the real ids.
+        Credentials c = t.process().credentials();
+        if ((flags & OpenFlags.AT_EACCESS) == 0) {
+            c = c.forAccess();
+        }
         Location l;
         if (p.isEmpty() && (flags & OpenFlags.AT_EMPTY_PATH) != 0) {
             l = Paths.emptyPathLocation(t, (int) dirfd);
@@ -351,17 +356,16 @@ public final class SysOpen {
                 return 0;
             }
         } else {
-            l = Paths.resolve(t, (int) dirfd, p, (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0);
+            l = new PathWalk(t.process().fs(), c).resolve(Paths.start(t, (int) dirfd, p), p,
+                    (flags & OpenFlags.AT_SYMLINK_NOFOLLOW) == 0 ? PathWalk.FOLLOW : 0);
         }
-        Credentials c = t.process().credentials();
-        boolean effective = (flags & OpenFlags.AT_EACCESS) != 0;
         Attrs a = l.attrs();
         if ((mode & FileModes.W_OK) != 0 && (a.isRegular() || a.isDirectory() || a.isSymlink())) {
             Paths.notReadOnly(l);
         }
         int mask = ((mode & FileModes.R_OK) != 0 ? Access.MAY_READ : 0) | ((mode & FileModes.W_OK) != 0 ? Access.MAY_WRITE : 0)
                 | ((mode & FileModes.X_OK) != 0 ? Access.MAY_EXEC : 0);
-        Access.check(a, effective ? c.euid() : c.uid(), effective ? c.egid() : c.gid(), mask);
+        Access.check(a, c, mask);
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -30,8 +31,6 @@ public final class SysPrctl {
     static final int PR_GET_THP_DISABLE = 42;
     /** TASK_COMM_LEN. */
     private static final int COMM_LEN = 16;
-    /** CAP_LAST_CAP on Linux 6.x. */
-    private static final int CAP_LAST_CAP = 40;
     private static final long DEFAULT_TIMER_SLACK_NS = 50_000;
 
     public static long prctl(Task t, long option, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
@@ -88,10 +87,10 @@ public final class SysPrctl {
                 return 0;
             }
             case PR_CAPBSET_READ -> {
-                if (a1 < 0 || a1 > CAP_LAST_CAP) {
+                if (a1 < 0 || a1 > Capabilities.CAP_LAST_CAP) {
                     throw new SyscallException(Errno.EINVAL);
                 }
-                return 1;
+                return (t.process().credentials().bounding() >>> a1) & 1;
             }
             case PR_SET_TIMERSLACK -> {
                 s.timerSlack = a1 <= 0 ? DEFAULT_TIMER_SLACK_NS : a1;

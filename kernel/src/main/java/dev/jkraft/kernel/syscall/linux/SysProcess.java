@@ -164,17 +164,17 @@ public final class SysProcess {
         return 0;
     }
 
-    /** check_kill_permission: root, the same user (real or effective against real or saved), or SIGCONT in the session. */
+    /** check_kill_permission: CAP_KILL, the same user (real or effective against real or saved), or SIGCONT in the session. */
     static boolean mayKill(Process from, Process to, int sig) {
         Credentials a = from.credentials();
         Credentials b = to.credentials();
-        if (a.euid() == 0 || from == to) {
+        if (from == to || a.capable(dev.jkraft.kernel.abi.Capabilities.CAP_KILL)) {
             return true;
         }
         if (sig == Signals.SIGCONT && from.sid() == to.sid()) {
             return true;
         }
-        return a.euid() == b.uid() || a.euid() == b.euid() || a.uid() == b.uid() || a.uid() == b.euid();
+        return a.euid() == b.suid() || a.euid() == b.uid() || a.uid() == b.suid() || a.uid() == b.uid();
     }
 
     // ---- pidfds ----

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
@@ -166,7 +167,7 @@ public final class SysSched {
                 if (prio < 1 || prio > 99) {
                     throw new SyscallException(Errno.EINVAL);
                 }
-                if (t.process().credentials().euid() != 0) {
+                if (!t.process().credentials().capable(Capabilities.CAP_SYS_NICE)) {
                     throw new SyscallException(Errno.EPERM);
                 }
             }
@@ -211,7 +212,7 @@ public final class SysSched {
         priorityTarget(t, (int) which, (int) who);
         int nice = Math.clamp((int) prio, -20, 19);
         State s = state(t);
-        if (nice < s.nice && t.process().credentials().euid() != 0) {
+        if (nice < s.nice && !t.process().credentials().capable(Capabilities.CAP_SYS_NICE)) {
             throw new SyscallException(Errno.EACCES);
         }
         s.nice = nice;

@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Sockets;
 import dev.jkraft.kernel.abi.Uio;
@@ -528,11 +529,14 @@ public final class SysSocketMsg {
         Ucred mine = SysSocket.credentials(t);
         var c = t.process().credentials();
         Ucred claimed = new Ucred(b.getInt(at), b.getInt(at + 4), b.getInt(at + 8));
-        boolean root = c.euid() == 0;
-        // scm_check_creds: one's own pid, and a uid/gid one holds (real or effective), unless privileged.
-        if (!root && (claimed.pid() != mine.pid()
-                || (claimed.uid() != c.uid() && claimed.uid() != c.euid())
-                || (claimed.gid() != c.gid() && claimed.gid() != c.egid()))) {
+        // scm_check_creds: one's own pid (or CAP_SYS_ADMIN), a uid one holds (real, effective or
+        // saved; or CAP_SETUID) and a gid one holds (or CAP_SETGID).
+        boolean pidOk = claimed.pid() == mine.pid() || c.capable(Capabilities.CAP_SYS_ADMIN);
+        boolean uidOk = claimed.uid() == c.uid() || claimed.uid() == c.euid() || claimed.uid() == c.suid()
+                || c.capable(Capabilities.CAP_SETUID);
+        boolean gidOk = claimed.gid() == c.gid() || claimed.gid() == c.egid() || claimed.gid() == c.sgid()
+                || c.capable(Capabilities.CAP_SETGID);
+        if (!pidOk || !uidOk || !gidOk) {
             throw new SyscallException(Errno.EPERM);
         }
         return new Control.Credentials(claimed);

@@ -7,7 +7,7 @@ import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.vmem.AddressSpace;
 
-/** Ids, credentials, exit, and the per-thread registrations libc makes at start. */
+/** Process and thread ids, exit, and the per-thread registrations libc makes at start. */
 public final class SysThread {
     private SysThread() {}
 
@@ -26,67 +26,6 @@ public final class SysThread {
 
     public static long gettid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
         return t.tid();
-    }
-
-    public static long getuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().uid();
-    }
-
-    public static long geteuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().euid();
-    }
-
-    public static long getgid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().gid();
-    }
-
-    /**
-     * getgroups(2): the supplementary groups of the jkraft process itself, as a container without
-     * a user namespace shows its process's (read once from the host's /proc/self/status).
-     */
-    public static long getgroups(Task t, long size, long list, long a2, long a3, long a4, long a5)
-            throws SyscallException {
-        int[] groups = HostGroups.GROUPS;
-        int n = (int) size;
-        if (n < 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        if (n == 0) {
-            return groups.length;
-        }
-        if (n < groups.length) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * groups.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int g : groups) {
-            b.putInt(g);
-        }
-        t.memory().write(list, b.array());
-        return groups.length;
-    }
-
-    /** The host process's supplementary groups, read once. */
-    private static final class HostGroups {
-        static final int[] GROUPS = read();
-
-        private static int[] read() {
-            try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                    if (line.startsWith("Groups:")) {
-                        String rest = line.substring(7).trim();
-                        return rest.isEmpty() ? new int[0]
-                                : java.util.Arrays.stream(rest.split("\\s+")).mapToInt(Integer::parseInt).toArray();
-                    }
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                // no /proc: no supplementary groups
-            }
-            return new int[0];
-        }
-    }
-
-    public static long getegid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().credentials().egid();
     }
 
     /** exit(2): this thread ends; the group ends with its last thread. */

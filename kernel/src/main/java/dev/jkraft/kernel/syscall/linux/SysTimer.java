@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.Signals;
@@ -109,10 +110,10 @@ public final class SysTimer {
         }
     }
 
-    /** Linux's *_ALARM clocks need CAP_WAKE_ALARM, which jkraft grants to root alone. */
+    /** Linux's *_ALARM clocks need CAP_WAKE_ALARM. */
     static void checkAlarmClock(Task t, int clock) throws SyscallException {
         if ((clock == Clocks.CLOCK_REALTIME_ALARM || clock == Clocks.CLOCK_BOOTTIME_ALARM)
-                && t.process().credentials().euid() != 0) {
+                && !t.process().credentials().capable(Capabilities.CAP_WAKE_ALARM)) {
             throw new SyscallException(Errno.EPERM);
         }
     }

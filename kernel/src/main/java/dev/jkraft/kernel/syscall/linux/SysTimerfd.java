@@ -1,5 +1,6 @@
 package dev.jkraft.kernel.syscall.linux;
 
+import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.abi.OpenFlags;
@@ -29,7 +30,7 @@ public final class SysTimerfd {
                 || !(c == Clocks.CLOCK_REALTIME || c == Clocks.CLOCK_MONOTONIC || c == Clocks.CLOCK_BOOTTIME || alarm)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (alarm && t.process().credentials().euid() != 0) {
+        if (alarm && !t.process().credentials().capable(Capabilities.CAP_WAKE_ALARM)) {
             throw new SyscallException(Errno.EPERM);
         }
         TimerFd f = new TimerFd(t.process().clocks(), c, (flags & TFD_NONBLOCK) != 0);
