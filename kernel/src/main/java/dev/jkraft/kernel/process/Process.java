@@ -600,8 +600,18 @@ public final class Process {
     }
 
     public void addTask(Task t) {
+        if (t.tid() == pid) {
+            leader = t;
+        }
         tasks.put(t.tid(), t);
         table.addTask(t);
+    }
+
+    private volatile Task leader;
+
+    /** The main thread (tid == pid), kept after it ends: a zombie's /proc/PID names it. Null before it exists. */
+    public Task leader() {
+        return leader;
     }
 
     /** The live threads, by thread id (the main thread first). */

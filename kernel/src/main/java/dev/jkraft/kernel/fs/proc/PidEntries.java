@@ -45,7 +45,13 @@ final class PidEntries {
         }
         out.add(new ProcDir(fs, k + "fd", "fd", 0500, uid, gid, () -> fdLinks(fs, p, k + "fd/"), true));
         out.add(new ProcDir(fs, k + "fdinfo", "fdinfo", 0555, uid, gid, () -> fdInfos(fs, p, k + "fdinfo/")));
-        out.add(new ProcFile(fs, k + "environ", "environ", 0400, uid, gid, () -> ProcessText.environ(p), pidErr));
+        out.add(new ProcFile(fs, k + "environ", "environ", 0400, uid, gid, () -> {
+            // proc_mem_open: a process without memory has no environment to read (ESRCH, as Linux).
+            if (ProcessText.gone(p)) {
+                throw new SyscallException(Errno.ESRCH);
+            }
+            return ProcessText.environ(p);
+        }, pidErr));
         out.add(new ProcFile(fs, k + "status", "status", 0444, uid, gid,
                 () -> ProcessText.status(p, t, threads(fs, p, group), p.fs().umask()), pidErr));
         out.add(new ProcFile(fs, k + "limits", "limits", 0444, uid, gid, () -> ProcessText.limits(p), pidErr));
@@ -55,15 +61,34 @@ final class PidEntries {
         out.add(new ProcFile(fs, k + "stat", "stat", 0444, uid, gid,
                 () -> ProcessText.stat(p, t, threads(fs, p, group)), pidErr));
         out.add(new ProcFile(fs, k + "statm", "statm", 0444, uid, gid, () -> ProcessText.statm(p), pidErr));
-        out.add(new ProcFile(fs, k + "maps", "maps", 0444, uid, gid, () -> p.addressSpace().mapsText(), pidErr));
-        out.add(new ProcLink(fs, k + "cwd", "cwd", uid, gid, () -> p.fs().cwd().path()));
-        out.add(new ProcLink(fs, k + "root", "root", uid, gid, () -> p.fs().root().path()));
-        out.add(new ProcLink(fs, k + "exe", "exe", uid, gid, p::executable));
+        out.add(new ProcFile(fs, k + "maps", "maps", 0444, uid, gid,
+                () -> ProcessText.gone(p) ? "" : p.addressSpace().mapsText(), pidErr));
+        // A zombie has no fs_struct and no mm: its cwd, root and exe are ENOENT (proc_cwd_link ...).
+        out.add(new ProcLink(fs, k + "cwd", "cwd", uid, gid, () -> alive(p, () -> p.fs().cwd().path())));
+        out.add(new ProcLink(fs, k + "root", "root", uid, gid, () -> alive(p, () -> p.fs().root().path())));
+        out.add(new ProcLink(fs, k + "exe", "exe", uid, gid, () -> alive(p, p::executable)));
+        // mounts_open_common: a zombie has no nsproxy, EINVAL.
         out.add(new ProcFile(fs, k + "mounts", "mounts", 0444, uid, gid,
-                () -> MountText.mounts(p.fs().mounts()), pidErr));
+                () -> withNamespace(p, () -> MountText.mounts(p.fs().mounts())), pidErr));
         out.add(new ProcFile(fs, k + "mountinfo", "mountinfo", 0444, uid, gid,
-                () -> MountText.mountinfo(p.fs().mounts()), pidErr));
+                () -> withNamespace(p, () -> MountText.mountinfo(p.fs().mounts())), pidErr));
         return out;
+    }
+
+    /** A link's target while {@code p} lives; ENOENT once it is a zombie. */
+    private static String alive(Process p, ProcLink.Target target) throws SyscallException {
+        if (ProcessText.gone(p)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        return target.path();
+    }
+
+    /** A mount table's text while {@code p} lives; EINVAL once it is a zombie. */
+    private static String withNamespace(Process p, ProcFile.Content content) throws SyscallException {
+        if (ProcessText.gone(p)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return content.text();
     }
 
     /** num_threads: the group's count at the PID level, 1 for one thread's own files. */
@@ -74,6 +99,9 @@ final class PidEntries {
     /** fd/N: a link named by the descriptor, r-x, -wx or rwx for the file's access mode (tid_fd_update_inode). */
     private static List<ProcNode> fdLinks(ProcFs fs, Process p, String key) {
         List<ProcNode> out = new ArrayList<>();
+        if (ProcessText.gone(p)) {
+            return out; // a zombie's files are closed: fd/ is empty (proc_readfd_common without files)
+        }
         for (int fd : p.files().openDescriptors()) {
             OpenFile f = p.files().peek(fd);
             if (f == null) {
@@ -88,6 +116,9 @@ final class PidEntries {
 
     private static List<ProcNode> fdInfos(ProcFs fs, Process p, String key) {
         List<ProcNode> out = new ArrayList<>();
+        if (ProcessText.gone(p)) {
+            return out;
+        }
         for (int fd : p.files().openDescriptors()) {
             out.add(new ProcFile(fs, key + fd, Integer.toString(fd), 0444, p.credentials().euid(),
                     p.credentials().egid(), () -> {

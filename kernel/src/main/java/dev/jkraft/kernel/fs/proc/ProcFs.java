@@ -144,7 +144,7 @@ public final class ProcFs extends FileSystem {
         for (int pid : processes.pids()) {
             Process p = processes.process(pid);
             List<Task> threads = p == null ? List.of() : processes.threads(p);
-            // A process without threads has exited: Linux shows a zombie, jkraft nothing.
+            // A zombie keeps its directory (and its main thread) until its parent reaps it.
             if (!threads.isEmpty()) {
                 out.add(PidEntries.directory(this, p, threads.get(0), true));
             }

@@ -5,18 +5,18 @@ import dev.jkraft.kernel.process.Task;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** What procfs knows of the processes: who is asking ("self"), and every live process by id. */
+/** What procfs knows of the processes: who is asking ("self"), and every process by id (zombies until reaped). */
 public interface ProcessDirectory {
     /** The task making the current system call: what "self" and "thread-self" name. */
     Task current();
 
-    /** The live process {@code pid}, or null. */
+    /** The process {@code pid} (a zombie too, until reaped), or null. */
     Process process(int pid);
 
-    /** The ids of the live processes, ascending. */
+    /** The ids of the processes, ascending. */
     List<Integer> pids();
 
-    /** The threads of live process {@code p}, its main thread first. */
+    /** The threads of process {@code p}, its main thread first; a zombie's is its ended main thread, as Linux keeps it. */
     List<Task> threads(Process p);
 
     /** The last process id handed out (/proc/loadavg's last column). */
@@ -43,7 +43,11 @@ public interface ProcessDirectory {
 
             @Override
             public List<Task> threads(Process p) {
-                return p.tasks();
+                List<Task> all = p.tasks();
+                if (all.isEmpty() && p.leader() != null && !p.reaped()) {
+                    return List.of(p.leader());
+                }
+                return all;
             }
 
             @Override

@@ -35,7 +35,34 @@ final class ProcessText {
     private static final long SIG_IGN = 1;
 
     static String cmdline(Process p) {
-        return nulTerminated(p.argv());
+        // get_mm_cmdline: no mm, nothing to read.
+        return gone(p) ? "" : nulTerminated(p.argv());
+    }
+
+    /**
+     * Whether {@code p} has ended: a zombie, or on its way to one (its last thread gone, its memory
+     * and files being released). Its address space and descriptor table must not be read then: they
+     * are released (or, shared, another process's).
+     */
+    static boolean gone(Process p) {
+        return p.zombie() || (p.exited() && p.threadCount() == 0);
+    }
+
+    /** The state letter of stat and the State line of status (task_state_array). */
+    static String state(Process p) {
+        if (gone(p)) {
+            return "Z (zombie)";
+        }
+        if (p.stopped()) {
+            return "T (stopped)";
+        }
+        return "R (running)";
+    }
+
+    /** tpgid: the foreground group of the controlling terminal, -1 without one (do_task_stat). */
+    static int terminalGroup(Process p) {
+        var table = p.table();
+        return table != null && p.sid() == table.terminalSession() ? table.foregroundGroup() : -1;
     }
 
     static String environ(Process p) {
@@ -57,9 +84,14 @@ final class ProcessText {
     /** How a process uses its address space, from its areas (task_mmu.c's task_mem). */
     record MemoryUse(long size, long data, long stack, long exe, long lib, long startCode, long endCode,
             long startData, long endData) {
+        static final MemoryUse NONE = new MemoryUse(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
         static MemoryUse of(Process p) {
             long size = 0, data = 0, stack = 0, exe = 0, lib = 0;
             long startCode = 0, endCode = 0, startData = 0, endData = 0;
+            if (gone(p)) {
+                return NONE;
+            }
             for (Vma v : p.addressSpace().vmas()) {
                 if (v.kind() == Vma.Kind.GUARD) {
                     continue;
@@ -94,24 +126,29 @@ final class ProcessText {
 
     /** /proc/PID/stat: the 52 fields of do_task_stat. */
     static String stat(Process p, Task t, int threads) {
+        boolean gone = gone(p);
         MemoryUse m = MemoryUse.of(p);
+        long rssPages = gone ? 0 : p.memoryUsed() / Mman.PAGE_SIZE;
+        long brk = gone ? 0 : p.addressSpace().brkStart();
+        // exit_code: a zombie's wait status; 0 while it runs.
+        long exitCode = p.zombie() ? p.waitStatus() : 0;
         SignalActions sa = p.signalActions();
         long[] ignCgt = ignoredAndCaught(sa);
         long low = 0x7fffffffL; // stat shows the first word of each signal set, masked so
         long[] rss = p.rlimit(Rlimits.RLIMIT_RSS);
         long[] f = {
-            p.ppid(), p.pid(), p.pid(), 0, -1, PF_RANDOMIZE, // ppid pgrp session tty_nr tpgid flags
+            p.ppid(), p.pgid(), p.sid(), 0, terminalGroup(p), PF_RANDOMIZE, // ppid pgrp session tty_nr tpgid flags
             0, 0, 0, 0, 0, 0, 0, 0, // minflt cminflt majflt cmajflt utime stime cutime cstime
             20, 0, threads, 0, // priority nice num_threads itrealvalue
-            p.startTime() / (1_000_000_000L / CLOCK_TICKS), m.size(), p.memoryUsed() / Mman.PAGE_SIZE, rss[0],
+            p.startTime() / (1_000_000_000L / CLOCK_TICKS), m.size(), rssPages, rss[0],
             m.startCode(), m.endCode(), 0, 0, 0, // startcode endcode startstack kstkesp kstkeip
             0, t.blocked() & low, ignCgt[0] & low, ignCgt[1] & low, // signal blocked sigignore sigcatch
             0, 0, 0, SIGCHLD, 0, 0, 0, 0, 0, 0, // wchan nswap cnswap exit_signal processor rt_priority policy
             // delayacct_blkio_ticks guest_time cguest_time
-            m.startData(), m.endData(), p.addressSpace().brkStart(), 0, 0, 0, 0, 0 // ... exit_code
+            m.startData(), m.endData(), brk, 0, 0, 0, 0, exitCode // ... exit_code
         };
         StringBuilder b = new StringBuilder();
-        b.append(p.pid()).append(" (").append(t.prctl().comm()).append(") R");
+        b.append(p.pid()).append(" (").append(t.prctl().comm()).append(") ").append(state(p).charAt(0));
         for (int i = 0; i < f.length; i++) {
             // tpgid is signed; every field from rsslim on is unsigned.
             b.append(' ').append(i == 4 ? Long.toString(f[i]) : Long.toUnsignedString(f[i]));
@@ -136,6 +173,9 @@ final class ProcessText {
 
     /** /proc/PID/statm: size resident shared text lib data dt, in pages. */
     static String statm(Process p) {
+        if (gone(p)) {
+            return "0 0 0 0 0 0 0\n"; // proc_pid_statm without an mm
+        }
         MemoryUse m = MemoryUse.of(p);
         long page = Mman.PAGE_SIZE;
         return m.size() / page + " " + p.memoryUsed() / page + " 0 " + m.exe() / page + " 0 "
@@ -144,13 +184,16 @@ final class ProcessText {
 
     /** /proc/PID/status, with the lines of Linux 6.x in their order. */
     static String status(Process p, Task t, int threads, int umask) {
+        boolean gone = gone(p);
         MemoryUse m = MemoryUse.of(p);
         var c = p.credentials();
         long[] ignCgt = ignoredAndCaught(p.signalActions());
         StringBuilder b = new StringBuilder();
         line(b, "Name", t.prctl().comm());
-        line(b, "Umask", String.format("%04o", umask));
-        line(b, "State", "R (running)");
+        if (!gone) {
+            line(b, "Umask", String.format("%04o", umask)); // a zombie has no fs_struct: no Umask
+        }
+        line(b, "State", state(p));
         line(b, "Tgid", p.pid());
         line(b, "Ngid", 0);
         line(b, "Pid", t.tid());
@@ -158,35 +201,18 @@ final class ProcessText {
         line(b, "TracerPid", 0);
         line(b, "Uid", ids(c.uid(), c.euid(), c.suid(), c.fsuid()));
         line(b, "Gid", ids(c.gid(), c.egid(), c.sgid(), c.fsgid()));
-        line(b, "FDSize", fdSize(p));
+        line(b, "FDSize", gone ? 0 : fdSize(p));
         StringBuilder groups = new StringBuilder();
         c.groups().forEach(g -> groups.append(Integer.toUnsignedString(g)).append(' '));
         line(b, "Groups", groups.toString());
         line(b, "NStgid", p.pid());
         line(b, "NSpid", t.tid());
-        line(b, "NSpgid", p.pid());
-        line(b, "NSsid", p.pid());
+        line(b, "NSpgid", p.pgid());
+        line(b, "NSsid", p.sid());
         line(b, "Kthread", 0);
-        long hwm = (long) p.peakFrames() * Mman.PAGE_SIZE;
-        kb(b, "VmPeak", m.size());
-        kb(b, "VmSize", m.size());
-        kb(b, "VmLck", p.addressSpace().lockedBytes(0, AddressSpace.TASK_SIZE));
-        kb(b, "VmPin", 0);
-        kb(b, "VmHWM", Math.max(hwm, p.memoryUsed()));
-        kb(b, "VmRSS", p.memoryUsed());
-        kb(b, "RssAnon", p.memoryUsed());
-        kb(b, "RssFile", 0);
-        kb(b, "RssShmem", 0);
-        kb(b, "VmData", m.data());
-        kb(b, "VmStk", m.stack());
-        kb(b, "VmExe", m.exe());
-        kb(b, "VmLib", m.lib());
-        kb(b, "VmPTE", 0);
-        kb(b, "VmSwap", 0);
-        kb(b, "HugetlbPages", 0);
-        line(b, "CoreDumping", 0);
-        line(b, "THP_enabled", 1);
-        line(b, "untag_mask", "0xffffffffffffffff");
+        if (!gone) {
+            memoryLines(b, p, m);
+        }
         line(b, "Threads", threads);
         line(b, "SigQ", "0/" + Long.toUnsignedString(p.rlimit(Rlimits.RLIMIT_SIGPENDING)[0]));
         line(b, "SigPnd", hex(t.pending().set()));
@@ -211,6 +237,30 @@ final class ProcessText {
         line(b, "voluntary_ctxt_switches", 0);
         line(b, "nonvoluntary_ctxt_switches", 0);
         return b.toString();
+    }
+
+    /** task_mem and what follows it while there is an mm (proc_pid_status skips them for a zombie). */
+    private static void memoryLines(StringBuilder b, Process p, MemoryUse m) {
+        long hwm = (long) p.peakFrames() * Mman.PAGE_SIZE;
+        kb(b, "VmPeak", m.size());
+        kb(b, "VmSize", m.size());
+        kb(b, "VmLck", p.addressSpace().lockedBytes(0, AddressSpace.TASK_SIZE));
+        kb(b, "VmPin", 0);
+        kb(b, "VmHWM", Math.max(hwm, p.memoryUsed()));
+        kb(b, "VmRSS", p.memoryUsed());
+        kb(b, "RssAnon", p.memoryUsed());
+        kb(b, "RssFile", 0);
+        kb(b, "RssShmem", 0);
+        kb(b, "VmData", m.data());
+        kb(b, "VmStk", m.stack());
+        kb(b, "VmExe", m.exe());
+        kb(b, "VmLib", m.lib());
+        kb(b, "VmPTE", 0);
+        kb(b, "VmSwap", 0);
+        kb(b, "HugetlbPages", 0);
+        line(b, "CoreDumping", 0);
+        line(b, "THP_enabled", 1);
+        line(b, "untag_mask", "0xffffffffffffffff");
     }
 
     /** The descriptor table's size as Linux rounds it: at least 64, a power of two above the highest fd. */
