@@ -72,14 +72,17 @@ final class RamFile extends RamNode {
 
     private synchronized void closedOnce() {
         openCount--;
-        if (openCount == 0 && nlink == 0) {
-            freeFrom(0);
-        }
+        freeIfGone();
     }
 
     @Override
     synchronized void unlinked() {
-        if (openCount == 0) {
+        freeIfGone();
+    }
+
+    /** An inode lives while it has a name, an open file or a mapping (as Linux's iput): then its pages go. */
+    private void freeIfGone() {
+        if (openCount == 0 && nlink == 0 && mapCount == 0) {
             freeFrom(0);
         }
     }
@@ -112,6 +115,7 @@ final class RamFile extends RamNode {
         if (mapCount == 0) {
             retired.forEach(ramfs.frames()::free);
             retired.clear();
+            freeIfGone();
         }
     }
 
