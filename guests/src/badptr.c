@@ -138,6 +138,32 @@ static void process_checks(void) {
     CHECK(syscall(SYS_arch_prctl, ARCH_SET_FS, 0x800000000000UL));
     CHECK(syscall(SYS_arch_prctl, 0x9999, 0));
     CHECK(syscall(SYS_set_robust_list, head, 23));
+    /* execve's path, argv and envp; nothing is executed. */
+    char *bad_argv[] = {"true", BAD, NULL};
+    CHECK(syscall(SYS_execve, BAD, NULL, NULL));
+    CHECK(syscall(SYS_execve, "/bin/true", BAD, NULL));
+    CHECK(syscall(SYS_execve, "/bin/true", bad_argv, NULL));
+    CHECK(syscall(SYS_execve, "/bin/true", NULL, BAD));
+    CHECK(syscall(SYS_execveat, AT_FDCWD, BAD, NULL, NULL, 0));
+    /* wait4 and waitid reap the child, then fail to write: EFAULT, and the child is gone. */
+    for (int i = 0; i < 3; i++) {
+        pid_t c = (pid_t)syscall(SYS_fork);
+        if (c == 0) {
+            syscall(SYS_exit_group, 3);
+        }
+        if (i == 0) {
+            CHECK(syscall(SYS_wait4, c, BAD, 0, NULL));
+        } else if (i == 1) {
+            CHECK(syscall(SYS_wait4, c, NULL, 0, BAD));
+        } else {
+            CHECK(syscall(SYS_waitid, 1, c, BAD, 4, NULL));
+        }
+        CHECK(syscall(SYS_wait4, c, NULL, 1, NULL));
+    }
+    /* pidfd_send_signal's siginfo. */
+    int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    CHECK(syscall(SYS_pidfd_send_signal, pidfd, SIGUSR1, BAD, 0));
+    close(pidfd);
 }
 
 /* Every path, buffer and struct argument of the file calls, bad in turn. */
