@@ -67,11 +67,11 @@ per_op() {
 
 per_op "fork+exit+wait" 2000 "$fb fork 2000" "$fb fork 0"
 per_op "vfork+exit+wait" 2000 "$fb vfork 2000" "$fb vfork 0"
-per_op "fork+exit+wait, 256 MiB touched" 200 "$fb fork 200 256" "$fb fork 0 256"
-per_op "fork+execve+wait of /bin/true" 500 "$sb fork 500 /bin/true" "$sb fork 0 /bin/true"
-per_op "vfork+execve+wait of /bin/true" 500 "$sb vfork 500 /bin/true" "$sb vfork 0 /bin/true"
-per_op "posix_spawn+wait of /bin/true" 500 "$sb posix_spawn 500 /bin/true" "$sb posix_spawn 0 /bin/true"
-per_op "fork+execve+wait of a static program" 500 "$sb fork 500 $static_prog" "$sb fork 0 $static_prog"
+per_op "fork+exit+wait, 256 MiB touched" 20 "$fb fork 20 256" "$fb fork 0 256"
+per_op "fork+execve+wait of /bin/true" 200 "$sb fork 200 /bin/true" "$sb fork 0 /bin/true"
+per_op "vfork+execve+wait of /bin/true" 200 "$sb vfork 200 /bin/true" "$sb vfork 0 /bin/true"
+per_op "posix_spawn+wait of /bin/true" 200 "$sb posix_spawn 200 /bin/true" "$sb posix_spawn 0 /bin/true"
+per_op "fork+execve+wait of a static program" 200 "$sb fork 200 $static_prog" "$sb fork 0 $static_prog"
 per_op "busybox sh: 1000 runs of /bin/true" 1000 \
     "$busybox sh -c 'i=0; while [ \$i -lt 1000 ]; do /bin/true; i=\$((i+1)); done'" "$busybox sh -c :"
 per_op "busybox sh: 1000 \$( ) subshells" 1000 \

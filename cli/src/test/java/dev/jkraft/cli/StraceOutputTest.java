@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class StraceOutputTest {
     private static final String HELLO = "Hello from a jkraft guest!\n";
-    /** A call and its result, or the end of the process; nothing else goes to the strace stream. */
+    /** A call and its result (another process's thread named first, as strace -f), or the end of the process. */
     private static final Pattern LINE = Pattern.compile(
-            "\\w+\\(.*\\) = (\\?|-?\\d+|0x[0-9a-f]+|-1 E[A-Z0-9]+ \\(.+\\))|\\+\\+\\+ (exited with \\d+|killed by SIG[A-Z0-9]+) \\+\\+\\+");
+            "(\\[pid \\d+\\] )?\\w+\\(.*\\) = (\\?|-?\\d+|0x[0-9a-f]+|-1 E[A-Z0-9]+ \\(.+\\))"
+                    + "|\\+\\+\\+ (exited with \\d+|killed by SIG[A-Z0-9]+) \\+\\+\\+");
     private static final String ADDRESS = "0x[0-9a-f]+";
 
     /** What one traced run produced. */
@@ -39,6 +40,26 @@ class StraceOutputTest {
 
     private static Traced trace(String program, String variant, String... args) {
         return trace(program, variant, 512L << 20, args);
+    }
+
+    @Test
+    void childProcessLinesNameTheirPidAndExecShowsItsArgumentsOnce() {
+        TestPlatform.require();
+        var strace = new ByteArrayOutputStream();
+        int status = Jkraft.builder().program(java.nio.file.Path.of("/bin/busybox"))
+                .args("sh", "-c", "/bin/busybox true; /no/such/program; exit 0").platform(TestPlatform.name())
+                .stdout(new ByteArrayOutputStream()).stderr(new ByteArrayOutputStream())
+                .diagnostics(new ByteArrayOutputStream()).strace(strace).build().run();
+        List<String> lines = strace.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(status).isZero();
+        // strace -f's form: the first process's lines bare, every other thread's with its id.
+        assertThat(lines).anyMatch(l -> l.matches(
+                "\\[pid \\d+\\] execve\\(\"/bin/busybox\", \\[\"/bin/busybox\", \"true\"\\], " + ADDRESS
+                        + " /\\* \\d+ vars \\*/\\) = 0"));
+        assertThat(lines).anyMatch(l -> l.matches("\\[pid \\d+\\] execve\\(\"/no/such/program\", .*\\) = -1 ENOENT "
+                + "\\(No such file or directory\\)"));
+        assertThat(lines).filteredOn(l -> l.contains("execve(")).hasSize(2);
+        assertThat(lines).anyMatch(l -> l.matches("wait4\\(-1, " + ADDRESS + ", 0, NULL\\) = \\d+"));
     }
 
     @Test

@@ -44,9 +44,11 @@ public final class Dispatcher {
         int nr = nrRaw < 0 || nrRaw > Integer.MAX_VALUE ? -1 : (int) nrRaw;
         SyscallHandler h = nr < 0 ? null : SyscallTable.handler(nr);
         boolean noReturn = nr == 60 || nr == 231;
-        // execve's arguments are gone once it succeeds: its line is printed before it runs.
+        // execve's arguments are gone once it succeeds: its line is made before it runs.
         boolean exec = nr == 59 || nr == 322;
-        if (strace != null && (noReturn || exec)) {
+        String execLine = strace != null && exec
+                ? who(t) + Strace.formatEntry(nr, new long[] {a0, a1, a2, a3, a4, a5}, t.memory()) : null;
+        if (strace != null && noReturn) {
             strace.println(who(t) + Strace.formatEntry(nr, new long[] {a0, a1, a2, a3, a4, a5}, t.memory()));
         }
         long result;
@@ -69,7 +71,9 @@ public final class Dispatcher {
         }
         // execve has given the task a new CPU: the result goes to its registers.
         t.regs().set(Reg.RAX, result);
-        if (strace != null && !(exec && result == 0)) {
+        if (execLine != null && result == 0) {
+            strace.println(execLine.substring(0, execLine.length() - 1) + "0");
+        } else if (strace != null) {
             strace.println(who(t) + Strace.format(nr, new long[] {a0, a1, a2, a3, a4, a5}, result, t.memory()));
         }
     }
