@@ -78,9 +78,9 @@ final class GuestThreads {
                 if (process.exited() || task.exited()) {
                     return;
                 }
-                if (process.stopped()) {
+                if (process.jobs().stopped()) {
                     // Job control: a stopped group runs no guest code until SIGCONT (or SIGKILL).
-                    process.awaitContinue();
+                    process.jobs().awaitContinue();
                     continue;
                 }
                 // execve gives the thread a new CPU and address space: read them afresh.

@@ -85,11 +85,7 @@ public final class Process {
     private final Timekeeper clocks;
     private final FsContext fs;
     private final SignalActions signalActions;
-    // Job control: guarded by the signal lock.
-    private boolean stopped;
-    private int stopSignal;
-    /** A stop or continue the parent has not yet collected with wait: 0, or the wait status to report. */
-    private int pendingJobStatus;
+    private final JobControl jobs = new JobControl(this);
     private final Object signalLock = new Object();
     private final PendingSignals sharedPending = new PendingSignals();
     private final FutexTable futexes = new FutexTable();
@@ -345,104 +341,9 @@ public final class Process {
         }
     }
 
-    // ---- job control (guarded by the signal lock) ----
-
-    /** Whether a stop signal has stopped the group (threads wait before guest code until SIGCONT). */
-    public boolean stopped() {
-        synchronized (signalLock) {
-            return stopped;
-        }
-    }
-
-    /** A stop signal's default action: the group stops; the parent may hear of it. */
-    public boolean stop(int sig) {
-        synchronized (signalLock) {
-            if (stopped || exited()) {
-                return false;
-            }
-            stopped = true;
-            stopSignal = sig;
-            pendingJobStatus = (sig << 8) | 0x7F;
-        }
-        return true;
-    }
-
-    /** SIGCONT sent: the group runs again; true if it was stopped. */
-    public boolean resume() {
-        synchronized (signalLock) {
-            if (!stopped) {
-                return false;
-            }
-            stopped = false;
-            pendingJobStatus = 0xFFFF;
-            signalLock.notifyAll();
-        }
-        for (Task t : tasks.values()) {
-            t.wake();
-        }
-        return true;
-    }
-
-    /** Tells the parent the group stopped or continued (CLD_STOPPED, CLD_CONTINUED), unless it asked not to hear (SA_NOCLDSTOP). */
-    public void notifyParentJob(int code, int status) {
-        Process notify = parent();
-        if (notify == null) {
-            return;
-        }
-        SignalActions.Action a = notify.signalActions.action(Signals.SIGCHLD);
-        if ((a.flags() & dev.jkraft.kernel.abi.Sigaction.SA_NOCLDSTOP) == 0) {
-            dev.jkraft.kernel.signal.SignalDelivery.sendToProcess(notify,
-                    dev.jkraft.kernel.signal.SigInfo.child(Signals.SIGCHLD, code, pid, credentials.uid(), status));
-        }
-        notify.childEvents.wake(1);
-    }
-
-    /**
-     * Whether this process's group is orphaned (will_become_orphaned_pgrp): no member has a
-     * parent in another group of the same session.
-     */
-    public boolean orphanedGroup() {
-        synchronized (table) {
-            for (Process q : table.group(pgid)) {
-                Process up = q.parent;
-                if (up != null && up.pgid != q.pgid && up.sid == q.sid) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    public int stopSignal() {
-        synchronized (signalLock) {
-            return stopSignal;
-        }
-    }
-
-    /** The stop (0x7f | sig << 8) or continue (0xffff) status no wait has collected, or 0. */
-    public int pendingJobStatus() {
-        synchronized (signalLock) {
-            return pendingJobStatus;
-        }
-    }
-
-    public void clearJobStatus() {
-        synchronized (signalLock) {
-            pendingJobStatus = 0;
-        }
-    }
-
-    /** A thread of a stopped group waits here before running guest code, until SIGCONT or SIGKILL. */
-    public void awaitContinue() {
-        synchronized (signalLock) {
-            while (stopped && !exited()) {
-                try {
-                    signalLock.wait(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+    /** Job control: whether the group is stopped, and what its parent has yet to hear of it. */
+    public JobControl jobs() {
+        return jobs;
     }
 
     public Credentials credentials() {

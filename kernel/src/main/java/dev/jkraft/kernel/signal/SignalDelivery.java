@@ -80,8 +80,8 @@ public final class SignalDelivery {
                 }
             }
         }
-        if (sig == Signals.SIGCONT && p.resume()) {
-            p.notifyParentJob(dev.jkraft.kernel.abi.Wait.CLD_CONTINUED, Signals.SIGCONT);
+        if (sig == Signals.SIGCONT && p.jobs().resume()) {
+            p.jobs().notifyParentJob(dev.jkraft.kernel.abi.Wait.CLD_CONTINUED, Signals.SIGCONT);
         }
     }
 
@@ -224,19 +224,19 @@ public final class SignalDelivery {
                         continue;
                     }
                     case STOP -> {
-                        if (sig != Signals.SIGSTOP && p.orphanedGroup()) {
+                        if (sig != Signals.SIGSTOP && p.jobs().orphanedGroup()) {
                             // A terminal stop in an orphaned process group is discarded: no one could continue it.
                             continue;
                         }
                         // do_signal_stop: the group stops; the caller's loop waits for SIGCONT,
                         // and an interrupted call is settled after it.
-                        if (p.stop(sig)) {
+                        if (p.jobs().stop(sig)) {
                             for (Task other : p.tasks()) {
                                 if (other != t) {
                                     other.wake();
                                 }
                             }
-                            p.notifyParentJob(dev.jkraft.kernel.abi.Wait.CLD_STOPPED, sig);
+                            p.jobs().notifyParentJob(dev.jkraft.kernel.abi.Wait.CLD_STOPPED, sig);
                         }
                         t.setRestart(restart);
                         return;

@@ -53,7 +53,7 @@ final class ProcessText {
         if (gone(p)) {
             return "Z (zombie)";
         }
-        if (p.stopped()) {
+        if (p.jobs().stopped()) {
             return "T (stopped)";
         }
         return "R (running)";

@@ -150,16 +150,16 @@ public final class SysWait {
                 int status = c.killedBy() != 0 ? c.killedBy() : c.exitStatus() & 0xFF;
                 return new Found(c, code, status, c.waitStatus());
             }
-            int job = c.pendingJobStatus();
+            int job = c.jobs().pendingJobStatus();
             if (job == 0xFFFF && (opts & WCONTINUED) != 0) {
                 if ((opts & WNOWAIT) == 0) {
-                    c.clearJobStatus();
+                    c.jobs().clearJobStatus();
                 }
                 return new Found(c, CLD_CONTINUED, Signals.SIGCONT, 0xFFFF);
             }
-            if ((job & 0xFF) == 0x7F && (opts & WSTOPPED) != 0 && c.stopped()) {
+            if ((job & 0xFF) == 0x7F && (opts & WSTOPPED) != 0 && c.jobs().stopped()) {
                 if ((opts & WNOWAIT) == 0) {
-                    c.clearJobStatus();
+                    c.jobs().clearJobStatus();
                 }
                 return new Found(c, CLD_STOPPED, job >> 8, job);
             }

@@ -137,10 +137,10 @@ class ProcProcessesTest {
 
     @Test
     void stoppedChildIsT() throws Exception {
-        assertThat(child.stop(Signals.SIGSTOP)).isTrue();
+        assertThat(child.jobs().stop(Signals.SIGSTOP)).isTrue();
         assertThat(stat(read("/proc/2/stat"))[0]).isEqualTo("T");
         assertThat(read("/proc/2/status")).contains("State:\tT (stopped)\n");
-        child.resume();
+        child.jobs().resume();
         assertThat(stat(read("/proc/2/stat"))[0]).isEqualTo("R");
     }
 
