@@ -74,13 +74,17 @@ final class GuestThreads {
                 }
                 // A wake's interrupt has done its work once the thread is back here.
                 Thread.interrupted();
+                if (process.jobs().stopped()) {
+                    // Job control: a stopped group runs no guest code and takes no signal until
+                    // SIGCONT (or SIGKILL, which ends it).
+                    process.jobs().awaitContinue();
+                    continue;
+                }
                 SignalDelivery.deliver(task);
                 if (process.exited() || task.exited()) {
                     return;
                 }
                 if (process.jobs().stopped()) {
-                    // Job control: a stopped group runs no guest code until SIGCONT (or SIGKILL).
-                    process.jobs().awaitContinue();
                     continue;
                 }
                 // execve gives the thread a new CPU and address space: read them afresh.

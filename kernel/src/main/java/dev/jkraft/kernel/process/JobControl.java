@@ -110,7 +110,8 @@ public final class JobControl {
                 try {
                     p.signalLock().wait(100);
                 } catch (InterruptedException e) {
-                    return;
+                    // A signal sent to a stopped process waits for SIGCONT (SIGKILL ends the
+                    // process, which the loop sees): keep waiting.
                 }
             }
         }
