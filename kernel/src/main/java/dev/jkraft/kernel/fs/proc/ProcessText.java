@@ -56,6 +56,14 @@ final class ProcessText {
         if (p.jobs().stopped()) {
             return "T (stopped)";
         }
+        // The main thread's, as Linux shows: sleeping while its host thread is parked in a wait of
+        // a system call (a thread in guest code, or in KVM_RUN, is runnable to Java too).
+        var tasks = p.tasks();
+        Thread host = tasks.isEmpty() ? null : tasks.getFirst().thread();
+        if (host != null && host != Thread.currentThread()
+                && (host.getState() == Thread.State.WAITING || host.getState() == Thread.State.TIMED_WAITING)) {
+            return "S (sleeping)";
+        }
         return "R (running)";
     }
 

@@ -136,6 +136,24 @@ class ProcProcessesTest {
     }
 
     @Test
+    void childWhoseMainThreadWaitsInTheKernelIsS() throws Exception {
+        var parked = new java.util.concurrent.CountDownLatch(1);
+        Thread host = Thread.ofPlatform().start(() -> {
+            childTask.attachThread();
+            parked.countDown();
+            java.util.concurrent.locks.LockSupport.park();
+        });
+        parked.await();
+        while (host.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        assertThat(stat(read("/proc/2/stat"))[0]).isEqualTo("S");
+        assertThat(read("/proc/2/status")).contains("State:\tS (sleeping)\n");
+        java.util.concurrent.locks.LockSupport.unpark(host);
+        host.join();
+    }
+
+    @Test
     void stoppedChildIsT() throws Exception {
         assertThat(child.jobs().stop(Signals.SIGSTOP)).isTrue();
         assertThat(stat(read("/proc/2/stat"))[0]).isEqualTo("T");
