@@ -99,21 +99,13 @@ public final class Fork {
             task.setSigaltstack(alt[0], (int) alt[1], alt[2]);
         }
         if ((flags & CLONE_CHILD_SETTID) != 0) {
-            try {
-                child.memory().writeInt(childTid, pid);
-            } catch (SyscallException e) {
-                // written by the child on Linux, where a fault is its own problem
-            }
+            SysClone.writeTid(child.memory(), childTid, pid);
         }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             task.setClearChildTid(childTid);
         }
         if ((flags & CLONE_PARENT_SETTID) != 0) {
-            try {
-                t.memory().writeInt(parentTid, pid);
-            } catch (SyscallException e) {
-                // ignored, as Linux ignores put_user's fault here
-            }
+            SysClone.writeTid(t.memory(), parentTid, pid);
         }
         if ((flags & CLONE_PIDFD) != 0) {
             int fd = p.files().install(new PidFd(child, false), true);

@@ -129,11 +129,7 @@ public final class SysClone {
         }
         int tid = p.allocateTid();
         if ((flags & CLONE_PARENT_SETTID) != 0) {
-            try {
-                t.memory().writeInt(parentTid, tid);
-            } catch (SyscallException e) {
-                // Linux ignores put_user's fault here: the thread is made all the same.
-            }
+            writeTid(t.memory(), parentTid, tid);
         }
         CpuState state = t.cpu().state().with(Reg.RAX, 0);
         if (stack != 0) {
@@ -151,11 +147,7 @@ public final class SysClone {
         cpu.setFpuState(t.cpu().fpuState());
         Task child = new Task(tid, p, cpu, t);
         if ((flags & CLONE_CHILD_SETTID) != 0) {
-            try {
-                t.memory().writeInt(childTid, tid);
-            } catch (SyscallException e) {
-                // Linux writes it from the child, where a fault is the child's problem.
-            }
+            writeTid(t.memory(), childTid, tid);
         }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             child.setClearChildTid(childTid);
@@ -163,5 +155,18 @@ public final class SysClone {
         p.addTask(child);
         host.start(child);
         return tid;
+    }
+
+    /**
+     * CLONE_PARENT_SETTID's and CLONE_CHILD_SETTID's write. A bad address is ignored: Linux
+     * ignores put_user's fault for the parent's word and writes the child's from the child,
+     * where a fault is the child's own problem; the thread or process is made all the same.
+     */
+    static void writeTid(dev.jkraft.kernel.nofault.UserMemory mem, long address, int tid) {
+        try {
+            mem.writeInt(address, tid);
+        } catch (SyscallException e) {
+            // see above
+        }
     }
 }
