@@ -395,6 +395,7 @@ public final class Kernel {
             return process.exitStatus();
         } finally {
             ticker.interrupt();
+            joinQuietly(ticker);
             threads.shutdown();
             libs.framesPeak.add(process.peakFrames() - libs.framesPeak.get());
             process.network().close();
@@ -402,6 +403,15 @@ public final class Kernel {
             if (config.log().isEnabled(KernelLog.Level.DEBUG)) {
                 libs.registry().counters().forEach((k, v) -> config.log().debug("boot", "counter " + k + " = " + v));
             }
+        }
+    }
+
+    /** Waits briefly for a kernel thread to end: the machine closes after this and it may kick a CPU. */
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

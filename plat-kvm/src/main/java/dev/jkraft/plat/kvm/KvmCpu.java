@@ -85,7 +85,12 @@ final class KvmCpu implements Cpu {
     private final int fpuSize;
     private final KvmFpu fpu;
     private final long xcr0;
-    private boolean closed;
+    /**
+     * Set by {@link #destroy} under {@link #runLock}: once true, kvm_run is unmapped and a kick
+     * (from any thread, e.g. a late SIGCHLD sender) must not touch it.
+     */
+    private volatile boolean closed;
+    private final Object runLock = new Object();
 
     private KvmCpu(KvmMachine machine, int id, int fd, MemorySegment run, long cr3) {
         this.machine = machine;
@@ -627,11 +632,17 @@ final class KvmCpu implements Cpu {
     @Override
     public void kick() {
         kicked = true;
-        run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 1);
-        int tid = ownerTid;
-        if (tid != 0 && owner != Thread.currentThread()) {
-            // Interrupts a KVM_RUN in progress; one about to start sees immediate_exit.
-            LibC.tgkill(KvmMachine.HOST_PID, tid, KvmMachine.KICK_SIGNAL);
+        synchronized (runLock) {
+            if (closed) {
+                // The machine is gone: writing the unmapped kvm_run would crash the host process.
+                return;
+            }
+            run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 1);
+            int tid = ownerTid;
+            if (tid != 0 && owner != Thread.currentThread()) {
+                // Interrupts a KVM_RUN in progress; one about to start sees immediate_exit.
+                LibC.tgkill(KvmMachine.HOST_PID, tid, KvmMachine.KICK_SIGNAL);
+            }
         }
     }
 
@@ -671,10 +682,21 @@ final class KvmCpu implements Cpu {
 
     /** Frees the vCPU for good (the machine is closing). */
     void destroy() {
-        if (!closed) {
-            closed = true;
-            LibC.munmap(run);
-            LibC.close(fd);
+        synchronized (runLock) {
+            if (!closed) {
+                closed = true;
+                LibC.munmap(run);
+                LibC.close(fd);
+            }
         }
+    }
+
+    /**
+     * Whether another live host thread drives this CPU (it ran it and has not given it back), so
+     * may still be inside its run loop.
+     */
+    boolean drivenElsewhere() {
+        Thread t = owner;
+        return t != null && t != Thread.currentThread() && t.isAlive();
     }
 }

@@ -48,6 +48,8 @@ final class KvmMachine implements Machine {
     private long xcr0;
     private int xsaveSize = 512;
     private boolean closed;
+    /** How long {@link #close} waits for threads still leaving their CPUs. */
+    private static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
     private Tsc tsc;
     private boolean tscLearned;
 
@@ -153,6 +155,7 @@ final class KvmMachine implements Machine {
     synchronized void release(KvmCpu cpu) {
         if (!closed && !idle.contains(cpu)) {
             idle.push(cpu);
+            notifyAll();
         }
     }
 
@@ -285,11 +288,29 @@ final class KvmMachine implements Machine {
         if (closed) {
             return;
         }
+        // A thread that has just ended its guest may still be on its way out of its CPU's run
+        // loop (the guest's end is seen by the kernel a moment before): unmapping kvm_run or the
+        // RAM under it would crash the host process, so wait for it to give the CPU back.
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        boolean busy;
+        while ((busy = cpus.stream().anyMatch(c -> c.drivenElsewhere() && !idle.contains(c))) && System.nanoTime() < deadline) {
+            try {
+                wait(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         closed = true;
+        idle.clear();
+        if (busy) {
+            // A thread still runs guest code (stuck in the host): leak the VM rather than pull
+            // its memory away; the descriptors and mappings go when the process does.
+            return;
+        }
         for (KvmCpu cpu : cpus) {
             cpu.destroy();
         }
-        idle.clear();
         LibC.close(vmFd);
         LibC.close(kvmFd);
         LibC.munmap(ram);

@@ -96,6 +96,55 @@ class KvmCpuTest {
     }
 
     @Test
+    void aKickAfterTheMachineClosedIsHarmless() throws Exception {
+        // A signal sender (a child's SIGCHLD, a timer) may kick a CPU after the guest ended and
+        // the machine closed; kvm_run is unmapped by then, and writing it crashed the host JVM.
+        Cpu cpu = load(0xF4);
+        machine.close();
+        cpu.kick();
+        cpu.kick();
+        machine = null;
+    }
+
+    @Test
+    void closeWaitsForAThreadStillDrivingItsCpu() throws Exception {
+        // 1: inc %rbx; jmp 1b
+        Cpu cpu = load(0x48, 0xFF, 0xC3, 0xEB, 0xFB);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong released = new java.util.concurrent.atomic.AtomicLong();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            Exit e;
+            do {
+                running.countDown();
+                e = cpu.run();
+            } while (e instanceof Exit.Kicked && released.get() == 0);
+            // Still using the CPU (reading its registers) for a while after its guest ended.
+            sleep(200);
+            cpu.regs().get(Reg.RBX);
+            released.set(System.nanoTime());
+            cpu.close();
+        });
+        running.await();
+        Thread.sleep(50);
+        released.set(-1);
+        cpu.kick();
+        machine.close();
+        long closed = System.nanoTime();
+        machine = null;
+        runner.join(5000);
+        assertThat(released.get()).as("the CPU was given back before the machine closed").isPositive();
+        assertThat(closed).isGreaterThan(released.get());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void syncTranslationsWaitsForARunningCpuToFlush() throws Exception {
         // 1: mov (DATA),%rax; jmp 1b  — keeps a translation of DATA in use
         Cpu cpu = load(0x48, 0x8B, 0x04, 0x25, 0x00, 0x00, 0x60, 0x00, 0xEB, 0xF6);
