@@ -596,6 +596,13 @@ public final class Process {
                 SignalActions.Action a = notify.signalActions.action(Signals.SIGCHLD);
                 autoreap = a.handler() == dev.jkraft.kernel.abi.Sigaction.SIG_IGN
                         || (a.flags() & dev.jkraft.kernel.abi.Sigaction.SA_NOCLDWAIT) != 0;
+                // do_notify_parent under tasklist_lock: the exit signal is queued before a wait
+                // can see the zombie, or find the child gone (SA_NOCLDWAIT: the handler is due
+                // by the time wait answers ECHILD).
+                boolean ignored = a.handler() == dev.jkraft.kernel.abi.Sigaction.SIG_IGN && exitSignal == Signals.SIGCHLD;
+                if (exitSignal != 0 && !ignored) {
+                    dev.jkraft.kernel.signal.SignalDelivery.sendToProcess(notify, childInfo(exitSignal));
+                }
                 if (autoreap) {
                     reaped = true;
                     notify.children.remove(this);
@@ -612,11 +619,6 @@ public final class Process {
         }
         exitEvents.wake(1);
         if (notify != null) {
-            SignalActions.Action a = notify.signalActions.action(Signals.SIGCHLD);
-            boolean ignored = a.handler() == dev.jkraft.kernel.abi.Sigaction.SIG_IGN && exitSignal == Signals.SIGCHLD;
-            if (exitSignal != 0 && !ignored) {
-                dev.jkraft.kernel.signal.SignalDelivery.sendToProcess(notify, childInfo(exitSignal));
-            }
             notify.childEvents.wake(1);
         }
         EndListener l = endListener;

@@ -131,6 +131,14 @@ public final class SysWait {
      * reported (WSTOPPED, WCONTINUED). ECHILD when no child matches at all.
      */
     private static Found find(Process self, Predicate<Process> which, int opts) throws SyscallException {
+        // Under the table's lock, as Linux's wait under tasklist_lock: a child's end (zombie,
+        // exit signal queued, or reaped at once) is seen whole or not at all.
+        synchronized (self.table()) {
+            return findLocked(self, which, opts);
+        }
+    }
+
+    private static Found findLocked(Process self, Predicate<Process> which, int opts) throws SyscallException {
         boolean any = false;
         for (Process c : self.children()) {
             // eligible_child: a clone child (exit signal not SIGCHLD) only with __WCLONE, each kind with __WALL.
