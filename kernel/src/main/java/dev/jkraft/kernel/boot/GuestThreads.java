@@ -90,6 +90,10 @@ final class GuestThreads {
                 // execve gives the thread a new CPU and address space: read them afresh.
                 Cpu cpu = task.cpu();
                 AddressSpace space = process.addressSpace();
+                // Copy-on-write copies made by the kernel's own writes (a system call's result, a
+                // signal frame just written, another thread's clear_child_tid) and by faults on
+                // other CPUs must reach this CPU, and every other, before guest code reads them.
+                space.flushTo(cpu);
                 try {
                     permits.enterGuest(task);
                 } catch (InterruptedException e) {
@@ -109,17 +113,12 @@ final class GuestThreads {
                     case Exit.Syscall s -> {
                         clocks.tick();
                         dispatcher.dispatch(task);
-                        // A copy-on-write copy made for the kernel's own write (read(2) into a
-                        // page shared with a child) must reach every CPU before guest code reads it.
-                        process.addressSpace().flushTo(task.cpu());
                     }
                     case Exit.Fault f -> {
                         // Not present, or a write to a present page (copy-on-write): the address space decides.
                         if (f.vector() == 14 && ((f.errorCode() & 0x1) == 0 || (f.errorCode() & 0x2) != 0)
                                 && space.handleFault(f.address(), (f.errorCode() & 0x2) != 0, (f.errorCode() & 0x10) != 0)) {
                             libs.pageFaults.increment();
-                            // A copy-on-write copy replaced a frame other CPUs may still read.
-                            space.flushTo(cpu);
                             continue;
                         }
                         if (libs.vsyscall.get() && Vsyscall.isCall(f, task.regs().get(Reg.RIP))

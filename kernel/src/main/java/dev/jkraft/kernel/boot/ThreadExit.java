@@ -31,6 +31,8 @@ final class ThreadExit {
             if (ctid != 0 && !p.exited()) {
                 try {
                     mem.writeInt(ctid, 0);
+                    // A copy-on-write copy the write made must reach the other threads' CPUs first.
+                    p.addressSpace().flushTo(t.cpu());
                     p.futexes().wake(ctid, 1, -1);
                 } catch (SyscallException e) {
                     // a bad address is the thread's own problem
