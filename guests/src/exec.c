@@ -125,7 +125,8 @@ static int image(int argc, char **argv) {
         print_path(cwd);
         mode_t u = umask(0);
         printf("], umask %03o\n", (unsigned)u);
-        printf("  threads %d, pid is the one before exec %s\n", tasks(), yes(getpid() == atoi(argv[2])));
+        printf("  threads %d, pid is the one before exec %s, tid is the pid %s\n", tasks(), yes(getpid() == atoi(argv[2])),
+               yes(syscall(SYS_gettid) == getpid()));
     }
     fflush(stdout);
     return status;

@@ -21,7 +21,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/times.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "guest.h"
 
@@ -727,6 +729,102 @@ static void t_clone(void) {
     w = waitpid(c, &st, __WALL);
     printf("clone(SIGUSR1): waitpid __WALL returned the child %s, %s\n", yes(w == c), status_text(st));
     signal(SIGUSR1, SIG_DFL);
+
+    /* CLONE_PARENT: a child's clone is this process's child (a sibling of the caller), which
+     * waits for it; the caller has no such child. */
+    int report[2];
+    pipe(report);
+    fflush(stdout);
+    pid_t mid = fork_();
+    if (mid == 0) {
+        long g = syscall(SYS_clone, CLONE_PARENT, 0, 0, 0, 0);
+        if (g == 0) {
+            pid_t pp = getppid();
+            write(report[1], &pp, sizeof pp);
+            syscall(SYS_exit_group, 15);
+        }
+        pid_t gp = (pid_t)g;
+        write(report[1], &gp, sizeof gp);
+        int gst;
+        pid_t mw = waitpid(gp, &gst, 0);
+        _exit(g > 0 && mw < 0 && errno == ECHILD ? 0 : 1);
+    }
+    pid_t got[2] = {0, 0};
+    read(report[0], &got[0], sizeof got[0]);
+    read(report[0], &got[1], sizeof got[1]);
+    pid_t grandchild = got[0] == getpid() ? got[1] : got[0];
+    pid_t seen_ppid = got[0] == getpid() ? got[0] : got[1];
+    printf("clone(CLONE_PARENT): the new process's parent is this one: %s\n", yes(seen_ppid == getpid()));
+    reap(mid, "clone(CLONE_PARENT): its caller's waitpid of it");
+    w = waitpid(grandchild, &st, 0);
+    printf("clone(CLONE_PARENT): this process reaps it: %s, %s\n", yes(w == grandchild), status_text(st));
+    close(report[0]);
+    close(report[1]);
+}
+
+/* ---- CPU time: wait4's rusage, RUSAGE_CHILDREN, times(), CLOCK_PROCESS_CPUTIME_ID ---- */
+static double tv_secs(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
+static double ru_secs(const struct rusage *r) { return tv_secs(r->ru_utime) + tv_secs(r->ru_stime); }
+static double ts_secs(struct timespec t) { return t.tv_sec + t.tv_nsec / 1e9; }
+
+static void burn(double secs) {
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    do clock_gettime(CLOCK_MONOTONIC, &b);
+    while (ts_secs(b) - ts_secs(a) < secs);
+}
+
+static void *burner(void *a) {
+    (void)a;
+    burn(0.3);
+    return NULL;
+}
+
+static void t_rusage(void) {
+    struct rusage before, after, ru, kids;
+    getrusage(RUSAGE_SELF, &before);
+    fflush(stdout);
+    pid_t c = fork_();
+    if (c == 0) {
+        burn(0.3);
+        _exit(0);
+    }
+    int st;
+    pid_t w = wait4(c, &st, 0, &ru);
+    double used = ru_secs(&ru);
+    printf("rusage: wait4 reports the child's CPU time (a 0.3 s busy loop): %s\n", yes(w == c && used >= 0.15));
+    getrusage(RUSAGE_SELF, &after);
+    printf("rusage: RUSAGE_SELF does not count it: %s\n", yes(ru_secs(&after) - ru_secs(&before) < 0.15));
+    getrusage(RUSAGE_CHILDREN, &kids);
+    printf("rusage: RUSAGE_CHILDREN does: %s\n", yes(ru_secs(&kids) >= used - 0.01));
+    struct tms tm;
+    times(&tm);
+    printf("rusage: times() tms_cutime + tms_cstime too: %s\n",
+           yes((tm.tms_cutime + tm.tms_cstime) / (double)sysconf(_SC_CLK_TCK) >= used - 0.05));
+    /* A grandchild's time reaches this process through its parent's wait. */
+    fflush(stdout);
+    c = fork_();
+    if (c == 0) {
+        pid_t g = fork_();
+        if (g == 0) {
+            burn(0.3);
+            _exit(0);
+        }
+        waitpid(g, NULL, 0);
+        _exit(0);
+    }
+    w = wait4(c, &st, 0, &ru);
+    printf("rusage: a child's wait4 includes the grandchild it reaped: %s\n", yes(w == c && ru_secs(&ru) >= 0.15));
+    /* CLOCK_PROCESS_CPUTIME_ID counts every thread, CLOCK_THREAD_CPUTIME_ID the caller. */
+    struct timespec p0, p1, t1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p0);
+    pthread_t th;
+    pthread_create(&th, NULL, burner, NULL);
+    pthread_join(th, NULL);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    printf("rusage: CLOCK_PROCESS_CPUTIME_ID counts an ended thread's time: %s\n", yes(ts_secs(p1) - ts_secs(p0) >= 0.15));
+    printf("rusage: CLOCK_THREAD_CPUTIME_ID does not: %s\n", yes(ts_secs(t1) < ts_secs(p1) - 0.1));
 }
 
 /* ---- fork in a multithreaded process ---- */
@@ -798,7 +896,7 @@ static const struct {
     {"basic", t_basic},   {"nohang", t_nohang}, {"waitid", t_waitid},   {"killed", t_killed},
     {"echild", t_echild}, {"proc", t_proc}, {"sigchld", t_sigchld}, {"cow", t_cow},       {"cow-kernel", t_cow_kernel}, {"shared", t_shared},
     {"fds", t_fds},       {"orphan", t_orphan}, {"vfork", t_vfork},     {"clone", t_clone},
-    {"threads", t_threads},
+    {"threads", t_threads}, {"rusage", t_rusage},
 };
 
 int main(int argc, char **argv) {

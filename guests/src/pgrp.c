@@ -114,6 +114,7 @@ static void t_session(void) {
     pid_t a = fork_();
     if (a == 0) {
         setpgid(0, 0);
+        write(p[1], "s", 1);  /* the parent's own setpgid must not race this one */
         char b;
         read(q[0], &b, 1);  /* the parent has made its checks */
         int ok = getpgrp() == getpid() && getsid(0) == getppid();
@@ -121,6 +122,8 @@ static void t_session(void) {
         _exit(ok && st ? 0 : 1);
     }
     setpgid(a, a);
+    char s0;
+    read(p[0], &s0, 1);
     printf("groups: the child's group is its own: %s, its session the leader's: %s\n", yes(getpgid(a) == a),
            yes(getsid(a) == me));
     SAY("groups: moving the child back to the leader's group", setpgid(a, me));

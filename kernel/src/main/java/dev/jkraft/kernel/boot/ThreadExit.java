@@ -40,6 +40,7 @@ final class ThreadExit {
             }
         } finally {
             p.addressSpace().detach(t.cpu());
+            p.threadTimesEnded();
             t.detachThread();
             // The group's end (when this is its last thread) tears the process down, using this
             // thread's CPU one last time to retire the address space; then the CPU goes back.

@@ -159,22 +159,47 @@ public final class Process {
      */
     public Process fork(int childPid, int exitSignal, AddressSpace space, GuestMemory mem, FdTable childFiles,
             FsContext childFs, boolean shareSignalActions, boolean vfork) {
+        return fork(childPid, exitSignal, space, mem, childFiles, childFs, shareSignalActions, vfork, false);
+    }
+
+    /**
+     * As {@link #fork(int, int, AddressSpace, GuestMemory, FdTable, FsContext, boolean, boolean)};
+     * with {@code siblingOfCaller} (CLONE_PARENT) the child's parent is this process's parent, which
+     * hears of its end with this process's own exit signal, as copy_process does.
+     */
+    public Process fork(int childPid, int exitSignal, AddressSpace space, GuestMemory mem, FdTable childFiles,
+            FsContext childFs, boolean shareSignalActions, boolean vfork, boolean siblingOfCaller) {
         long[][] limits = new long[rlimits.length][];
         synchronized (this) {
             for (int i = 0; i < limits.length; i++) {
                 limits[i] = rlimits[i].clone();
             }
         }
-        Process c = new Process(table, childPid, pid, this, exitSignal, credentials, space, mem, childFiles,
-                executable, argv, envp, limits, frames, clocks, childFs,
+        Process up;
+        synchronized (table) {
+            up = siblingOfCaller ? parent : this;
+        }
+        Process c = new Process(table, childPid, up != null ? up.pid : 0, up, siblingOfCaller ? this.exitSignal : exitSignal,
+                credentials, space, mem, childFiles, executable, argv, envp, limits, frames, clocks, childFs,
                 shareSignalActions ? signalActions : signalActions.copy(), vfork);
+        // The group and session are the caller's, whoever the parent is.
+        c.pgid = pgid;
+        c.sid = sid;
         c.network = network;
         c.pollYield = pollYield;
         c.threadHost = threadHost;
         c.cpus = cpus;
         c.execed = false;
         synchronized (table) {
-            children.add(c);
+            if (up != null && up.zombie && up != this) {
+                // CLONE_PARENT's parent ended meanwhile: the child is an orphan from the start.
+                Process init = table.process(1);
+                up = init != null && !init.zombie ? init : null;
+                c.parent = up;
+            }
+            if (up != null) {
+                up.children.add(c);
+            }
             table.add(c);
         }
         return c;
@@ -294,6 +319,7 @@ public final class Process {
             reaped = true;
             if (parent != null) {
                 parent.children.remove(this);
+                parent.usage.reaped(totalCpuNanos(), maxRssKib());
             }
             table.remove(this);
             return true;
@@ -398,6 +424,40 @@ public final class Process {
     /** Guest RAM the kernel manages, in bytes (what sysinfo calls totalram). */
     public long memoryTotal() {
         return (long) frames.frameCount() * FrameAllocator.FRAME_SIZE;
+    }
+
+    private final Usage usage = new Usage();
+
+    /** The calling host thread, which ran one of this process's guest threads, is done: its CPU time is kept. */
+    public void threadTimesEnded() {
+        usage.threadEnded();
+    }
+
+    /** {user, system} CPU nanoseconds of this process's threads, live and ended (RUSAGE_SELF). */
+    public long[] cpuNanos() {
+        return usage.self(this);
+    }
+
+    /** {user, system} CPU nanoseconds of the children a wait collected (RUSAGE_CHILDREN, tms_cutime). */
+    public long[] childCpuNanos() {
+        return usage.children();
+    }
+
+    /** This process's time and its collected children's: what a wait of it reports. */
+    public long[] totalCpuNanos() {
+        long[] self = cpuNanos();
+        long[] kids = childCpuNanos();
+        return new long[] {self[0] + kids[0], self[1] + kids[1]};
+    }
+
+    /** ru_maxrss in KiB: the guest's peak memory in use (one RAM for all processes). */
+    public long maxRssKib() {
+        return (long) peakFrames() * (FrameAllocator.FRAME_SIZE / 1024);
+    }
+
+    /** ru_maxrss of the largest collected child. */
+    public long childMaxRssKib() {
+        return usage.childMaxRssKib();
     }
 
     public int peakFrames() {
@@ -509,6 +569,24 @@ public final class Process {
     }
 
     private volatile Task leader;
+
+    /**
+     * de_thread's exchange of ids: the thread that called execve, now the only one left, becomes
+     * the main thread and takes the process id as its thread id (its own id is free again).
+     */
+    public void becomeLeader(Task t) {
+        synchronized (tasks) {
+            if (t.tid() == pid) {
+                return;
+            }
+            tasks.remove(t.tid());
+            table.removeTask(t);
+            t.takeTid(pid);
+            leader = t;
+            tasks.put(pid, t);
+            table.addTask(t);
+        }
+    }
 
     /** The main thread (tid == pid), kept after it ends: a zombie's /proc/PID names it. Null before it exists. */
     public Task leader() {

@@ -12,7 +12,8 @@ import dev.jkraft.kernel.signal.PendingSignals;
 public final class Task {
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
-    private final int tid;
+    /** Changes once at most: an exec from another thread gives it the leader's id (de_thread). */
+    private volatile int tid;
     private final Process process;
     private volatile Cpu cpu;
     private volatile Thread thread;
@@ -112,6 +113,11 @@ public final class Task {
 
     public int tid() {
         return tid;
+    }
+
+    /** de_thread: this thread, the only one left, takes the group leader's id. */
+    void takeTid(int leaderTid) {
+        this.tid = leaderTid;
     }
 
     public Process process() {

@@ -43,6 +43,10 @@ public final class Fork {
         if (host == null) {
             throw new SyscallException(Errno.EAGAIN);
         }
+        if ((flags & CLONE_PARENT) != 0 && p.parent() == null) {
+            // The first process is the guest's init: Linux refuses CLONE_PARENT to an unkillable init.
+            throw new SyscallException(Errno.EINVAL);
+        }
         Credentials c = p.credentials();
         long nproc = p.rlimit(Rlimits.RLIMIT_NPROC)[0];
         // copy_process: over RLIMIT_NPROC is EAGAIN, except for root (INIT_USER) or with the capabilities.
@@ -73,7 +77,8 @@ public final class Fork {
         FdTable files = (flags & CLONE_FILES) != 0 ? p.files().share() : p.files().copy();
         FsContext fs = (flags & CLONE_FS) != 0 ? p.fs() : p.fs().copy();
         int pid = p.table().allocateId();
-        Process child = p.fork(pid, exitSignal, space, mem, files, fs, (flags & CLONE_SIGHAND) != 0, vfork);
+        Process child = p.fork(pid, exitSignal, space, mem, files, fs, (flags & CLONE_SIGHAND) != 0, vfork,
+                (flags & CLONE_PARENT) != 0);
         if ((flags & CLONE_CLEAR_SIGHAND) != 0) {
             child.signalActions().resetForExec();
         }

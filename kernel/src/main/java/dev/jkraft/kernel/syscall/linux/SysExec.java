@@ -176,6 +176,8 @@ public final class SysExec {
             List<String> env, String comm) {
         Process p = t.process();
         endOtherThreads(t);
+        p.becomeLeader(t);
+        Thread.currentThread().setName("jkraft-guest-" + t.tid());
         Cpu old = t.cpu();
         p.addressSpace().detach(old);
         p.replaceImage(space, new GuestMemory(space, space.ram()), exe, args, env, old);

@@ -2,10 +2,9 @@ package dev.jkraft.kernel.syscall.linux;
 
 import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
+import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
 import dev.jkraft.kernel.syscall.SyscallException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -34,7 +33,6 @@ public final class SysSched {
     private static final int USER_HZ = 100;
     private static final int PRIO_PROCESS = 0;
     private static final int PRIO_USER = 2;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** What the policy calls have recorded for a process: policy, RT priority and nice value. */
     public static final class State {
@@ -233,29 +231,32 @@ public final class SysSched {
     /** times(2): the caller's user and system CPU time in clock ticks; the return value, ticks since boot. */
     public static long times(Task t, long buf, long a1, long a2, long a3, long a4, long a5) throws SyscallException {
         if (buf != 0) {
-            long[] ns = cpuNanos();
+            long[] ns = t.process().cpuNanos();
+            long[] kids = t.process().childCpuNanos();
+            long tick = 1_000_000_000L / USER_HZ;
             ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(0, ns[0] / (1_000_000_000L / USER_HZ)).putLong(8, ns[1] / (1_000_000_000L / USER_HZ));
+            b.putLong(0, ns[0] / tick).putLong(8, ns[1] / tick).putLong(16, kids[0] / tick).putLong(24, kids[1] / tick);
             t.memory().write(buf, b.array());
         }
         return t.process().clocks().nanos(dev.jkraft.kernel.abi.Clocks.CLOCK_BOOTTIME) / (1_000_000_000L / USER_HZ);
     }
 
-    /** getrusage(2): RUSAGE_SELF and RUSAGE_THREAD give the CPU times and the peak memory; RUSAGE_CHILDREN zeros. */
+    /**
+     * getrusage(2): CPU times (the host CPU time of the threads that ran the guest's) and the peak
+     * memory of the process (RUSAGE_SELF), the calling thread (RUSAGE_THREAD) or the children a
+     * wait collected (RUSAGE_CHILDREN); the other counters are 0.
+     */
     public static long getrusage(Task t, long who, long usage, long a2, long a3, long a4, long a5)
             throws SyscallException {
         int w = (int) who;
-        if (w != 0 && w != -1 && w != 1) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
-        if (w != -1) {
-            long[] ns = cpuNanos();
-            b.putLong(0, ns[0] / 1_000_000_000L).putLong(8, ns[0] % 1_000_000_000L / 1000);
-            b.putLong(16, ns[1] / 1_000_000_000L).putLong(24, ns[1] % 1_000_000_000L / 1000);
-            b.putLong(32, (long) t.process().peakFrames() * 4);
-        }
-        t.memory().write(usage, b.array());
+        Process p = t.process();
+        byte[] r = switch (w) {
+            case 0 -> dev.jkraft.kernel.process.Usage.rusage(p.cpuNanos(), p.maxRssKib());
+            case 1 -> dev.jkraft.kernel.process.Usage.rusage(dev.jkraft.kernel.process.Usage.currentThread(), p.maxRssKib());
+            case -1 -> dev.jkraft.kernel.process.Usage.rusage(p.childCpuNanos(), p.childMaxRssKib());
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+        t.memory().write(usage, r);
         return 0;
     }
 
@@ -303,12 +304,5 @@ public final class SysSched {
             }
         }
         return 0;
-    }
-
-    /** {user, system} CPU nanoseconds of the calling host thread (guest code counts as its own). */
-    private static long[] cpuNanos() {
-        long cpu = Math.max(0, THREADS.getCurrentThreadCpuTime());
-        long user = Math.max(0, THREADS.getCurrentThreadUserTime());
-        return new long[] {user, Math.max(0, cpu - user)};
     }
 }

@@ -20,8 +20,14 @@ public final class SysTime {
             return new long[] {Math.floorDiv(n, NANOS), Math.floorMod(n, NANOS)};
         }
         switch (clock) {
-            case Clocks.CLOCK_PROCESS_CPUTIME_ID, Clocks.CLOCK_THREAD_CPUTIME_ID -> {
+            case Clocks.CLOCK_THREAD_CPUTIME_ID -> {
                 long n = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                return new long[] {n / NANOS, n % NANOS};
+            }
+            case Clocks.CLOCK_PROCESS_CPUTIME_ID -> {
+                // Every thread of the process, live or ended.
+                long[] ns = t.process().cpuNanos();
+                long n = ns[0] + ns[1];
                 return new long[] {n / NANOS, n % NANOS};
             }
             default -> throw new SyscallException(Errno.EINVAL);

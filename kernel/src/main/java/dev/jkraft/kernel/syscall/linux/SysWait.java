@@ -58,7 +58,7 @@ public final class SysWait {
             t.memory().writeInt(wstatus, f.waitStatus);
         }
         if (rusage != 0) {
-            t.memory().write(rusage, new byte[RUSAGE_SIZE]);
+            t.memory().write(rusage, childUsage(f.child));
         }
         return f.child.pid();
     }
@@ -106,9 +106,15 @@ public final class SysWait {
             t.memory().write(infop, info);
         }
         if (rusage != 0) {
-            t.memory().write(rusage, new byte[RUSAGE_SIZE]);
+            t.memory().write(rusage, f == null ? new byte[RUSAGE_SIZE] : childUsage(f.child));
         }
         return 0;
+    }
+
+    /** The rusage a wait reports for a child: its CPU time and that of the children it collected. */
+    private static byte[] childUsage(Process child) {
+        return dev.jkraft.kernel.process.Usage.rusage(child.totalCpuNanos(),
+                Math.max(child.maxRssKib(), child.childMaxRssKib()));
     }
 
     /** Sleeps until a matching child has something to report; null with WNOHANG and nothing yet. */
