@@ -14,9 +14,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "guest.h"
 
@@ -118,6 +120,10 @@ static int image(int argc, char **argv) {
         stack_t ss;
         sigaltstack(NULL, &ss);
         printf("  alternate stack disabled: %s\n", yes(ss.ss_flags & SS_DISABLE));
+        /* A POSIX timer armed before exec is gone with the old image. */
+        struct itimerspec its;
+        long gone = syscall(SYS_timer_gettime, argc > 2 ? atoi(argv[2]) : 0, &its);
+        printf("  POSIX timer made before exec: %s\n", gone < 0 ? errname(errno) : "still there");
     } else if (strcmp(what, "state") == 0) {
         char cwd[PATH_MAX];
         getcwd(cwd, sizeof cwd);
@@ -127,6 +133,7 @@ static int image(int argc, char **argv) {
         printf("], umask %03o\n", (unsigned)u);
         printf("  threads %d, pid is the one before exec %s, tid is the pid %s\n", tasks(), yes(getpid() == atoi(argv[2])),
                yes(syscall(SYS_gettid) == getpid()));
+        printf("  dumpable again (PR_SET_DUMPABLE 0 before exec): %d\n", prctl(PR_GET_DUMPABLE));
     }
     fflush(stdout);
     return status;
@@ -218,7 +225,17 @@ static void t_signals(void) {
         static char altstack[65536];
         stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
         sigaltstack(&ss, NULL);
-        char *argv[] = {"x", "--image signals", NULL};
+        struct sigevent ev;
+        memset(&ev, 0, sizeof ev);
+        ev.sigev_notify = SIGEV_SIGNAL;
+        ev.sigev_signo = SIGUSR1;
+        int timer = -1;
+        syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &timer);
+        struct itimerspec its = {.it_value = {60, 0}};
+        syscall(SYS_timer_settime, timer, 0, &its, NULL);
+        char id[16];
+        snprintf(id, sizeof id, "%d", timer);
+        char *argv[] = {"x", "--image signals", id, NULL};
         execve(self, argv, (char *[]){NULL});
         _exit(127);
     }
@@ -232,6 +249,7 @@ static void t_state(void) {
     if (c == 0) {
         chdir(tmp);
         umask(027);
+        prctl(PR_SET_DUMPABLE, 0);
         char pid[16];
         snprintf(pid, sizeof pid, "%d", getpid());
         char envt[PATH_MAX + 16];

@@ -647,6 +647,109 @@ static void t_orphan(void) {
     prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
+/* ---- prctl state across threads and fork: the subreaper flag, the parent-death signal ---- */
+static void *get_subreaper(void *a) {
+    (void)a;
+    int v = -1;
+    prctl(PR_GET_CHILD_SUBREAPER, &v);
+    return (void *)(intptr_t)v;
+}
+
+static void *get_no_new_privs(void *a) {
+    (void)a;
+    return (void *)(intptr_t)prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+}
+
+static void t_prctl(void) {
+    /* The subreaper flag is the process's: another thread sees it; a child does not inherit it. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    pthread_t th;
+    void *r;
+    pthread_create(&th, NULL, get_subreaper, NULL);
+    pthread_join(th, &r);
+    printf("prctl: PR_GET_CHILD_SUBREAPER in another thread: %d\n", (int)(intptr_t)r);
+    pid_t c = fork_();
+    if (c == 0) {
+        int v = -1;
+        prctl(PR_GET_CHILD_SUBREAPER, &v);
+        _exit(v);
+    }
+    reap(c, "prctl: a child's PR_GET_CHILD_SUBREAPER (its status)");
+
+    /* A subreaper below this one takes the orphans of its descendants. */
+    c = fork_();
+    if (c == 0) {
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        pid_t sub = getpid();
+        pid_t d = fork_();
+        if (d == 0) {
+            if (fork_() == 0) {
+                /* Waits (up to 10 s) to become the subreaper's. */
+                for (int i = 0; i < 10000 && getppid() != sub; i++) sleep_ms(1);
+                _exit(getppid() == sub ? 0 : 1);
+            }
+            _exit(0);
+        }
+        waitpid(d, NULL, 0);
+        int st;
+        pid_t w = waitpid(-1, &st, 0);
+        _exit(w > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1);
+    }
+    reap(c, "prctl: a subreaper below collected its grandchild's orphan (0: yes)");
+
+    /* PR_SET_PDEATHSIG: the signal comes when the parent ends; the orphan comes here. */
+    int ready[2];
+    pipe(ready);
+    c = fork_();
+    if (c == 0) {
+        pid_t parent = getpid();
+        if (fork_() == 0) {
+            signal(SIGUSR1, SIG_DFL);
+            prctl(PR_SET_PDEATHSIG, SIGUSR1);
+            int v = 0;
+            prctl(PR_GET_PDEATHSIG, &v);
+            char ok = v == SIGUSR1 && getppid() == parent ? 'y' : 'n';
+            write(ready[1], &ok, 1);
+            for (int i = 0; i < 10000; i++) sleep_ms(1);
+            _exit(3);
+        }
+        char ok = 'n';
+        read(ready[0], &ok, 1);
+        _exit(ok == 'y' ? 0 : 1);
+    }
+    reap(c, "prctl: the parent of a PR_SET_PDEATHSIG child");
+    int st;
+    pid_t w = waitpid(-1, &st, 0);
+    printf("prctl: that child, once orphaned: %s\n", w > 0 ? status_text(st) : errname(errno));
+    close(ready[0]);
+    close(ready[1]);
+    prctl(PR_SET_PDEATHSIG, SIGUSR2);
+    c = fork_();
+    if (c == 0) {
+        int v = -1;
+        prctl(PR_GET_PDEATHSIG, &v);
+        _exit(v);
+    }
+    reap(c, "prctl: a child's PR_GET_PDEATHSIG (not inherited; its status)");
+    prctl(PR_SET_PDEATHSIG, 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+
+    /* no_new_privs and dumpable are inherited by threads and children. */
+    c = fork_();
+    if (c == 0) {
+        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        prctl(PR_SET_DUMPABLE, 0);
+        pthread_create(&th, NULL, get_no_new_privs, NULL);
+        pthread_join(th, &r);
+        pid_t g = fork_();
+        if (g == 0) _exit(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) * 10 + prctl(PR_GET_DUMPABLE));
+        int gs;
+        waitpid(g, &gs, 0);
+        _exit((int)(intptr_t)r * 100 + WEXITSTATUS(gs));
+    }
+    reap(c, "prctl: no_new_privs in a thread, then no_new_privs and dumpable in a child (110: both, not dumpable)");
+}
+
 /* ---- vfork ---- */
 static void t_vfork(void) {
     volatile int *flag = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -767,11 +870,15 @@ static double tv_secs(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
 static double ru_secs(const struct rusage *r) { return tv_secs(r->ru_utime) + tv_secs(r->ru_stime); }
 static double ts_secs(struct timespec t) { return t.tv_sec + t.tv_nsec / 1e9; }
 
+/* Spends secs of this thread's CPU time (not wall time: on a busy machine the two differ). */
 static void burn(double secs) {
     struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    do clock_gettime(CLOCK_MONOTONIC, &b);
-    while (ts_secs(b) - ts_secs(a) < secs);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+    do {
+        for (volatile int i = 0; i < 10000; i++) {
+        }
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+    } while (ts_secs(b) - ts_secs(a) < secs);
 }
 
 static void *burner(void *a) {
@@ -896,7 +1003,7 @@ static const struct {
     {"basic", t_basic},   {"nohang", t_nohang}, {"waitid", t_waitid},   {"killed", t_killed},
     {"echild", t_echild}, {"proc", t_proc}, {"sigchld", t_sigchld}, {"cow", t_cow},       {"cow-kernel", t_cow_kernel}, {"shared", t_shared},
     {"fds", t_fds},       {"orphan", t_orphan}, {"vfork", t_vfork},     {"clone", t_clone},
-    {"threads", t_threads}, {"rusage", t_rusage},
+    {"threads", t_threads}, {"rusage", t_rusage}, {"prctl", t_prctl},
 };
 
 int main(int argc, char **argv) {

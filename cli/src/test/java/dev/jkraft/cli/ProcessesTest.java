@@ -48,7 +48,8 @@ class ProcessesTest {
         return List.of(
                 // fork and wait4/waitid statuses, WNOHANG, ECHILD, SIGCHLD (and SIG_IGN / SA_NOCLDWAIT
                 // reaping), copy-on-write, MAP_SHARED, inherited pipes and file offsets, an orphan
-                // re-parented to its subreaper, vfork, clone and clone3 without CLONE_VM, fork with threads.
+                // re-parented to its subreaper, vfork, clone and clone3 without CLONE_VM, fork with threads,
+                // CPU time (rusage, times), prctl's subreaper and parent-death signal.
                 Case.of("fork"),
                 // execve/execveat: argv, envp, close-on-exec, signal dispositions, mask and pending set,
                 // cwd and umask, exec from a thread, "#!" scripts, and every error.

@@ -97,6 +97,8 @@ public final class Process {
     private final long startTime;
     private dev.jkraft.kernel.time.IntervalTimers intervalTimers;
     private dev.jkraft.kernel.time.PosixTimers posixTimers;
+    /** PR_SET_CHILD_SUBREAPER; not inherited by fork, kept across exec. */
+    private volatile boolean childSubreaper;
     private final ConcurrentSkipListMap<Integer, Task> tasks = new ConcurrentSkipListMap<>();
     private int nextTid;
     private int cpus = 1;
@@ -361,6 +363,7 @@ public final class Process {
         this.envp = List.copyOf(newEnvp);
         this.execed = true;
         signalActions.resetForExec();
+        deletePosixTimers();
         vforkRelease();
         if (old != null) {
             old.release(oldCpu);
@@ -378,7 +381,24 @@ public final class Process {
 
     /** Replaces the process's credentials (the set*id calls); threads see the new ones at once. */
     public void setCredentials(Credentials c) {
+        Credentials old = this.credentials;
         this.credentials = c;
+        if (old != null && (old.euid() != c.euid() || old.egid() != c.egid() || old.fsuid() != c.fsuid()
+                || old.fsgid() != c.fsgid() || (c.permitted() & ~old.permitted()) != 0)) {
+            // commit_creds: a change of identity forgets the parent-death signal.
+            for (Task t : tasks()) {
+                t.prctl().clearParentDeathSignal();
+            }
+        }
+    }
+
+    /** PR_SET_CHILD_SUBREAPER: orphaned descendants are re-parented to this process, not to init. */
+    public void setChildSubreaper(boolean on) {
+        childSubreaper = on;
+    }
+
+    public boolean childSubreaper() {
+        return childSubreaper;
     }
 
     public AddressSpace addressSpace() {
@@ -522,6 +542,17 @@ public final class Process {
         return posixTimers;
     }
 
+    /** exec and exit (exit_itimers): every POSIX timer goes; the id sequence carries on. */
+    private void deletePosixTimers() {
+        dev.jkraft.kernel.time.PosixTimers timers;
+        synchronized (this) {
+            timers = posixTimers;
+        }
+        if (timers != null) {
+            timers.deleteAll();
+        }
+    }
+
     /** Files this process has sent with SCM_RIGHTS that no one has received or dropped yet (unix_inflight). */
     public java.util.concurrent.atomic.AtomicLong filesInFlight() {
         return filesInFlight;
@@ -643,11 +674,37 @@ public final class Process {
     }
 
     /**
+     * find_new_reaper: the nearest ancestor that is a child subreaper and still alive, else the
+     * first process (null when that is this one, or gone). Called under the table lock.
+     */
+    private Process newReaper(Process init) {
+        for (Process a = parent; a != null; a = a.parent) {
+            if (a.childSubreaper && !a.zombie && a != this) {
+                return a;
+            }
+        }
+        return init != null && init != this && !init.zombie ? init : null;
+    }
+
+    /** A child of this ending process: its threads' PR_SET_PDEATHSIG signal goes to it, from this process. */
+    private void parentDied(Process c) {
+        for (Task t : c.tasks()) {
+            int sig = t.prctl().parentDeathSignal();
+            if (sig != 0 && !c.zombie) {
+                dev.jkraft.kernel.signal.SignalDelivery.sendToProcess(c,
+                        dev.jkraft.kernel.signal.SigInfo.fromUser(sig, dev.jkraft.kernel.signal.SigInfo.SI_USER, pid,
+                                credentials.uid()));
+            }
+        }
+    }
+
+    /**
      * The last thread is gone (exit_notify): memory and files are released, children go to the
      * first process, and the parent hears of it (its exit signal, its wait queue) or, when it
      * ignores SIGCHLD, the process is reaped at once.
      */
     private void ended(Cpu lastCpu) {
+        deletePosixTimers();
         files.release();
         AddressSpace space = addressSpace;
         if (space != null) {
@@ -657,14 +714,15 @@ public final class Process {
         Process init = table.process(1);
         Process notify;
         boolean autoreap = false;
+        Process reaper;
         synchronized (table) {
+            reaper = newReaper(init);
             for (Process c : children) {
-                if (init != null && init != this && !init.zombie) {
-                    c.parent = init;
-                    init.children.add(c);
-                } else {
-                    c.parent = null;
+                c.parent = reaper;
+                if (reaper != null) {
+                    reaper.children.add(c);
                 }
+                parentDied(c);
             }
             boolean zombiesMoved = children.stream().anyMatch(c -> c.zombie);
             children.clear();
@@ -690,8 +748,8 @@ public final class Process {
                 reaped = true;
                 table.remove(this);
             }
-            if (zombiesMoved && init != null) {
-                init.childEvents.wake(1);
+            if (zombiesMoved && reaper != null) {
+                reaper.childEvents.wake(1);
             }
             table.changed();
         }

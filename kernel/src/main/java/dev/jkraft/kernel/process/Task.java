@@ -64,8 +64,9 @@ public final class Task {
         this.process = process;
         this.cpu = cpu;
         String exe = process.executable();
-        this.prctl = new dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState(
-                parent != null ? parent.prctl().comm() : exe.substring(exe.lastIndexOf('/') + 1));
+        this.prctl = parent != null
+                ? new dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState(parent.prctl().comm(), parent.prctl())
+                : new dev.jkraft.kernel.syscall.linux.SysPrctl.PrctlState(exe.substring(exe.lastIndexOf('/') + 1));
         if (parent != null) {
             this.blocked = parent.blocked();
         }
@@ -133,7 +134,7 @@ public final class Task {
         this.cpu = next;
     }
 
-    /** execve: no alternate signal stack, no robust list, no rseq area, as a new program starts. */
+    /** execve: no alternate signal stack, no robust list, no rseq area, as a new program starts; prctl's exec reset. */
     public void resetForExec() {
         sigaltstackSp = 0;
         sigaltstackSize = 0;
@@ -143,6 +144,7 @@ public final class Task {
         rseqArea = 0;
         rseqLength = 0;
         clearChildTid = 0;
+        prctl.resetForExec();
     }
 
     public Registers regs() {

@@ -100,11 +100,11 @@ public final class SysPrctl {
                 return s.timerSlack;
             }
             case PR_SET_CHILD_SUBREAPER -> {
-                s.subreaper = a1 != 0 ? 1 : 0;
+                t.process().setChildSubreaper(a1 != 0);
                 return 0;
             }
             case PR_GET_CHILD_SUBREAPER -> {
-                t.memory().writeInt(a1, s.subreaper);
+                t.memory().writeInt(a1, t.process().childSubreaper() ? 1 : 0);
                 return 0;
             }
             case PR_SET_NO_NEW_PRIVS -> {
@@ -131,19 +131,50 @@ public final class SysPrctl {
         }
     }
 
-    /** What prctl records for one thread (the name) and its process (the rest, kept per task for now). */
+    /**
+     * What prctl records for one thread. The child subreaper flag is the process's ({@link
+     * dev.jkraft.kernel.process.Process#childSubreaper}); dumpable and THP-disable belong to the
+     * memory and keepcaps to the credentials in Linux, and are kept per thread here, inherited.
+     */
     public static final class PrctlState {
         byte[] name;
-        int pdeathsig;
+        volatile int pdeathsig;
         int dumpable = 1;
         int keepcaps;
         long timerSlack = DEFAULT_TIMER_SLACK_NS;
-        int subreaper;
         int noNewPrivs;
         int thpDisable;
 
         public PrctlState(String comm) {
             setComm(comm.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /**
+         * A new thread or process (copy_process): dumpable, keepcaps, no_new_privs and THP-disable
+         * are the creator's; the parent-death signal starts unset and the timer slack at its default.
+         */
+        public PrctlState(String comm, PrctlState creator) {
+            this(comm);
+            dumpable = creator.dumpable;
+            keepcaps = creator.keepcaps;
+            noNewPrivs = creator.noNewPrivs;
+            thpDisable = creator.thpDisable;
+        }
+
+        /** execve: the new image is dumpable and SECBIT_KEEP_CAPS is cleared; the rest stays. */
+        public void resetForExec() {
+            dumpable = 1;
+            keepcaps = 0;
+        }
+
+        /** The signal this thread's process gets when its parent ends (PR_SET_PDEATHSIG), or 0. */
+        public int parentDeathSignal() {
+            return pdeathsig;
+        }
+
+        /** Credentials changed (commit_creds): the parent-death signal is forgotten. */
+        public void clearParentDeathSignal() {
+            pdeathsig = 0;
         }
 
         /** The thread's name (PR_GET_NAME, /proc/PID/comm), at most 15 bytes. */
