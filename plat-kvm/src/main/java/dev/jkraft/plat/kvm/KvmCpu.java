@@ -414,6 +414,7 @@ final class KvmCpu implements Cpu {
     }
 
     private Exit takeKick() {
+        // kicked first, then immediate_exit (see kick): a kick that lands in between stays seen.
         kicked = false;
         run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 0);
         return Exit.Kicked.INSTANCE;
@@ -631,13 +632,17 @@ final class KvmCpu implements Cpu {
 
     @Override
     public void kick() {
-        kicked = true;
         synchronized (runLock) {
             if (closed) {
                 // The machine is gone: writing the unmapped kvm_run would crash the host process.
+                kicked = true;
                 return;
             }
+            // immediate_exit before kicked, as takeKick clears them in the other order: the CPU's
+            // thread can then never take this kick and leave immediate_exit set behind it, which
+            // made every later KVM_RUN return at once, a busy loop that never ran the guest.
             run.set(ValueLayout.JAVA_BYTE, Kvm.RUN_IMMEDIATE_EXIT, (byte) 1);
+            kicked = true;
             int tid = ownerTid;
             if (tid != 0 && owner != Thread.currentThread()) {
                 // Interrupts a KVM_RUN in progress; one about to start sees immediate_exit.
