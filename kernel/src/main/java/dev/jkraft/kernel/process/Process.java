@@ -158,15 +158,7 @@ public final class Process {
      * A child of this process (fork, vfork, clone without CLONE_THREAD): the given memory, files
      * and fs view, a copy of everything else a child inherits (ids, credentials, limits,
      * dispositions unless shared), and a place in the tree. The caller gives it its first thread.
-     */
-    public Process fork(int childPid, int exitSignal, AddressSpace space, GuestMemory mem, FdTable childFiles,
-            FsContext childFs, boolean shareSignalActions, boolean vfork) {
-        return fork(childPid, exitSignal, space, mem, childFiles, childFs, shareSignalActions, vfork, false);
-    }
-
-    /**
-     * As {@link #fork(int, int, AddressSpace, GuestMemory, FdTable, FsContext, boolean, boolean)};
-     * with {@code siblingOfCaller} (CLONE_PARENT) the child's parent is this process's parent, which
+     * With {@code siblingOfCaller} (CLONE_PARENT) the child's parent is this process's parent, which
      * hears of its end with this process's own exit signal, as copy_process does.
      */
     public Process fork(int childPid, int exitSignal, AddressSpace space, GuestMemory mem, FdTable childFiles,

@@ -4,6 +4,7 @@ import dev.jkraft.kernel.abi.Capabilities;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.process.Usage;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -251,9 +252,9 @@ public final class SysSched {
         int w = (int) who;
         Process p = t.process();
         byte[] r = switch (w) {
-            case 0 -> dev.jkraft.kernel.process.Usage.rusage(p.cpuNanos(), p.maxRssKib());
-            case 1 -> dev.jkraft.kernel.process.Usage.rusage(dev.jkraft.kernel.process.Usage.currentThread(), p.maxRssKib());
-            case -1 -> dev.jkraft.kernel.process.Usage.rusage(p.childCpuNanos(), p.childMaxRssKib());
+            case 0 -> Usage.rusage(p.cpuNanos(), p.maxRssKib());
+            case 1 -> Usage.rusage(Usage.currentThread(), p.maxRssKib());
+            case -1 -> Usage.rusage(p.childCpuNanos(), p.childMaxRssKib());
             default -> throw new SyscallException(Errno.EINVAL);
         };
         t.memory().write(usage, r);

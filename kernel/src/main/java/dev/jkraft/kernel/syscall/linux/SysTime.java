@@ -3,9 +3,9 @@ package dev.jkraft.kernel.syscall.linux;
 import dev.jkraft.kernel.abi.Clocks;
 import dev.jkraft.kernel.abi.Errno;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.process.Usage;
 import dev.jkraft.kernel.syscall.SyscallException;
 import dev.jkraft.kernel.time.Timekeeper;
-import java.lang.management.ManagementFactory;
 
 /** Clocks and sleeping: the kernel's {@link Timekeeper}, the same clocks the vDSO reads. */
 public final class SysTime {
@@ -20,13 +20,9 @@ public final class SysTime {
             return new long[] {Math.floorDiv(n, NANOS), Math.floorMod(n, NANOS)};
         }
         switch (clock) {
-            case Clocks.CLOCK_THREAD_CPUTIME_ID -> {
-                long n = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                return new long[] {n / NANOS, n % NANOS};
-            }
-            case Clocks.CLOCK_PROCESS_CPUTIME_ID -> {
-                // Every thread of the process, live or ended.
-                long[] ns = t.process().cpuNanos();
+            case Clocks.CLOCK_THREAD_CPUTIME_ID, Clocks.CLOCK_PROCESS_CPUTIME_ID -> {
+                // The calling thread's, or every thread of the process, live or ended.
+                long[] ns = clock == Clocks.CLOCK_THREAD_CPUTIME_ID ? Usage.currentThread() : t.process().cpuNanos();
                 long n = ns[0] + ns[1];
                 return new long[] {n / NANOS, n % NANOS};
             }

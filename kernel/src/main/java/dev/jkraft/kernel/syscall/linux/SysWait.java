@@ -9,6 +9,7 @@ import dev.jkraft.kernel.file.OpenFile;
 import dev.jkraft.kernel.process.PidFd;
 import dev.jkraft.kernel.process.Process;
 import dev.jkraft.kernel.process.Task;
+import dev.jkraft.kernel.process.Usage;
 import dev.jkraft.kernel.signal.SigInfo;
 import dev.jkraft.kernel.syscall.SyscallException;
 import java.util.function.Predicate;
@@ -113,7 +114,7 @@ public final class SysWait {
 
     /** The rusage a wait reports for a child: its CPU time and that of the children it collected. */
     private static byte[] childUsage(Process child) {
-        return dev.jkraft.kernel.process.Usage.rusage(child.totalCpuNanos(),
+        return Usage.rusage(child.totalCpuNanos(),
                 Math.max(child.maxRssKib(), child.childMaxRssKib()));
     }
 

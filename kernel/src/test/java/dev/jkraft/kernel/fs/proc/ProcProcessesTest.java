@@ -62,7 +62,7 @@ class ProcProcessesTest {
         parent.addTask(new Task(1, parent, new RecordingCpu()));
         AddressSpace childSpace = space();
         child = parent.fork(2, Signals.SIGCHLD, childSpace, new GuestMemory(childSpace, ram.segment()), new FdTable(),
-                ctx, false, false);
+                ctx, false, false, false);
         childTask = new Task(2, child, new RecordingCpu());
         child.addTask(childTask);
         ProcFs procfs = new ProcFs(ProcessDirectory.of(table), 1, new Csprng());
